@@ -1,0 +1,82 @@
+// Offline stand-ins for what the cloud computes: placeholder outputs per resource type and invoke token.
+import * as pulumi from "@pulumi/pulumi";
+
+/** How a value that only the cloud knows appears offline. */
+export const COMPUTED = "<computed>";
+
+export class UnmockedInvokeError extends Error {
+  constructor(readonly token: string) {
+    super(
+      `offline plan has no stand-in for the data source "${token}"; add one to automation/offline-mocks.ts`,
+    );
+    this.name = "UnmockedInvokeError";
+  }
+}
+
+type Outputs = (name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/** Outputs of remote components and resources whose computed outputs feed other inputs. */
+const RESOURCE_OUTPUTS: Record<string, Outputs> = {
+  "awsx:ec2:Vpc": () => ({
+    vpcId: COMPUTED,
+    privateSubnetIds: [COMPUTED, COMPUTED, COMPUTED],
+    publicSubnetIds: [COMPUTED, COMPUTED, COMPUTED],
+  }),
+  "eks:index:Cluster": (_n, inputs) => ({
+    eksCluster: {
+      name: inputs.name ?? COMPUTED,
+      endpoint: COMPUTED,
+      vpcConfig: { clusterSecurityGroupId: COMPUTED, vpcId: inputs.vpcId ?? COMPUTED },
+    },
+    kubeconfigJson: COMPUTED,
+    oidcProviderArn: COMPUTED,
+    oidcIssuer: COMPUTED,
+    clusterSecurityGroupId: COMPUTED,
+    nodeSecurityGroupId: COMPUTED,
+  }),
+  "eks:index:ManagedNodeGroup": () => ({ nodeGroup: { nodeGroupName: COMPUTED } }),
+  "aws:iam/role:Role": (name) => ({ arn: COMPUTED, name: `${name}-${COMPUTED}` }),
+  "aws:iam/policy:Policy": () => ({ arn: COMPUTED }),
+  "pulumi:pulumi:StackReference": () => ({ outputs: {} }),
+};
+
+/** Data sources the program calls, with offline answers. Anything else fails loudly. */
+const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "aws:eks/getCluster:getCluster": (i) => ({
+    name: i.name,
+    endpoint: COMPUTED,
+    certificateAuthorities: [{ data: COMPUTED }],
+    identities: [{ oidcs: [{ issuer: `https://${COMPUTED}` }] }],
+    vpcConfig: { vpcId: COMPUTED, clusterSecurityGroupId: COMPUTED },
+  }),
+  "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (i) => ({
+    arn: COMPUTED,
+    url: i.url,
+  }),
+  "aws:index/getRegion:getRegion": () => ({ name: COMPUTED, region: COMPUTED }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: COMPUTED, arn: COMPUTED }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+};
+
+/** Register extra stand-ins (later components add their own next to their code). */
+export function addResourceOutputs(type: string, fn: Outputs): void {
+  RESOURCE_OUTPUTS[type] = fn;
+}
+export function addInvoke(
+  token: string,
+  fn: (inputs: Record<string, unknown>) => Record<string, unknown>,
+): void {
+  INVOKES[token] = fn;
+}
+
+export const offlineMocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    const extra = RESOURCE_OUTPUTS[args.type]?.(args.name, args.inputs) ?? {};
+    return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+  },
+  call(args) {
+    const fn = INVOKES[args.token];
+    if (!fn) throw new UnmockedInvokeError(args.token);
+    return fn(args.inputs);
+  },
+};

@@ -1,0 +1,53 @@
+// `meshlift plan`: the offline plan of a stack at a phase, as a tree, a JSON document and manifest files.
+import * as fs from "node:fs";
+import { Command, Option } from "commander";
+import { runOfflinePlan } from "../../automation/offline-plan";
+import { renderTree, writeManifests } from "../../automation/plan-render";
+import { PHASES, Phase } from "../../phases/phases";
+import { CliError } from "../errors";
+
+export function parseSet(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf("=");
+    if (i <= 0)
+      throw new CliError(`--set "${p}": expected key=value (e.g. --set cutover.istioWeight=10)`);
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description(
+      "Show what a stack would create at a phase, offline (no AWS credentials, no Pulumi CLI)",
+    )
+    .requiredOption("-s, --stack <stack>", "stack name (stacks/Pulumi.<stack>.yaml)")
+    .addOption(
+      new Option("-p, --phase <phase>", "plan this phase instead of the configured one").choices(
+        PHASES,
+      ),
+    )
+    .option("--set <key=value...>", "override a config key (meshlift: is implied)", [])
+    .option("--json <file>", "write the plan document as JSON")
+    .option("--out <dir>", "write every Kubernetes object and Helm release as YAML")
+    .action(
+      async (o: { stack: string; phase?: Phase; set: string[]; json?: string; out?: string }) => {
+        const { document } = await runOfflinePlan({
+          stack: o.stack,
+          phase: o.phase,
+          set: parseSet(o.set),
+        });
+        process.stdout.write(`${renderTree(document)}\n`);
+        if (o.json) {
+          fs.writeFileSync(o.json, `${JSON.stringify(document, null, 2)}\n`);
+          process.stdout.write(`\nPlan document written to ${o.json}\n`);
+        }
+        if (o.out) {
+          const files = writeManifests(document, o.out);
+          process.stdout.write(`${files.length} manifest file(s) written to ${o.out}\n`);
+        }
+      },
+    );
+}

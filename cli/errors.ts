@@ -1,0 +1,37 @@
+// Exit codes and the one place that turns errors into a one-line message (never a stack trace for user errors).
+import { ConfigError } from "../config/errors";
+import { StackNotFoundError } from "../config/stack-file";
+
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  /** Invalid input: bad config, bad file, bad flag. */
+  invalid: 2,
+  /** precheck found blockers. */
+  blocked: 3,
+} as const;
+
+/** An error the user can act on, with the exit code to use. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.invalid,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+/** Known errors whose message is already written for the user. */
+const USER_ERRORS = new Set(["ConfigError", "StackNotFoundError", "PlanError", "TransitionError"]);
+
+export function exitCodeFor(e: unknown): { code: number; message: string } {
+  if (e instanceof CliError) return { code: e.exitCode, message: e.message };
+  if (e instanceof ConfigError || e instanceof StackNotFoundError) {
+    return { code: EXIT.invalid, message: e.message };
+  }
+  if (e instanceof Error && USER_ERRORS.has(e.name))
+    return { code: EXIT.invalid, message: e.message };
+  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  return { code: EXIT.internal, message: `internal error (please report it): ${detail}` };
+}

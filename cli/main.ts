@@ -1,0 +1,38 @@
+// The meshlift command line: parses argv, dispatches to cli/commands/*, maps errors to exit codes.
+import { Command, CommanderError } from "commander";
+import { EXIT, exitCodeFor } from "./errors";
+import { registerPlan } from "./commands/plan";
+
+export function buildCli(): Command {
+  const program = new Command("meshlift")
+    .description("Move an EKS platform from AWS App Mesh to Istio, one reversible phase at a time.")
+    .showHelpAfterError()
+    .exitOverride();
+  registerPlan(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv, { from: "user" });
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander already printed the usage message; help and version are not errors.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    }
+    const { code, message } = exitCodeFor(e);
+    process.stderr.write(`meshlift: ${message}\n`);
+    return code;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`meshlift: internal error: ${String(e)}\n`);
+      process.exit(EXIT.internal);
+    },
+  );
+}

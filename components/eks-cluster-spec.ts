@@ -1,0 +1,139 @@
+// Pure builders for EksCluster: node group specs, Istio's security group rules, the adopted-cluster kubeconfig.
+import { CreateClusterConfig, NodeGroupConfig } from "../config/sections/cluster";
+
+/** The label and taint that keep the Istio ingress gateway on its own nodes. */
+export const GATEWAY_NODE_LABEL = { key: "istio", value: "ingressgateway" } as const;
+export const GATEWAY_NODE_TAINT = {
+  key: "dedicated",
+  value: "istio-gateway",
+  effect: "NO_SCHEDULE",
+} as const;
+
+export interface NodeGroupSpec {
+  readonly role: "core" | "gateway";
+  readonly nodeGroupName: string;
+  readonly instanceTypes: string[];
+  readonly scalingConfig: { minSize: number; desiredSize: number; maxSize: number };
+  readonly diskSize: number;
+  readonly labels: Record<string, string>;
+  readonly taints: { key: string; value: string; effect: string }[];
+}
+
+function spec(
+  clusterName: string,
+  role: NodeGroupSpec["role"],
+  g: NodeGroupConfig,
+  labels: Record<string, string>,
+  taints: NodeGroupSpec["taints"],
+): NodeGroupSpec {
+  return {
+    role,
+    nodeGroupName: `${clusterName}-${role}`,
+    instanceTypes: [...g.instanceTypes],
+    scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
+    diskSize: g.diskSize,
+    labels: { "meshlift.io/node-role": role, ...labels },
+    taints,
+  };
+}
+
+/** The two managed node groups: `core` for workloads and istiod, `gateway` for the ingress gateway only. */
+export function nodeGroupSpecs(c: CreateClusterConfig): NodeGroupSpec[] {
+  return [
+    spec(c.name, "core", c.nodeGroups.core, {}, []),
+    spec(
+      c.name,
+      "gateway",
+      c.nodeGroups.gateway,
+      { [GATEWAY_NODE_LABEL.key]: GATEWAY_NODE_LABEL.value },
+      [{ ...GATEWAY_NODE_TAINT }],
+    ),
+  ];
+}
+
+export interface IngressRuleSpec {
+  readonly port: number;
+  readonly description: string;
+}
+
+/**
+ * Ports the EKS control plane must reach on the nodes for Istio: the sidecar injector and config
+ * validation webhooks (istiod 15017) and istiod's xDS/CA port (15012).
+ */
+export const ISTIO_CONTROL_PLANE_PORTS: readonly IngressRuleSpec[] = [
+  {
+    port: 15017,
+    description: "EKS control plane to istiod webhooks (sidecar injection, validation)",
+  },
+  { port: 15012, description: "istiod xDS and certificate signing" },
+];
+
+/** The EKS managed policy that access entries use for cluster admins. */
+export const CLUSTER_ADMIN_POLICY_ARN =
+  "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/** EKS access entries for the admin roles (authenticationMode API). */
+export function adminAccessEntries(roleArns: readonly string[]) {
+  return Object.fromEntries(
+    roleArns.map((arn, i) => [
+      `admin-${i}`,
+      {
+        principalArn: arn,
+        accessPolicies: {
+          admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } },
+        },
+      },
+    ]),
+  );
+}
+
+/** Managed policies every EKS node role needs. */
+export const NODE_ROLE_POLICIES = [
+  "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+  "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+  "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+] as const;
+
+/**
+ * Kubeconfig for an adopted cluster, authenticating with `aws eks get-token` like `aws eks
+ * update-kubeconfig` writes it, so the provider works with the caller's AWS credentials.
+ */
+export function adoptedKubeconfig(args: {
+  name: string;
+  endpoint: string;
+  certificateAuthorityData: string;
+  region: string;
+}): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name: args.name,
+        cluster: {
+          server: args.endpoint,
+          "certificate-authority-data": args.certificateAuthorityData,
+        },
+      },
+    ],
+    contexts: [{ name: args.name, context: { cluster: args.name, user: args.name } }],
+    "current-context": args.name,
+    users: [
+      {
+        name: args.name,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "aws",
+            args: ["eks", "get-token", "--cluster-name", args.name, "--region", args.region],
+          },
+        },
+      },
+    ],
+  });
+}
+
+/** The OIDC issuer without its scheme, as IAM condition keys and provider URLs use it. */
+export function issuerHostPath(issuer: string): string {
+  return issuer.replace(/^https:\/\//, "");
+}

@@ -1,0 +1,250 @@
+// EksCluster: a new EKS cluster with its VPC, managed node groups and IRSA, or an adopted one, behind one shape.
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ClusterConfig,
+  CreateClusterConfig,
+  ExistingClusterConfig,
+} from "../config/sections/cluster";
+import {
+  adminAccessEntries,
+  adoptedKubeconfig,
+  ISTIO_CONTROL_PLANE_PORTS,
+  issuerHostPath,
+  NODE_ROLE_POLICIES,
+  nodeGroupSpecs,
+} from "./eks-cluster-spec";
+
+export interface EksClusterArgs {
+  /** The validated `meshlift:cluster` section. */
+  readonly cluster: ClusterConfig;
+  /** AWS region, for the adopted cluster's kubeconfig. */
+  readonly region: string;
+  /** Tags for every AWS resource this component creates. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/** What both modes expose, so that the rest of the program does not care which one ran. */
+export class EksCluster extends pulumi.ComponentResource {
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly oidcProviderArn: pulumi.Output<string>;
+  /** Issuer URL without `https://`, as IAM condition keys use it. */
+  public readonly oidcIssuer: pulumi.Output<string>;
+  /** The security group the nodes run in (the EKS cluster security group for managed node groups). */
+  public readonly nodeSecurityGroupId: pulumi.Output<string>;
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly provider: k8s.Provider;
+  /** Resources that must exist before workloads are scheduled (node groups); empty when adopted. */
+  public readonly nodeGroups: pulumi.Resource[];
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshlift:cluster:EksCluster", name, {}, opts);
+    const c = args.cluster;
+    const built =
+      c.mode === "create"
+        ? this.create(name, c, args.tags ?? {})
+        : this.adopt(name, c, args.region);
+    this.clusterName = built.clusterName;
+    this.endpoint = built.endpoint;
+    this.oidcProviderArn = built.oidcProviderArn;
+    this.oidcIssuer = built.oidcIssuer;
+    this.nodeSecurityGroupId = built.nodeSecurityGroupId;
+    this.vpcId = built.vpcId;
+    this.kubeconfig = pulumi.secret(built.kubeconfig);
+    this.nodeGroups = built.nodeGroups;
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      // The kubeconfig is an output of the cluster; the explicit edge keeps cluster -> provider visible.
+      { parent: this, dependsOn: built.dependsOn },
+    );
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      endpoint: this.endpoint,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcIssuer: this.oidcIssuer,
+      nodeSecurityGroupId: this.nodeSecurityGroupId,
+      vpcId: this.vpcId,
+    });
+  }
+
+  private create(name: string, c: CreateClusterConfig, tags: Record<string, string>): Built {
+    const protect = c.protect;
+    const network = c.vpc.vpcId
+      ? {
+          vpcId: pulumi.output(c.vpc.vpcId),
+          privateSubnetIds: pulumi.output(c.vpc.privateSubnetIds ?? []),
+          publicSubnetIds: pulumi.output(c.vpc.publicSubnetIds ?? []),
+        }
+      : this.createVpc(name, c, tags);
+
+    const cluster = new eks.Cluster(
+      `${name}-eks`,
+      {
+        name: c.name,
+        version: c.kubernetesVersion,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        publicSubnetIds: network.publicSubnetIds,
+        skipDefaultNodeGroup: true,
+        nodeAssociatePublicIpAddress: false,
+        authenticationMode: eks.AuthenticationMode.Api,
+        accessEntries: adminAccessEntries(c.adminRoleArns),
+        createOidcProvider: true,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: c.endpointPublicAccess,
+        tags,
+      },
+      { parent: this, protect },
+    );
+
+    const nodeRole = new aws.iam.Role(
+      `${name}-node-role`,
+      {
+        assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+        tags,
+      },
+      { parent: this, protect },
+    );
+    const attachments = NODE_ROLE_POLICIES.map(
+      (policyArn) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-node-${policyArn.split("/").pop()}`,
+          { role: nodeRole.name, policyArn },
+          { parent: this },
+        ),
+    );
+
+    const nodeGroups = nodeGroupSpecs(c).map(
+      (g) =>
+        new eks.ManagedNodeGroup(
+          `${name}-${g.role}`,
+          {
+            cluster,
+            nodeGroupName: g.nodeGroupName,
+            nodeRoleArn: nodeRole.arn,
+            instanceTypes: g.instanceTypes,
+            scalingConfig: g.scalingConfig,
+            diskSize: g.diskSize,
+            subnetIds: network.privateSubnetIds,
+            labels: g.labels,
+            taints: g.taints,
+            tags,
+          },
+          { parent: this, protect, dependsOn: [cluster, ...attachments] },
+        ),
+    );
+
+    // Managed node groups run in the EKS-created cluster security group; open Istio's ports on it
+    // from the control plane security group explicitly, so tightening the defaults cannot break Istio.
+    const nodeSecurityGroupId = pulumi
+      .output(cluster.eksCluster)
+      .apply((e) => e.vpcConfig)
+      .apply((v) => v.clusterSecurityGroupId);
+    for (const rule of ISTIO_CONTROL_PLANE_PORTS) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-istio-${rule.port}`,
+        {
+          securityGroupId: nodeSecurityGroupId,
+          referencedSecurityGroupId: cluster.clusterSecurityGroupId,
+          ipProtocol: "tcp",
+          fromPort: rule.port,
+          toPort: rule.port,
+          description: rule.description,
+          tags,
+        },
+        { parent: this },
+      );
+    }
+
+    return {
+      clusterName: pulumi.output(cluster.eksCluster).apply((e) => e.name),
+      endpoint: pulumi.output(cluster.eksCluster).apply((e) => e.endpoint),
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuer: cluster.oidcIssuer.apply(issuerHostPath),
+      nodeSecurityGroupId,
+      vpcId: network.vpcId,
+      kubeconfig: cluster.kubeconfigJson,
+      nodeGroups,
+      dependsOn: [cluster, ...nodeGroups],
+    };
+  }
+
+  private createVpc(name: string, c: CreateClusterConfig, tags: Record<string, string>) {
+    const vpc = new awsx.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: c.vpc.cidr,
+        numberOfAvailabilityZones: c.vpc.availabilityZones,
+        natGateways: { strategy: c.vpc.natGateways === "single" ? "Single" : "OnePerAz" },
+        subnetStrategy: "Auto",
+        subnetSpecs: [
+          // The tags let the LB controller place internet-facing and internal NLBs.
+          { type: "Private", tags: { "kubernetes.io/role/internal-elb": "1", ...tags } },
+          { type: "Public", tags: { "kubernetes.io/role/elb": "1", ...tags } },
+        ],
+        enableDnsHostnames: true,
+        tags,
+      },
+      { parent: this, protect: c.protect },
+    );
+    return {
+      vpcId: vpc.vpcId,
+      privateSubnetIds: vpc.privateSubnetIds,
+      publicSubnetIds: vpc.publicSubnetIds,
+    };
+  }
+
+  /** Reads an existing cluster; registers nothing in AWS, so it can never modify or replace it. */
+  private adopt(_name: string, c: ExistingClusterConfig, region: string): Built {
+    const found = aws.eks.getClusterOutput({ name: c.name }, { parent: this });
+    const issuer = found.identities.apply((ids) => {
+      const url = ids[0]?.oidcs[0]?.issuer;
+      if (!url) {
+        throw new pulumi.ResourceError(
+          `cluster "${c.name}" has no OIDC issuer; IRSA needs one (eksctl utils associate-iam-oidc-provider)`,
+          this,
+        );
+      }
+      return url;
+    });
+    const provider = aws.iam.getOpenIdConnectProviderOutput({ url: issuer }, { parent: this });
+    return {
+      clusterName: found.name,
+      endpoint: found.endpoint,
+      oidcProviderArn: provider.arn,
+      oidcIssuer: issuer.apply(issuerHostPath),
+      nodeSecurityGroupId: found.vpcConfig.apply((v) => v.clusterSecurityGroupId),
+      vpcId: found.vpcConfig.apply((v) => v.vpcId),
+      kubeconfig: pulumi
+        .all([found.endpoint, found.certificateAuthorities])
+        .apply(([endpoint, cas]) =>
+          adoptedKubeconfig({
+            name: c.name,
+            endpoint,
+            certificateAuthorityData: cas[0]?.data ?? "",
+            region,
+          }),
+        ),
+      nodeGroups: [],
+      dependsOn: [],
+    };
+  }
+}
+
+interface Built {
+  clusterName: pulumi.Output<string>;
+  endpoint: pulumi.Output<string>;
+  oidcProviderArn: pulumi.Output<string>;
+  oidcIssuer: pulumi.Output<string>;
+  nodeSecurityGroupId: pulumi.Output<string>;
+  vpcId: pulumi.Output<string>;
+  kubeconfig: pulumi.Output<string>;
+  nodeGroups: pulumi.Resource[];
+  dependsOn: pulumi.Resource[];
+}
