@@ -38,7 +38,10 @@ describe("meshlift plan (CLI)", () => {
   it("exits 2 with the config message and no stack trace on a bad config", () => {
     const r = meshlift("plan", "--stack", "dev", "--set", "phse=parallel");
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /meshlift:phse \(given: "parallel"\): unknown key; did you mean meshlift:phase\?/);
+    assert.match(
+      r.stderr,
+      /meshlift:phse \(given: "parallel"\): unknown key; did you mean meshlift:phase\?/,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   });
 
