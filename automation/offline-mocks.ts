@@ -38,6 +38,10 @@ const RESOURCE_OUTPUTS: Record<string, Outputs> = {
   "aws:iam/role:Role": (name) => ({ arn: COMPUTED, name: `${name}-${COMPUTED}` }),
   "aws:iam/policy:Policy": () => ({ arn: COMPUTED }),
   "pulumi:pulumi:StackReference": () => ({ outputs: {} }),
+  // Read back after the gateway release (Service.get): the NLB's name only AWS knows.
+  "kubernetes:core/v1:Service": () => ({
+    status: { loadBalancer: { ingress: [{ hostname: COMPUTED }] } },
+  }),
 };
 
 /** Data sources the program calls, with offline answers. Anything else fails loudly. */

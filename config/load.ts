@@ -42,7 +42,7 @@ export function parseConfig(stack: string, flat: Readonly<Record<string, string>
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => toProblems(i, raw)));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
 
-  return finish(stack, region as string, parsed.data);
+  return finish(stack, region, parsed.data);
 }
 
 /** Defaults that depend on other keys. */
