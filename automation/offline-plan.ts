@@ -89,7 +89,7 @@ async function planOnce(opts: PlanOptions): Promise<PlanResult> {
     await pulumi.runtime.disconnect();
   } catch (e) {
     // A RunError carries a user-facing message (bad config, refused transition): rethrow it plainly.
-    if (e instanceof Error && e.name === "RunError") throw new PlanError(e.message);
+    if (pulumi.RunError.isInstance(e)) throw new PlanError(e.message);
     throw e;
   }
   const recorded = [...monitor.recorded].sort((a, b) => a.urn.localeCompare(b.urn));
