@@ -111,6 +111,9 @@ describe("Observability in the plan", () => {
       String(role.inputs.assumeRolePolicy),
       /system:serviceaccount:amazon-cloudwatch:cloudwatch-agent/,
     );
+    // The add-on makes its own ServiceAccount: IrsaRole must not create a competing one.
+    const irsa = named(dev, "observability-cloudwatch-irsa").urn;
+    assert.ok(!dev.resources.some((r) => r.parent === irsa && r.type.includes("ServiceAccount")));
     for (const ng of ofType(dev, "eks:index:ManagedNodeGroup")) {
       assert.ok(transitiveDeps(dev, addon).has(ng.urn));
     }
