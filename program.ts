@@ -1,4 +1,5 @@
 // The meshlift program as a function: index.ts runs it under `pulumi up`, the offline plan under mocks.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { MeshliftConfig, parseConfig } from "./config/load";
@@ -138,6 +139,8 @@ function installIstio(
     gatewayNamespace: mesh.gatewayNamespace,
     gatewayServiceName: mesh.gatewayServiceName,
     gatewayHostname: mesh.gatewayHostname,
+    // Route 53 alias records to the NLB need its canonical hosted zone (per region, per LB type).
+    gatewayHostedZoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }).id,
     lbControllerRoleArn: lbc.irsa.roleArn,
   };
 }

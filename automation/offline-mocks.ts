@@ -60,6 +60,7 @@ const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string
   "aws:index/getRegion:getRegion": () => ({ name: COMPUTED, region: COMPUTED }),
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: COMPUTED, arn: COMPUTED }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: COMPUTED }),
 };
 
 /** Register extra stand-ins (later components add their own next to their code). */

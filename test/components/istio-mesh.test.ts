@@ -163,6 +163,8 @@ describe("IstioMesh", () => {
     assert.equal(parallel.outputs.gatewayServiceName, "istio-ingressgateway");
     assert.equal(parallel.outputs.gatewayNamespace, "istio-ingress");
     assert.equal(parallel.outputs.gatewayHostname, "<computed>");
+    assert.equal(parallel.outputs.gatewayHostedZoneId, "<computed>");
+    assert.equal(discovery.outputs.gatewayHostname, undefined);
     assert.equal(parallel.outputs.istioMode, "sidecar");
     assert.equal(parallel.outputs.istioVersion, ISTIO_VERSION);
     assert.match(String(parallel.outputs.istioModeGuard), /not checked/);
