@@ -171,4 +171,29 @@ describe("SecurityBaseline in the plan", () => {
     for (const r of crs) assert.ok(transitiveDeps(parallel, r).has(istiod), r.name);
     assert.equal(ofType(parallel, "kubernetes:security.istio.io/v1:AuthorizationPolicy").length, 0);
   });
+
+  it("creates the configured policies from workloads on, each valid against the Istio schemas", async () => {
+    const security = JSON.stringify({
+      defaultDenyNamespaces: ["shop"],
+      allow: [{ name: "allow-front", namespace: "shop", sourceNamespaces: ["istio-ingress"] }],
+      jwt: [
+        { name: "idp", issuer: "https://idp.example.com", jwksUri: "https://idp.example.com/jwks" },
+      ],
+    });
+    const doc = await plan({ stack: "dev", phase: "workloads", set: { security } });
+    const crs = doc.resources.filter((r) => /^kubernetes:[a-z]+\.istio\.io\//.test(r.type));
+    const names = crs.map((r) => r.name).sort();
+    assert.deepEqual(names, [
+      "observability-telemetry-mesh-default",
+      "security-authorizationpolicy-istio-ingress-require-jwt-idp",
+      "security-authorizationpolicy-shop-allow-front",
+      "security-authorizationpolicy-shop-default-deny",
+      "security-peerauthentication-istio-system-default",
+      "security-requestauthentication-istio-ingress-jwt-idp",
+    ]);
+    for (const r of crs) {
+      const [group, version, kind] = r.type.replace(/^kubernetes:/, "").split(/[/:]/);
+      await validateIstio({ ...r.inputs, apiVersion: `${group}/${version}`, kind });
+    }
+  });
 });
