@@ -94,21 +94,24 @@ function installIstio(
 ): Record<string, unknown> {
   const spec = PHASE_SPECS[cfg.phase];
   const provider = cluster.provider;
-  const lbc = new LbController("lb-controller", {
-    clusterName: cluster.clusterName,
-    region: cfg.region,
-    vpcId: cluster.vpcId,
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuer: cluster.oidcIssuer,
-    provider,
-    tags,
-  });
+  // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
+  const lbc = cfg.istio.lbController.install
+    ? new LbController("lb-controller", {
+        clusterName: cluster.clusterName,
+        region: cfg.region,
+        vpcId: cluster.vpcId,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        provider,
+        tags,
+      })
+    : undefined;
   const mesh = new IstioMesh("istio", {
     istio: cfg.istio,
     provider,
     // An adopted cluster has no meshlift gateway node group to select.
     dedicatedGatewayNodes: cfg.istio.gateway.dedicatedNodes ?? cfg.cluster.mode === "create",
-    lbController: lbc.release,
+    lbController: lbc?.release,
     istiodValues: tracingMeshValues(observability),
   });
   const security = new SecurityBaseline("security", {
@@ -141,6 +144,6 @@ function installIstio(
     gatewayHostname: mesh.gatewayHostname,
     // Route 53 alias records to the NLB need its canonical hosted zone (per region, per LB type).
     gatewayHostedZoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }).id,
-    lbControllerRoleArn: lbc.irsa.roleArn,
+    lbControllerRoleArn: lbc?.irsa.roleArn,
   };
 }

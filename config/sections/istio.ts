@@ -94,6 +94,16 @@ export const istioSchema = z
     accessLog: accessLogSchema.prefault({}),
     proxy: proxySchema.prefault({}),
     gateway: gatewaySchema.prefault({}),
+    lbController: z
+      .object({
+        /**
+         * Install the AWS Load Balancer Controller. Set false on a cluster that already runs one (a
+         * second controller fights the first over webhooks and the `alb` IngressClass). @default true
+         */
+        install: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

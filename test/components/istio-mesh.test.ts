@@ -159,6 +159,19 @@ describe("IstioMesh", () => {
     });
   });
 
+  it("leaves out the LB controller on a cluster that already runs one", async () => {
+    const doc = await plan({
+      stack: "prod",
+      phase: "parallel",
+      set: { "istio.lbController.install": "false" },
+    });
+    const r = releases(doc);
+    assert.equal(r.has("aws-load-balancer-controller"), false);
+    assert.ok(r.has("istio-ingressgateway"));
+    assert.equal(doc.outputs.lbControllerRoleArn, undefined);
+    assert.equal(ofType(doc, "meshlift:aws:LbController").length, 0);
+  });
+
   it("exports the gateway's Service, namespace and NLB hostname, and the mode", () => {
     assert.equal(parallel.outputs.gatewayServiceName, "istio-ingressgateway");
     assert.equal(parallel.outputs.gatewayNamespace, "istio-ingress");
