@@ -38,6 +38,9 @@ const RESOURCE_OUTPUTS: Record<string, Outputs> = {
   "aws:iam/role:Role": (name) => ({ arn: COMPUTED, name: `${name}-${COMPUTED}` }),
   "aws:iam/policy:Policy": () => ({ arn: COMPUTED }),
   "pulumi:pulumi:StackReference": () => ({ outputs: {} }),
+  "kubernetes:helm.sh/v3:Release": (_n, inputs) => ({
+    status: { name: inputs.name, namespace: inputs.namespace, status: "deployed" },
+  }),
   // Read back after the gateway release (Service.get): the NLB's name only AWS knows.
   "kubernetes:core/v1:Service": () => ({
     status: { loadBalancer: { ingress: [{ hostname: COMPUTED }] } },

@@ -132,9 +132,11 @@ export class IstioMesh extends pulumi.ComponentResource {
 
     this.gatewayServiceName = String(gwVals.name);
     this.gatewaySelector = { ...(gwVals.labels as Record<string, string>) };
+    // The ID comes from the release's status so that it is unknown until the release exists: a
+    // preview of a new stack then skips the read instead of failing on a Service not yet there.
     const service = k8s.core.v1.Service.get(
       `${name}-gateway-service`,
-      `${istio.gateway.namespace}/${this.gatewayServiceName}`,
+      this.gateway.status.apply((st) => `${st.namespace}/${this.gatewayServiceName}`),
       { ...k, dependsOn: [this.gateway] },
     );
     this.gatewayHostname = service.status.apply(
