@@ -82,7 +82,13 @@ async function planOnce(opts: PlanOptions): Promise<PlanResult> {
   pulumi.runtime.setAllConfig(config, secretKeys);
   const deployed: DeployedState =
     opts.deployedPhase || opts.deployedOutputs
-      ? { known: true, outputs: { ...opts.deployedOutputs, phase: opts.deployedPhase } }
+      ? {
+          known: true,
+          outputs: {
+            ...opts.deployedOutputs,
+            phase: opts.deployedPhase ?? opts.deployedOutputs?.phase,
+          },
+        }
       : { known: false, reason: "offline plan: no deployed state" };
   try {
     await pulumi.runtime.runInPulumiStack(() => meshlift({ deployed }));
