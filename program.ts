@@ -1,9 +1,17 @@
 // The meshlift program as a function: index.ts runs it under `pulumi up`, the offline plan under mocks.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { MeshliftConfig, parseConfig } from "./config/load";
 import { EksCluster } from "./components/eks-cluster";
+import { IstioMesh } from "./components/istio-mesh";
+import { LbController } from "./components/lb-controller";
+import { Observability } from "./components/observability";
+import { tracingMeshValues } from "./components/observability-values";
+import { SecurityBaseline } from "./components/security-baseline";
+import { ObservabilityConfig, resolveObservability } from "./config/sections/observability";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
+import { guardIstioMode, IstioModeError } from "./phases/istio-mode";
 import { PHASE_SPECS } from "./phases/phases";
 
 export interface ProgramOptions {
@@ -42,9 +50,23 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     throw e;
   }
   const spec = PHASE_SPECS[cfg.phase];
+  let istioModeGuard: string;
+  let observability: ObservabilityConfig;
+  try {
+    istioModeGuard = guardIstioMode(opts.deployed, cfg.istio.mode, spec.istioInstalled);
+    observability = resolveObservability(cfg.stack, cfg.environment, cfg.observability);
+  } catch (e) {
+    if (e instanceof IstioModeError || e instanceof ConfigError)
+      throw new pulumi.RunError(e.message);
+    throw e;
+  }
   const tags = { "meshlift:environment": cfg.environment, "meshlift:stack": cfg.stack };
 
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
+
+  const istio = spec.istioInstalled
+    ? installIstio(cfg, cluster, observability, tags)
+    : { istioInstalled: false };
 
   return {
     phase: cfg.phase,
@@ -58,5 +80,70 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     nodeSecurityGroupId: cluster.nodeSecurityGroupId,
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
+    istioModeGuard,
+    ...istio,
+  };
+}
+
+/** From the `parallel` phase on: LB controller, Istio, its security baseline and observability. */
+function installIstio(
+  cfg: MeshliftConfig,
+  cluster: EksCluster,
+  observability: ObservabilityConfig,
+  tags: Record<string, string>,
+): Record<string, unknown> {
+  const spec = PHASE_SPECS[cfg.phase];
+  const provider = cluster.provider;
+  // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
+  const lbc = cfg.istio.lbController.install
+    ? new LbController("lb-controller", {
+        clusterName: cluster.clusterName,
+        region: cfg.region,
+        vpcId: cluster.vpcId,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        provider,
+        tags,
+      })
+    : undefined;
+  const mesh = new IstioMesh("istio", {
+    istio: cfg.istio,
+    provider,
+    // An adopted cluster has no meshlift gateway node group to select.
+    dedicatedGatewayNodes: cfg.istio.gateway.dedicatedNodes ?? cfg.cluster.mode === "create",
+    lbController: lbc?.release,
+    istiodValues: tracingMeshValues(observability),
+  });
+  const security = new SecurityBaseline("security", {
+    spec,
+    security: cfg.security,
+    gatewayNamespace: mesh.gatewayNamespace,
+    provider,
+    istiod: mesh.istiod,
+    dependsOn: [mesh.gatewayNamespaceResource],
+  });
+  new Observability("observability", {
+    observability,
+    provider,
+    clusterName: cluster.clusterName,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    istioBase: mesh.base,
+    istiod: mesh.istiod,
+    istioNamespace: mesh.systemNamespace,
+    nodeGroups: cluster.nodeGroups,
+    tags,
+  });
+  return {
+    istioInstalled: true,
+    istioMode: mesh.mode,
+    istioVersion: mesh.version,
+    mtlsMode: security.mtlsMode,
+    gatewayNamespace: mesh.gatewayNamespace,
+    gatewayServiceName: mesh.gatewayServiceName,
+    gatewayHostname: mesh.gatewayHostname,
+    // Route 53 alias records to the NLB need its canonical hosted zone (per region, per LB type).
+    gatewayHostedZoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }).id,
+    lbControllerRoleArn: lbc?.irsa.roleArn,
   };
 }

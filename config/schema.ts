@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
+import { istioSchema } from "./sections/istio";
+import { observabilitySchema } from "./sections/observability";
+import { securitySchema } from "./sections/security";
 
 export const meshliftSchema = z
   .object({
@@ -17,6 +20,9 @@ export const meshliftSchema = z
     /** Allow moving forward more than one phase in a single `pulumi up`. @default false */
     allowPhaseSkip: z.boolean().default(false),
     cluster: clusterSchema,
+    istio: istioSchema.prefault({}),
+    security: securitySchema.prefault({}),
+    observability: observabilitySchema.prefault({}),
   })
   .strict();
 
