@@ -2,7 +2,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { MeshliftConfig, parseConfig } from "./config/load";
+import { CrossClusterRules } from "./components/cross-cluster-rules";
+import { EastWestGateway } from "./components/east-west-gateway";
 import { EksCluster } from "./components/eks-cluster";
+import { MeshCa } from "./components/mesh-ca";
+import { OUTPUTS } from "./components/multicluster-spec";
+import { RemoteSecrets } from "./components/remote-secrets";
+import { MultiClusterConfig } from "./config/sections/multicluster";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
 import { PHASE_SPECS } from "./phases/phases";
 
@@ -46,6 +52,27 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
 
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
 
+  // One mesh over several cluster stacks, once Istio is installed (docs/multicluster.md).
+  const mc = spec.istioInstalled ? cfg.multiCluster : undefined;
+  const meshCa = mc
+    ? new MeshCa(
+        "mesh-ca",
+        {
+          multiCluster: mc,
+          stack: cfg.stack,
+          createNamespace: true,
+          protectRoot: cfg.environment.startsWith("prod"),
+        },
+        { providers: [cluster.provider], dependsOn: cluster.nodeGroups },
+      )
+    : undefined;
+  // integrate: pass meshCa.cacerts as istiodDependsOn and multiClusterIstiodValues(...) as istiodValues:
+  //   new IstioMesh(..., { istiodDependsOn: meshCa?.istio.istiodDependsOn,
+  //   istiodValues: meshCa?.istio.istiodValues }); MeshCa creates istio-system (with the network
+  //   label), so IstioMesh must not create it too; then hand the base release and istiod to
+  //   meshPeering below as afterBase / afterIstiod.
+  const peering = mc ? meshPeering(cfg, mc, cluster, tags, { afterBase: [], afterIstiod: [] }) : {};
+
   return {
     phase: cfg.phase,
     phaseSummary: spec.summary,
@@ -58,5 +85,43 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     nodeSecurityGroupId: cluster.nodeSecurityGroupId,
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
+    ...meshCa?.rootOutputs,
+    ...peering,
   };
+}
+
+/**
+ * The multi-cluster pieces that need Istio first: this cluster's reader access (a secret stack
+ * output peers read), the peers' remote secrets, the east-west gateway and, in create mode, the
+ * security group rules peers need. Returns the stack outputs to export.
+ */
+function meshPeering(
+  cfg: MeshliftConfig,
+  mc: MultiClusterConfig,
+  cluster: EksCluster,
+  tags: Record<string, string>,
+  after: { afterBase: pulumi.Resource[]; afterIstiod: pulumi.Resource[] },
+): Record<string, unknown> {
+  const opts = { providers: [cluster.provider] };
+  const remote = new RemoteSecrets(
+    "mesh-remote",
+    { multiCluster: mc, endpoint: cluster.endpoint, dependsOn: after.afterBase },
+    opts,
+  );
+  if (mc.eastWest.enabled) {
+    new EastWestGateway("mesh-eastwest", { multiCluster: mc, dependsOn: after.afterIstiod }, opts);
+  }
+  if (cfg.cluster.mode === "create") {
+    new CrossClusterRules("mesh-peers", {
+      multiCluster: mc,
+      securityGroupId: cluster.nodeSecurityGroupId,
+      endpointPublicAccess: cfg.cluster.endpointPublicAccess,
+      tags,
+    });
+  } else if (mc.peers.some((p) => p.cidrs.length > 0)) {
+    void pulumi.log.warn(
+      "multiCluster.peers[].cidrs: the cluster is adopted, so meshlift opens no security group ports; open them by hand (docs/multicluster.md, Security groups)",
+    );
+  }
+  return { meshClusterName: mc.clusterName, [OUTPUTS.remoteAccess]: remote.access };
 }

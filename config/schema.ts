@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
+import { multiClusterSchema } from "./sections/multicluster";
 
 export const meshliftSchema = z
   .object({
@@ -17,6 +18,8 @@ export const meshliftSchema = z
     /** Allow moving forward more than one phase in a single `pulumi up`. @default false */
     allowPhaseSkip: z.boolean().default(false),
     cluster: clusterSchema,
+    /** One mesh over several cluster stacks (shared root CA, remote secrets). @default absent: single cluster */
+    multiCluster: multiClusterSchema.optional(),
   })
   .strict();
 

@@ -56,7 +56,7 @@ const kubernetesVersion = z.union([z.string(), z.number()]).transform((v, ctx) =
 
 const iamRoleArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, "must be an IAM role ARN");
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN");
 
 const clusterName = z
   .string()
