@@ -6,6 +6,7 @@ import { MultiClusterConfig } from "../config/sections/multicluster";
 import {
   CACERTS_KEYS,
   CACERTS_SECRET,
+  CacertsData,
   CaCertSpec,
   cacertsData,
   cacertsProblems,
@@ -52,6 +53,8 @@ export class MeshCa extends pulumi.ComponentResource {
   public readonly namespace?: k8s.core.v1.Namespace;
   /** The `cacerts` Secret; istiod must start after it or it self-signs. */
   public readonly cacerts: k8s.core.v1.Secret;
+  /** Secret: the checked `cacerts` data (fails when the chain would not work). */
+  public readonly cacertsData: pulumi.Output<CacertsData>;
   /** Pass to IstioMesh as-is. */
   public readonly istio: IstioMultiClusterInputs;
   public readonly rootCertPem: pulumi.Output<string>;
@@ -121,6 +124,7 @@ export class MeshCa extends pulumi.ComponentResource {
         }
         return d;
       });
+    this.cacertsData = pulumi.secret(data);
     this.cacerts = new k8s.core.v1.Secret(
       `${name}-cacerts`,
       {

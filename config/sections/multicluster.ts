@@ -55,7 +55,8 @@ export function certificateProblem(pem: string): string | undefined {
   } catch {
     return "must be a PEM certificate (-----BEGIN CERTIFICATE-----)";
   }
-  if (!cert.ca) return `certificate "${cert.subject}" is not a CA (basicConstraints CA:FALSE)`;
+  if (!cert.ca)
+    return `certificate "${cert.subject.replace(/\n/g, ", ")}" is not a CA (basicConstraints CA:FALSE)`;
   return undefined;
 }
 
