@@ -11,6 +11,7 @@ import {
   cacertsData,
   cacertsProblems,
   intermediateCaSpec,
+  INTERMEDIATE_EARLY_RENEWAL_HOURS,
   intermediateRotationTrigger,
   istioNamespaceLabels,
   ISTIO_NAMESPACE,
@@ -92,6 +93,8 @@ export class MeshCa extends pulumi.ComponentResource {
         caCertPem: root.certPem,
         caPrivateKeyPem: root.keyPem,
         ...certOptions(spec),
+        // A `pulumi up` in the last month re-issues the intermediate (same root) before it lapses.
+        earlyRenewalHours: INTERMEDIATE_EARLY_RENEWAL_HOURS,
       },
       { parent: this },
     );

@@ -101,6 +101,9 @@ export function intermediateCaSpec(m: MultiClusterConfig): CaCertSpec {
   };
 }
 
+/** How long before expiry a `pulumi up` re-issues an intermediate (the root is never renewed so). */
+export const INTERMEDIATE_EARLY_RENEWAL_HOURS = 30 * 24;
+
 /** Changes exactly when this cluster's intermediate key must be replaced. */
 export function intermediateRotationTrigger(m: MultiClusterConfig): string {
   return `${m.clusterName}/serial-${m.intermediateSerial}`;

@@ -68,10 +68,19 @@ export class RemoteSecrets extends pulumi.ComponentResource {
         { name: qualifiedStack(peer.stack, org, project) },
         { parent: this },
       );
-      const manifest = pulumi.secret(
-        ref.getOutput(OUTPUTS.remoteAccess).apply((v: unknown) => {
+      const stringData = pulumi.secret(
+        ref.getOutput(OUTPUTS.remoteAccess).apply((v: unknown): Record<string, string> => {
+          // Stacks of a new mesh come up one after the other: the first cannot read the others
+          // yet. An empty remote secret is harmless to istiod; the next `pulumi up` fills it.
+          if (v === undefined || v === null) {
+            void pulumi.log.warn(
+              `peer "${peer.name}" (stack ${peer.stack}) has not published ${OUTPUTS.remoteAccess} yet: its remote secret stays empty until \`pulumi up\` runs here again after that stack`,
+              this,
+            );
+            return {};
+          }
           try {
-            return remoteSecret(checkRemoteAccess(peer, v), namespace);
+            return remoteSecret(checkRemoteAccess(peer, v), namespace).stringData;
           } catch (e) {
             throw new pulumi.ResourceError((e as Error).message, this);
           }
@@ -87,7 +96,7 @@ export class RemoteSecrets extends pulumi.ComponentResource {
           // Metadata is known from config; only the kubeconfig waits on the peer's outputs.
           metadata: shape.metadata,
           type: "Opaque",
-          stringData: manifest.apply((s) => s.stringData),
+          stringData,
         },
         { parent: this },
       );
