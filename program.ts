@@ -6,7 +6,8 @@ import { CrossClusterRules } from "./components/cross-cluster-rules";
 import { EastWestGateway } from "./components/east-west-gateway";
 import { EksCluster } from "./components/eks-cluster";
 import { MeshCa } from "./components/mesh-ca";
-import { OUTPUTS } from "./components/multicluster-spec";
+import { MeshRoot } from "./components/mesh-root";
+import { OUTPUTS, ownsRoot } from "./components/multicluster-spec";
 import { RemoteSecrets } from "./components/remote-secrets";
 import { MultiClusterConfig } from "./config/sections/multicluster";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
@@ -52,26 +53,32 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
 
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
 
-  // One mesh over several cluster stacks, once Istio is installed (docs/multicluster.md).
-  const mc = spec.istioInstalled ? cfg.multiCluster : undefined;
-  const meshCa = mc
-    ? new MeshCa(
-        "mesh-ca",
-        {
+  // One mesh over several cluster stacks (docs/multicluster.md). The caStack's root CA exists in
+  // every phase, so that a rollback never deletes what the other clusters chain to; the rest waits
+  // until Istio is installed.
+  const mc = cfg.multiCluster;
+  const meshRoot =
+    mc && ownsRoot(mc, cfg.stack)
+      ? new MeshRoot("mesh-root", {
           multiCluster: mc,
-          stack: cfg.stack,
-          createNamespace: true,
-          protectRoot: cfg.environment.startsWith("prod"),
-        },
-        { providers: [cluster.provider], dependsOn: cluster.nodeGroups },
-      )
-    : undefined;
+          protect: cfg.environment.startsWith("prod"),
+        })
+      : undefined;
+  const meshCa =
+    mc && spec.istioInstalled
+      ? new MeshCa(
+          "mesh-ca",
+          { multiCluster: mc, stack: cfg.stack, root: meshRoot, createNamespace: true },
+          { providers: [cluster.provider], dependsOn: cluster.nodeGroups },
+        )
+      : undefined;
   // integrate: pass meshCa.cacerts as istiodDependsOn and multiClusterIstiodValues(...) as istiodValues:
   //   new IstioMesh(..., { istiodDependsOn: meshCa?.istio.istiodDependsOn,
   //   istiodValues: meshCa?.istio.istiodValues }); MeshCa creates istio-system (with the network
   //   label), so IstioMesh must not create it too; then hand the base release and istiod to
   //   meshPeering below as afterBase / afterIstiod.
-  const peering = mc ? meshPeering(cfg, mc, cluster, tags, { afterBase: [], afterIstiod: [] }) : {};
+  const peering =
+    meshCa && mc ? meshPeering(cfg, mc, cluster, tags, { afterBase: [], afterIstiod: [] }) : {};
 
   return {
     phase: cfg.phase,
@@ -85,7 +92,7 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     nodeSecurityGroupId: cluster.nodeSecurityGroupId,
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
-    ...meshCa?.rootOutputs,
+    ...meshRoot?.outputs,
     ...peering,
   };
 }

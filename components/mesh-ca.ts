@@ -7,7 +7,6 @@ import {
   CACERTS_KEYS,
   CACERTS_SECRET,
   CacertsData,
-  CaCertSpec,
   cacertsData,
   cacertsProblems,
   intermediateCaSpec,
@@ -16,10 +15,10 @@ import {
   istioNamespaceLabels,
   ISTIO_NAMESPACE,
   multiClusterIstiodValues,
+  caCertOptions,
   OUTPUTS,
   ownsRoot,
   qualifiedStack,
-  rootCaSpec,
 } from "./multicluster-spec";
 
 export interface MeshCaArgs {
@@ -39,8 +38,8 @@ export interface MeshCaArgs {
   readonly createNamespace?: boolean;
   /** What must exist before `cacerts` (the namespace, when created elsewhere). @default [] */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** Protect a generated root from deletion: losing it breaks trust across the mesh. @default true */
-  readonly protectRoot?: boolean;
+  /** In the caStack: the root it generates (MeshRoot). */
+  readonly root?: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
 }
 
 /** What IstioMesh needs from the CA: `cacerts` before istiod, and the per-cluster istiod values. */
@@ -60,8 +59,6 @@ export class MeshCa extends pulumi.ComponentResource {
   public readonly istio: IstioMultiClusterInputs;
   public readonly rootCertPem: pulumi.Output<string>;
   public readonly intermediateCertPem: pulumi.Output<string>;
-  /** Set in the caStack only: the outputs other stacks read (the key is a secret). */
-  public readonly rootOutputs?: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: MeshCaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:mesh:MeshCa", name, {}, opts);
@@ -92,7 +89,7 @@ export class MeshCa extends pulumi.ComponentResource {
         certRequestPem: csr.certRequestPem,
         caCertPem: root.certPem,
         caPrivateKeyPem: root.keyPem,
-        ...certOptions(spec),
+        ...caCertOptions(spec),
         // A `pulumi up` in the last month re-issues the intermediate (same root) before it lapses.
         earlyRenewalHours: INTERMEDIATE_EARLY_RENEWAL_HOURS,
       },
@@ -155,7 +152,7 @@ export class MeshCa extends pulumi.ComponentResource {
     });
   }
 
-  /** Generates the root (caStack), takes it from secret config, or reads it from the caStack. */
+  /** The caStack's MeshRoot, the root from secret config, or the caStack's outputs. */
   private root(
     name: string,
     args: MeshCaArgs,
@@ -170,24 +167,16 @@ export class MeshCa extends pulumi.ComponentResource {
       };
     }
     if (ownsRoot(m, args.stack)) {
-      const spec = rootCaSpec(m);
-      const protect = args.protectRoot ?? true;
-      const key = new tls.PrivateKey(
-        `${name}-root-key`,
-        { algorithm: "RSA", rsaBits: spec.rsaBits },
-        { parent: this, protect },
-      );
-      const keyPem = pulumi.secret(key.privateKeyPem);
-      const cert = new tls.SelfSignedCert(
-        `${name}-root`,
-        { privateKeyPem: keyPem, subject: spec.subject, ...certOptions(spec) },
-        { parent: this, protect },
-      );
-      (this as { rootOutputs?: Record<string, pulumi.Output<string>> }).rootOutputs = {
-        [OUTPUTS.rootCertPem]: cert.certPem,
-        [OUTPUTS.rootKeyPem]: keyPem,
+      if (!args.root) {
+        throw new pulumi.ResourceError(
+          `stack "${args.stack}" is multiCluster.caStack: pass its MeshRoot as MeshCa's root`,
+          this,
+        );
+      }
+      return {
+        certPem: pulumi.output(args.root.certPem),
+        keyPem: pulumi.secret(args.root.keyPem),
       };
-      return { certPem: cert.certPem, keyPem };
     }
     const caStack = m.caStack as string;
     const ref = new pulumi.StackReference(
@@ -207,14 +196,4 @@ export class MeshCa extends pulumi.ComponentResource {
       });
     return { certPem: must(OUTPUTS.rootCertPem), keyPem: pulumi.secret(must(OUTPUTS.rootKeyPem)) };
   }
-}
-
-/** The @pulumi/tls inputs shared by the self-signed root and the locally signed intermediate. */
-function certOptions(spec: CaCertSpec) {
-  return {
-    isCaCertificate: spec.isCaCertificate,
-    allowedUses: [...spec.allowedUses],
-    validityPeriodHours: spec.validityPeriodHours,
-    setSubjectKeyId: true,
-  };
 }

@@ -104,6 +104,16 @@ export function intermediateCaSpec(m: MultiClusterConfig): CaCertSpec {
 /** How long before expiry a `pulumi up` re-issues an intermediate (the root is never renewed so). */
 export const INTERMEDIATE_EARLY_RENEWAL_HOURS = 30 * 24;
 
+/** The @pulumi/tls inputs shared by the self-signed root and the locally signed intermediates. */
+export function caCertOptions(spec: CaCertSpec) {
+  return {
+    isCaCertificate: spec.isCaCertificate,
+    allowedUses: [...spec.allowedUses],
+    validityPeriodHours: spec.validityPeriodHours,
+    setSubjectKeyId: true,
+  };
+}
+
 /** Changes exactly when this cluster's intermediate key must be replaced. */
 export function intermediateRotationTrigger(m: MultiClusterConfig): string {
   return `${m.clusterName}/serial-${m.intermediateSerial}`;

@@ -3,9 +3,11 @@ import * as assert from "node:assert/strict";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCa } from "../../components/mesh-ca";
+import { MeshRoot } from "../../components/mesh-root";
 import {
   CACERTS_KEYS,
   intermediateCaSpec,
+  ownsRoot,
   rootCaSpec,
   splitPem,
   validityHours,
@@ -44,7 +46,7 @@ async function run(
   m: MultiClusterConfig,
   stack: string,
   certs: { root: Issued; intermediate: Issued },
-): Promise<{ seen: Seen[]; ca: MeshCa }> {
+): Promise<{ seen: Seen[]; ca: MeshCa; meshRoot?: MeshRoot }> {
   const seen: Seen[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -78,11 +80,13 @@ async function run(
     false,
     "acme",
   );
-  const ca = new MeshCa("mesh-ca", { multiCluster: m, stack });
+  // The caStack generates the root itself, as program.ts wires it.
+  const meshRoot = ownsRoot(m, stack) ? new MeshRoot("mesh-root", { multiCluster: m }) : undefined;
+  const ca = new MeshCa("mesh-ca", { multiCluster: m, stack, root: meshRoot });
   // The checked data rejects when the chain is wrong; otherwise wait for the Secret's registration.
   await (ca.cacertsData as unknown as { promise(): Promise<unknown> }).promise();
   await new Promise((resolve) => ca.cacerts.id.apply(resolve));
-  return { seen, ca };
+  return { seen, ca, meshRoot };
 }
 
 function one(seen: Seen[], type: string, name: string): Seen {
@@ -166,8 +170,8 @@ describe("MeshCa", function () {
 
   it("generates the root in the caStack and exposes it (key secret) for the other stacks", async () => {
     const m = mc({ clusterName: "prod-use1", network: "net-use1" });
-    const { seen, ca } = await run(m, "prod-use1", { root, intermediate });
-    const self = one(seen, "tls:index/selfSignedCert:SelfSignedCert", "mesh-ca-root");
+    const { seen, ca, meshRoot } = await run(m, "prod-use1", { root, intermediate });
+    const self = one(seen, "tls:index/selfSignedCert:SelfSignedCert", "mesh-root-cert");
     assert.equal(self.inputs.isCaCertificate, true);
     assert.equal(self.inputs.validityPeriodHours, validityHours(10));
     assert.deepEqual(self.inputs.subject, {
@@ -175,8 +179,15 @@ describe("MeshCa", function () {
       organization: "meshlift",
     });
     assert.ok(!seen.some((s) => s.type === "pulumi:pulumi:StackReference"));
-    assert.ok(ca.rootOutputs);
-    const key = ca.rootOutputs.meshRootKeyPem;
+    assert.ok(meshRoot);
+    const signed = one(
+      seen,
+      "tls:index/locallySignedCert:LocallySignedCert",
+      "mesh-ca-intermediate",
+    );
+    assert.equal(secretValue(signed.inputs.caPrivateKeyPem, "caPrivateKeyPem"), root.keyPem);
+    assert.equal(signed.inputs.caCertPem, root.certPem);
+    const key = meshRoot.outputs.meshRootKeyPem;
     assert.equal(await (key as unknown as { isSecret: Promise<boolean> }).isSecret, true);
     assert.equal(await new Promise((r) => key.apply(r)), root.keyPem);
     assert.deepEqual(ca.istio.istiodValues, {

@@ -59,9 +59,9 @@ describe("multi-cluster mesh in the offline plan", () => {
     const roots = (doc: PlanDocument) => ofType(doc, "tls:index/selfSignedCert:SelfSignedCert");
     assert.equal(roots(use1).length, 1);
     assert.equal(roots(use1)[0].protect, true);
-    assert.equal(named(use1, "mesh-ca-root-key").protect, true);
+    assert.equal(named(use1, "mesh-root-key").protect, true);
     assert.equal(roots(usw2).length, 0);
-    assert.equal(byName(usw2, "mesh-ca-root-key"), undefined);
+    assert.equal(byName(usw2, "mesh-root-key"), undefined);
     const cn = (doc: PlanDocument) =>
       (named(doc, "mesh-ca-intermediate-csr").inputs.subject as { commonName: string }).commonName;
     assert.equal(cn(use1), "prod-use1 intermediate CA");
@@ -81,7 +81,7 @@ describe("multi-cluster mesh in the offline plan", () => {
         assert.equal(s.inputs.stringData, SECRET_PLACEHOLDER, s.name);
       }
     }
-    assert.equal(named(use1, "mesh-ca-root").inputs.privateKeyPem, SECRET_PLACEHOLDER);
+    assert.equal(named(use1, "mesh-root-cert").inputs.privateKeyPem, SECRET_PLACEHOLDER);
     assert.equal(use1.outputs.meshRootKeyPem, SECRET_PLACEHOLDER);
     assert.ok("meshRootCertPem" in use1.outputs);
     assert.ok(!("meshRootKeyPem" in usw2.outputs), "only the caStack publishes the root");
@@ -146,13 +146,17 @@ describe("multi-cluster mesh in the offline plan", () => {
     assert.ok(byName(doc, "mesh-ca-cacerts"), "the CA does not depend on the cluster mode");
   });
 
-  it("adds nothing before Istio is installed", async () => {
+  it("keeps only the caStack's root before Istio is installed, so a rollback never drops it", async () => {
+    const names = async (stack: string) =>
+      (await plan({ stack, phase: "discovery" })).resources
+        .filter((r) => r.name.startsWith("mesh-"))
+        .map((r) => r.name)
+        .sort();
+    assert.deepEqual(await names("prod-use1"), ["mesh-root", "mesh-root-cert", "mesh-root-key"]);
+    assert.deepEqual(await names("prod-usw2"), []);
     const doc = await plan({ stack: "prod-use1", phase: "discovery" });
-    assert.deepEqual(
-      doc.resources.filter((r) => r.name.startsWith("mesh-")).map((r) => r.name),
-      [],
-    );
     assert.ok(!("meshRemoteAccess" in doc.outputs));
+    assert.equal(doc.outputs.meshRootKeyPem, SECRET_PLACEHOLDER);
   });
 
   it("rotates only this cluster's intermediate when the serial changes", async () => {
