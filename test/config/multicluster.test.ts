@@ -121,6 +121,14 @@ describe("multiCluster config", () => {
     assert.match(msg, /peers\.0\.cidrs\.0 \(given: "10\.0\.0\.0"\): must be an IPv4 CIDR/);
   });
 
+  it("suggests the right key for a typo", () => {
+    const msg = problems({ ...MESH, caStack: "x", meshID: "m" });
+    assert.match(
+      msg,
+      /meshlift:multiCluster\.meshID \(given: "m"\): unknown key; did you mean meshlift:multiCluster\.meshId\?/,
+    );
+  });
+
   it("accepts secret placeholders for the root CA offline", () => {
     const m = parse({
       ...MESH,
