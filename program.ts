@@ -75,10 +75,12 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
   // integrate: pass meshCa.cacerts as istiodDependsOn and multiClusterIstiodValues(...) as istiodValues:
   //   new IstioMesh(..., { istiodDependsOn: meshCa?.istio.istiodDependsOn,
   //   istiodValues: meshCa?.istio.istiodValues }); MeshCa creates istio-system (with the network
-  //   label), so IstioMesh must not create it too; then hand the base release and istiod to
-  //   meshPeering below as afterBase / afterIstiod.
+  //   label), so IstioMesh must not create it too; then add the base release and istiod to
+  //   afterBase / afterIstiod below.
   const peering =
-    meshCa && mc ? meshPeering(cfg, mc, cluster, tags, { afterBase: [], afterIstiod: [] }) : {};
+    meshCa && mc
+      ? meshPeering(cfg, mc, cluster, tags, { afterBase: [meshCa], afterIstiod: [meshCa] })
+      : {};
 
   return {
     phase: cfg.phase,

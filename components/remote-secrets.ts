@@ -23,8 +23,8 @@ export interface RemoteSecretsArgs {
   readonly organization?: string;
   readonly project?: string;
   /**
-   * What must exist first: the Istio base release (it creates istio-reader-service-account; a
-   * token Secret for a missing account is deleted by Kubernetes). @default []
+   * What must exist first: the namespace, and the Istio base release (it creates
+   * istio-reader-service-account; a token Secret for a missing account is deleted). @default []
    */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -98,7 +98,7 @@ export class RemoteSecrets extends pulumi.ComponentResource {
           type: "Opaque",
           stringData,
         },
-        { parent: this },
+        { parent: this, dependsOn: args.dependsOn },
       );
     }
     this.registerOutputs({ access: this.access });

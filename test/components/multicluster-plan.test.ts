@@ -51,6 +51,15 @@ describe("multi-cluster mesh in the offline plan", () => {
     });
     assert.deepEqual(net(use1), { ns: "net-use1", gw: "net-use1" });
     assert.deepEqual(net(usw2), { ns: "net-usw2", gw: "net-usw2" });
+    // Everything installed into istio-system waits for MeshCa, which creates the namespace.
+    const ns = named(use1, "mesh-ca-namespace").urn;
+    for (const n of [
+      "mesh-eastwest-release",
+      "mesh-remote-reader-token",
+      "mesh-remote-prod-usw2",
+    ]) {
+      assert.ok(named(use1, n).dependsOn.includes(ns), `${n} after istio-system`);
+    }
     const gw = named(use1, "mesh-eastwest-cross-network");
     assert.ok(gw.dependsOn.includes(named(use1, "mesh-eastwest-release").urn));
   });
