@@ -1,8 +1,11 @@
 // The meshlift program as a function: index.ts runs it under `pulumi up`, the offline plan under mocks.
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { MeshliftConfig, parseConfig } from "./config/load";
+import { CrossClusterRules } from "./components/cross-cluster-rules";
+import { EastWestGateway } from "./components/east-west-gateway";
 import { EksCluster } from "./components/eks-cluster";
 import { IstioMesh } from "./components/istio-mesh";
 import { LbController } from "./components/lb-controller";
@@ -10,6 +13,12 @@ import { Observability } from "./components/observability";
 import { tracingMeshValues } from "./components/observability-values";
 import { SecurityBaseline } from "./components/security-baseline";
 import { ObservabilityConfig, resolveObservability } from "./config/sections/observability";
+import { MeshCa } from "./components/mesh-ca";
+import { MeshRoot } from "./components/mesh-root";
+import { istioNamespaceLabels, OUTPUTS, ownsRoot } from "./components/multicluster-spec";
+import { deepMerge, ISTIO_NAMESPACE } from "./components/istio-values";
+import { RemoteSecrets } from "./components/remote-secrets";
+import { MultiClusterConfig } from "./config/sections/multicluster";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
 import { guardIstioMode, IstioModeError } from "./phases/istio-mode";
 import { PHASE_SPECS } from "./phases/phases";
@@ -64,9 +73,45 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
 
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
 
-  const istio = spec.istioInstalled
-    ? installIstio(cfg, cluster, observability, tags)
-    : { istioInstalled: false };
+  // One mesh over several cluster stacks (docs/multicluster.md). The caStack's root CA exists in
+  // every phase, so that a rollback never deletes what the other clusters chain to; the rest waits
+  // until Istio is installed.
+  const mc = cfg.multiCluster;
+  const meshRoot =
+    mc && ownsRoot(mc, cfg.stack)
+      ? new MeshRoot("mesh-root", { multiCluster: mc, protect: cfg.environment.startsWith("prod") })
+      : undefined;
+
+  let istio: Record<string, unknown> = { istioInstalled: false };
+  let peering: Record<string, unknown> = {};
+  if (spec.istioInstalled) {
+    // istio-system is created here, not inside IstioMesh, so that it keeps one identity whether or
+    // not the stack joins a multi-cluster mesh (which labels it with the network and puts cacerts in it).
+    const systemNamespace = new k8s.core.v1.Namespace(
+      "istio-system",
+      { metadata: { name: ISTIO_NAMESPACE, labels: mc ? istioNamespaceLabels(mc) : {} } },
+      { provider: cluster.provider },
+    );
+    const meshCa = mc
+      ? new MeshCa(
+          "mesh-ca",
+          { multiCluster: mc, stack: cfg.stack, root: meshRoot, dependsOn: [systemNamespace] },
+          { providers: [cluster.provider] },
+        )
+      : undefined;
+    const installed = installIstio(cfg, cluster, observability, tags, {
+      systemNamespace,
+      istiodDependsOn: meshCa?.istio.istiodDependsOn ?? [],
+      istiodValues: meshCa?.istio.istiodValues ?? {},
+    });
+    istio = installed.outputs;
+    if (mc) {
+      peering = meshPeering(cfg, mc, cluster, tags, {
+        afterBase: [installed.mesh.base],
+        afterIstiod: [installed.mesh.istiod],
+      });
+    }
+  }
 
   return {
     phase: cfg.phase,
@@ -82,6 +127,8 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     kubeconfig: cluster.kubeconfig,
     istioModeGuard,
     ...istio,
+    ...meshRoot?.outputs,
+    ...peering,
   };
 }
 
@@ -91,7 +138,12 @@ function installIstio(
   cluster: EksCluster,
   observability: ObservabilityConfig,
   tags: Record<string, string>,
-): Record<string, unknown> {
+  extra: {
+    systemNamespace: k8s.core.v1.Namespace;
+    istiodDependsOn: pulumi.Resource[];
+    istiodValues: Record<string, unknown>;
+  },
+): { mesh: IstioMesh; outputs: Record<string, unknown> } {
   const spec = PHASE_SPECS[cfg.phase];
   const provider = cluster.provider;
   // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
@@ -112,7 +164,9 @@ function installIstio(
     // An adopted cluster has no meshlift gateway node group to select.
     dedicatedGatewayNodes: cfg.istio.gateway.dedicatedNodes ?? cfg.cluster.mode === "create",
     lbController: lbc?.release,
-    istiodValues: tracingMeshValues(observability),
+    systemNamespace: extra.systemNamespace,
+    istiodDependsOn: extra.istiodDependsOn,
+    istiodValues: deepMerge(tracingMeshValues(observability), extra.istiodValues),
   });
   const security = new SecurityBaseline("security", {
     spec,
@@ -134,7 +188,7 @@ function installIstio(
     nodeGroups: cluster.nodeGroups,
     tags,
   });
-  return {
+  const outputs = {
     istioInstalled: true,
     istioMode: mesh.mode,
     istioVersion: mesh.version,
@@ -146,4 +200,41 @@ function installIstio(
     gatewayHostedZoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }).id,
     lbControllerRoleArn: lbc?.irsa.roleArn,
   };
+  return { mesh, outputs };
+}
+
+/**
+ * The multi-cluster pieces that need Istio first: this cluster's reader access (a secret stack
+ * output peers read), the peers' remote secrets, the east-west gateway and, in create mode, the
+ * security group rules peers need. Returns the stack outputs to export.
+ */
+function meshPeering(
+  cfg: MeshliftConfig,
+  mc: MultiClusterConfig,
+  cluster: EksCluster,
+  tags: Record<string, string>,
+  after: { afterBase: pulumi.Resource[]; afterIstiod: pulumi.Resource[] },
+): Record<string, unknown> {
+  const opts = { providers: [cluster.provider] };
+  const remote = new RemoteSecrets(
+    "mesh-remote",
+    { multiCluster: mc, endpoint: cluster.endpoint, dependsOn: after.afterBase },
+    opts,
+  );
+  if (mc.eastWest.enabled) {
+    new EastWestGateway("mesh-eastwest", { multiCluster: mc, dependsOn: after.afterIstiod }, opts);
+  }
+  if (cfg.cluster.mode === "create") {
+    new CrossClusterRules("mesh-peers", {
+      multiCluster: mc,
+      securityGroupId: cluster.nodeSecurityGroupId,
+      endpointPublicAccess: cfg.cluster.endpointPublicAccess,
+      tags,
+    });
+  } else if (mc.peers.some((p) => p.cidrs.length > 0)) {
+    void pulumi.log.warn(
+      "multiCluster.peers[].cidrs: the cluster is adopted, so meshlift opens no security group ports; open them by hand (docs/multicluster.md, Security groups)",
+    );
+  }
+  return { meshClusterName: mc.clusterName, [OUTPUTS.remoteAccess]: remote.access };
 }

@@ -37,7 +37,8 @@ const RESOURCE_OUTPUTS: Record<string, Outputs> = {
   "eks:index:ManagedNodeGroup": () => ({ nodeGroup: { nodeGroupName: COMPUTED } }),
   "aws:iam/role:Role": (name) => ({ arn: COMPUTED, name: `${name}-${COMPUTED}` }),
   "aws:iam/policy:Policy": () => ({ arn: COMPUTED }),
-  "pulumi:pulumi:StackReference": () => ({ outputs: {} }),
+  "pulumi:pulumi:StackReference": (name, inputs) =>
+    peerStackOutputs(typeof inputs.name === "string" ? inputs.name : name),
   "kubernetes:helm.sh/v3:Release": (_n, inputs) => ({
     status: { name: inputs.name, namespace: inputs.namespace, status: "deployed" },
   }),
@@ -45,7 +46,46 @@ const RESOURCE_OUTPUTS: Record<string, Outputs> = {
   "kubernetes:core/v1:Service": () => ({
     status: { loadBalancer: { ingress: [{ hostname: COMPUTED }] } },
   }),
+  // Keys and certificates only exist once the tls provider runs: offline they stay unknown, so
+  // nothing downstream (chain checks, cacerts data) pretends to hold a real PEM.
+  "tls:index/privateKey:PrivateKey": () => ({
+    privateKeyPem: pulumi.runtime.unknownValue,
+    publicKeyPem: pulumi.runtime.unknownValue,
+  }),
+  "tls:index/selfSignedCert:SelfSignedCert": () => ({ certPem: pulumi.runtime.unknownValue }),
+  "tls:index/certRequest:CertRequest": () => ({ certRequestPem: pulumi.runtime.unknownValue }),
+  "tls:index/locallySignedCert:LocallySignedCert": () => ({ certPem: pulumi.runtime.unknownValue }),
+  // Kubernetes fills a service-account-token Secret's data (base64).
+  "kubernetes:core/v1:Secret": (_n, inputs) =>
+    inputs.type === "kubernetes.io/service-account-token"
+      ? { data: { token: COMPUTED_B64, "ca.crt": COMPUTED_B64 } }
+      : {},
 };
+
+/** "<computed>" in base64, for values Kubernetes stores encoded. */
+const COMPUTED_B64 = Buffer.from(COMPUTED).toString("base64");
+
+/**
+ * What another meshlift stack of the mesh exports (components/multicluster-spec.ts OUTPUTS): its
+ * cluster id is taken to be its stack name, as in the example stacks; the root CA is unknown.
+ */
+function peerStackOutputs(qualified: string): Record<string, unknown> {
+  const stack = qualified.split("/").pop() as string;
+  return {
+    outputs: {
+      meshRootCertPem: pulumi.runtime.unknownValue,
+      meshRootKeyPem: pulumi.runtime.unknownValue,
+      meshRemoteAccess: {
+        clusterName: stack,
+        network: COMPUTED,
+        server: `https://${COMPUTED}.${stack}.eks.amazonaws.com`,
+        caData: COMPUTED_B64,
+        token: COMPUTED,
+      },
+    },
+    secretOutputNames: ["meshRootKeyPem", "meshRemoteAccess"],
+  };
+}
 
 /** Data sources the program calls, with offline answers. Anything else fails loudly. */
 const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {

@@ -11,6 +11,8 @@ import { RecordedResource, RecordingMonitor } from "./recording-monitor";
 
 export const PROJECT = "meshlift";
 export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The Pulumi organization an offline plan runs as. */
+export const OFFLINE_ORGANIZATION = "organization";
 
 export interface PlanOptions {
   readonly stack: string;
@@ -78,7 +80,8 @@ export function planConfig(opts: PlanOptions): {
 async function planOnce(opts: PlanOptions): Promise<PlanResult> {
   const { config, secretKeys } = planConfig(opts);
   const monitor = new RecordingMonitor(offlineMocks);
-  pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, true);
+  // The organization qualifies StackReference names (multi-cluster peers, the mesh's caStack).
+  pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, true, OFFLINE_ORGANIZATION);
   pulumi.runtime.setAllConfig(config, secretKeys);
   const deployed: DeployedState =
     opts.deployedPhase || opts.deployedOutputs

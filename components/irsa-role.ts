@@ -83,7 +83,7 @@ export class IrsaRole extends pulumi.ComponentResource {
       );
       attachments.push(
         new aws.iam.RolePolicyAttachment(
-          `${name}-policy`,
+          `${name}-policy-attachment`,
           { role: this.role.name, policyArn: policy.arn },
           { parent: this },
         ),

@@ -24,6 +24,11 @@ export interface IstioMeshArgs {
   readonly dedicatedGatewayNodes: boolean;
   /** The LB controller release: the gateway's LoadBalancer Service needs it ready. @default none */
   readonly lbController?: pulumi.Resource;
+  /**
+   * The istio-system Namespace, created by the caller so that it keeps one identity whether or not
+   * the cluster joins a multi-cluster mesh (which labels it and puts `cacerts` in it).
+   */
+  readonly systemNamespace: k8s.core.v1.Namespace;
   /** Things that must exist before istiod starts (e.g. the `cacerts` Secret). @default [] */
   readonly istiodDependsOn?: pulumi.Resource[];
   /** Values deep-merged over istiod's (mesh ID, cluster name, network, extension providers). @default {} */
@@ -78,12 +83,8 @@ export class IstioMesh extends pulumi.ComponentResource {
     const k = { parent: this, provider: args.provider };
 
     // Namespaces are explicit so that base and cni can install side by side without racing to create
-    // istio-system; neither carries an injection label.
-    this.systemNamespace = new k8s.core.v1.Namespace(
-      `${name}-system-ns`,
-      { metadata: { name: ISTIO_NAMESPACE } },
-      k,
-    );
+    // them; neither carries an injection label.
+    this.systemNamespace = args.systemNamespace;
     this.gatewayNamespace = istio.gateway.namespace;
     this.gatewayNamespaceResource = new k8s.core.v1.Namespace(
       `${name}-gateway-ns`,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConfigError, ConfigProblem, didYouMean } from "./errors";
 import { meshliftSchema, MeshliftSchemaOutput, STRING_KEYS } from "./schema";
 import { CreateClusterConfig, ExistingClusterConfig } from "./sections/cluster";
+import { multiClusterStackProblems } from "./sections/multicluster";
 
 export const NAMESPACE = "meshlift";
 
@@ -40,6 +41,15 @@ export function parseConfig(stack: string, flat: Readonly<Record<string, string>
 
   const parsed = meshliftSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => toProblems(i, raw)));
+  if (parsed.success && parsed.data.multiCluster) {
+    for (const p of multiClusterStackProblems(stack, parsed.data.multiCluster)) {
+      problems.push({
+        key: `${NAMESPACE}:multiCluster.${p.path.join(".")}`,
+        given: p.given,
+        message: p.message,
+      });
+    }
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
 
   return finish(stack, region, parsed.data);
@@ -104,14 +114,14 @@ function parseValue(s: string): unknown {
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   const path = issue.path.map(String);
   const key = (p: readonly string[]) => `${NAMESPACE}:${p.join(".")}`;
-  const given = valueAt(raw, path);
+  const given = redact(valueAt(raw, path), path[path.length - 1]);
   if (issue.code === "unrecognized_keys") {
     const siblings = knownKeysAt(path);
     return issue.keys.map((k) => {
       const guess = didYouMean(k, siblings);
       return {
         key: key([...path, k]),
-        given: valueAt(raw, [...path, k]),
+        given: redact(valueAt(raw, [...path, k]), k),
         message: `unknown key${guess ? `; did you mean ${key([...path, guess])}?` : ""} (allowed: ${siblings.join(", ")})`,
       };
     });
@@ -140,6 +150,19 @@ function describe(issue: z.core.$ZodIssue, given: unknown): string {
 
 function article(t: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+/** Keys whose values never appear in an error message (private keys, tokens). */
+const SENSITIVE_KEY = /(keyPem|token|password)$/i;
+
+/** Replaces sensitive values, at any depth, so a config error cannot leak a private key. */
+export function redact(v: unknown, key = ""): unknown {
+  if (SENSITIVE_KEY.test(key) && v !== undefined) return "<redacted>";
+  if (Array.isArray(v)) return v.map((x) => redact(x));
+  if (typeof v === "object" && v !== null) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, k)]));
+  }
+  return v;
 }
 
 function valueAt(raw: unknown, path: readonly string[]): unknown {

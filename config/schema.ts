@@ -5,6 +5,7 @@ import { clusterSchema } from "./sections/cluster";
 import { istioSchema } from "./sections/istio";
 import { observabilitySchema } from "./sections/observability";
 import { securitySchema } from "./sections/security";
+import { multiClusterSchema } from "./sections/multicluster";
 
 export const meshliftSchema = z
   .object({
@@ -23,6 +24,8 @@ export const meshliftSchema = z
     istio: istioSchema.prefault({}),
     security: securitySchema.prefault({}),
     observability: observabilitySchema.prefault({}),
+    /** One mesh over several cluster stacks (shared root CA, remote secrets). @default absent: single cluster */
+    multiCluster: multiClusterSchema.optional(),
   })
   .strict();
 

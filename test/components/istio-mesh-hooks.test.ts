@@ -30,6 +30,11 @@ describe("IstioMesh hooks", () => {
   before(async () => {
     recorded = await record(() => {
       const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      const systemNamespace = new k8s.core.v1.Namespace(
+        "istio-system",
+        { metadata: { name: "istio-system" } },
+        { provider },
+      );
       const cacerts = new k8s.core.v1.Secret(
         "cacerts",
         { metadata: { name: "cacerts", namespace: "istio-system" } },
@@ -39,6 +44,7 @@ describe("IstioMesh hooks", () => {
         istio: istioSchema.parse({}),
         provider,
         dedicatedGatewayNodes: true,
+        systemNamespace,
         istiodDependsOn: [cacerts],
         istiodValues: multiCluster,
       });
@@ -75,6 +81,12 @@ describe("IstioMesh hooks", () => {
     for (const r of recorded.filter((x) => x.parent === mesh)) {
       assert.equal(r.provider, provider, r.name);
     }
-    assert.ok(recorded.filter((x) => x.parent === mesh).length >= 6);
+    assert.ok(recorded.filter((x) => x.parent === mesh).length >= 5);
+  });
+
+  it("installs base and cni into the istio-system namespace it is handed", () => {
+    const ns = find("istio-system").urn;
+    assert.ok(find("istio-base").dependsOn.includes(ns));
+    assert.ok(find("istio-cni").dependsOn.includes(ns));
   });
 });
