@@ -75,6 +75,7 @@ export async function startService(o: {
 
 export interface Reply {
   readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of many shapes; tests assert on it
   readonly body: any;
 }
 
@@ -140,6 +141,7 @@ export function waitStatus(url: string, id: string, statuses: readonly string[])
 export interface SseMessage {
   readonly event: string;
   readonly id?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of many shapes; tests assert on it
   readonly data: any;
 }
 
