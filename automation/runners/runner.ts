@@ -41,6 +41,8 @@ export interface Runner {
   /** Undefined when `kind` can run on this machine; otherwise the error that says what is missing. */
   unavailable(kind: OperationKind): Error | undefined;
   run(req: RunRequest): Promise<RunResult>;
+  /** Releases what the runner holds (worker threads...). */
+  close?(): Promise<void>;
 }
 
 /** Thrown by a runner when its run was cancelled through the request's signal. */

@@ -1,8 +1,14 @@
 // Operations: accept (validate, record), queue one per stack, run on a runner, record events, finish or cancel.
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import { ConfigError } from "../../config/errors";
-import { parseConfig } from "../../config/load";
-import { listStacks, readStackFile, StackNotFoundError } from "../../config/stack-file";
+import { MeshliftConfig, parseConfig } from "../../config/load";
+import {
+  listStacks,
+  readStackFile,
+  StackNotFoundError,
+  stackFilePath,
+} from "../../config/stack-file";
 import { checkTransition, isPhase, Phase } from "../../phases/phases";
 import { PulumiCliMissingError } from "../prerequisites";
 import {
@@ -102,6 +108,11 @@ export class Operations {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly eventSeq = new Map<string, number>();
   private stopped = false;
+  /** Parsed stack files by name, reused while the file's mtime and size stay the same. */
+  private readonly files = new Map<
+    string,
+    { key: string; flat: Record<string, string>; parsed: MeshliftConfig | ConfigError }
+  >();
 
   constructor(private readonly opts: OperationsOptions) {
     this.store = opts.store;
@@ -121,21 +132,53 @@ export class Operations {
       throw new ServiceError(404, new StackNotFoundError(stack, known).message, { stack });
   }
 
+  /** The stack file, flat and parsed; YAML and schema work is redone only when the file changes. */
+  private stackFile(stack: string): {
+    flat: Record<string, string>;
+    parsed: MeshliftConfig | ConfigError;
+  } {
+    const st = fs.statSync(stackFilePath(this.opts.projectDir, stack));
+    const key = `${st.mtimeMs}:${st.size}`;
+    const hit = this.files.get(stack);
+    if (hit?.key === key) return hit;
+    const flat = readStackFile(this.opts.projectDir, stack).config;
+    let parsed: MeshliftConfig | ConfigError;
+    try {
+      parsed = parseConfig(stack, flat);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      parsed = e;
+    }
+    const entry = { key, flat, parsed };
+    this.files.set(stack, entry);
+    return entry;
+  }
+
   /** The phase in the stack file, the one deployed through this service, and which one counts. */
   phaseOf(stack: string): {
-    configured: Phase;
+    configured: Phase | null;
     deployed: Phase | null;
-    current: Phase;
+    current: Phase | null;
     allowPhaseSkip: boolean;
+    configError?: string;
   } {
-    const cfg = parseConfig(stack, readStackFile(this.opts.projectDir, stack).config);
+    const { parsed } = this.stackFile(stack);
     const state = this.store.stackState(stack);
     const deployed = state && isPhase(state.phase) ? state.phase : null;
+    if (parsed instanceof ConfigError) {
+      return {
+        configured: null,
+        deployed,
+        current: deployed,
+        allowPhaseSkip: false,
+        configError: parsed.message,
+      };
+    }
     return {
-      configured: cfg.phase,
+      configured: parsed.phase,
       deployed,
-      current: deployed ?? cfg.phase,
-      allowPhaseSkip: cfg.allowPhaseSkip,
+      current: deployed ?? parsed.phase,
+      allowPhaseSkip: parsed.allowPhaseSkip,
     };
   }
 
@@ -149,6 +192,7 @@ export class Operations {
       phase: phase.current,
       configuredPhase: phase.configured,
       deployedPhase: phase.deployed,
+      ...(phase.configError ? { configError: phase.configError } : {}),
       lastOperation: this.store.lastOperation(stack) ?? null,
       runningOperation: running?.op.id ?? null,
       queuedOperations: this.pending.filter((p) => p.stack === stack).map((p) => p.id),
@@ -272,7 +316,7 @@ export class Operations {
     config: Record<string, string>,
     phase: Phase | undefined,
   ): { from: Phase; to: Phase } | undefined {
-    const merged = { ...readStackFile(this.opts.projectDir, stack).config, ...config };
+    const merged = { ...this.stackFile(stack).flat, ...config };
     if (phase) merged["meshlift:phase"] = phase;
     let target;
     try {
@@ -289,7 +333,8 @@ export class Operations {
       );
     }
     if (!PHASED_KINDS.has(kind)) return undefined;
-    const current = this.phaseOf(stack).current;
+    const current = this.phaseOf(stack).current ?? undefined;
+    if (current === undefined) return undefined;
     const t = checkTransition(current, target.phase, { allowPhaseSkip: target.allowPhaseSkip });
     if (!t.ok) {
       throw new ServiceError(422, t.message, {

@@ -183,6 +183,7 @@ export function createService(opts: ServiceOptions): Service {
       }),
     close: async () => {
       await operations.stop();
+      await Promise.all([opts.runners.plan.close?.(), opts.runners.automation.close?.()]);
       for (const s of streams) s.end();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

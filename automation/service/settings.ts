@@ -18,6 +18,7 @@ export interface ServeFlags {
   readonly maxConcurrent?: string;
   readonly maxBodyBytes?: string;
   readonly projectDir?: string;
+  readonly planWorkers?: string;
 }
 
 export interface ServeSettings {
@@ -32,6 +33,8 @@ export interface ServeSettings {
   readonly maxConcurrent: number;
   readonly maxBodyBytes: number;
   readonly projectDir: string;
+  /** Worker threads for offline plans. @default CPUs - 1, between 1 and 4 */
+  readonly planWorkers: number;
   /** Where tokens come from: a file, or the MESHLIFT_TOKENS variable. */
   readonly tokenSource: { readonly file: string } | { readonly env: "MESHLIFT_TOKENS" };
 }
@@ -46,6 +49,7 @@ export const SERVE_ENV = {
   maxConcurrent: "MESHLIFT_MAX_CONCURRENT",
   maxBodyBytes: "MESHLIFT_MAX_BODY_BYTES",
   projectDir: "MESHLIFT_PROJECT_DIR",
+  planWorkers: "MESHLIFT_PLAN_WORKERS",
 } as const;
 
 export function resolveServeSettings(
@@ -71,6 +75,12 @@ export function resolveServeSettings(
       64 * 1024 * 1024,
     ),
     projectDir: path.resolve(pick("projectDir") ?? DEFAULT_PROJECT_DIR),
+    planWorkers: integer(
+      "plan-workers",
+      pick("planWorkers") ?? String(Math.min(4, Math.max(1, os.cpus().length - 1))),
+      0,
+      64,
+    ),
     tokenSource: tokensFile
       ? { file: path.resolve(tokensFile) }
       : env.MESHLIFT_TOKENS

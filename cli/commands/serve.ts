@@ -27,6 +27,7 @@ export async function startServe(
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  const plan = new PlanRunner({ projectDir: settings.projectDir, workers: settings.planWorkers });
   const service = createService({
     dbFile: settings.dbFile,
     tokens,
@@ -34,7 +35,7 @@ export async function startServe(
     maxConcurrent: settings.maxConcurrent,
     maxBodyBytes: settings.maxBodyBytes,
     runners: {
-      plan: new PlanRunner({ projectDir: settings.projectDir }),
+      plan,
       automation: new AutomationRunner({
         projectDir: settings.projectDir,
         backendUrl: settings.backendUrl,
@@ -48,6 +49,11 @@ export async function startServe(
   log(`Pulumi state: ${settings.backendUrl}; project: ${settings.projectDir}`);
   if (!pulumiCli().present)
     log("Pulumi CLI not found: plan and reads work; preview/up/refresh/destroy answer 503");
+  // Workers load the program in the background: the service answers reads meanwhile.
+  plan.warmUp().then(
+    () => undefined,
+    (e: unknown) => log(`plan workers failed to start: ${String(e)}`),
+  );
   return { service, url };
 }
 
@@ -73,6 +79,10 @@ export function registerServe(program: Command): void {
       `request body limit [${SERVE_ENV.maxBodyBytes}] (default 65536)`,
     )
     .option("--project-dir <dir>", `directory with Pulumi.yaml [${SERVE_ENV.projectDir}]`)
+    .option(
+      "--plan-workers <n>",
+      `worker threads for offline plans, 0 = in-process [${SERVE_ENV.planWorkers}] (default CPUs - 1, 1 to 4)`,
+    )
     .action(async (flags: ServeFlags) => {
       const log = (line: string) => process.stdout.write(`${line}\n`);
       const { service } = await startServe(flags, log);
