@@ -138,7 +138,7 @@ class WorkerPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker?.terminate()));
+    await Promise.all(this.slots.map((s) => s.worker?.terminate() ?? Promise.resolve(0)));
     for (const s of this.slots) s.worker = undefined;
   }
 }
