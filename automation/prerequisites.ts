@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export type PrerequisiteName = "pulumi" | "aws-credentials" | "kubectl";
+export type PrerequisiteName = "pulumi" | "aws-credentials" | "kubectl" | "secrets-passphrase";
 
 export interface Prerequisite {
   readonly name: PrerequisiteName;
@@ -85,8 +85,33 @@ export function kubectl(env: Env = process.env): Prerequisite {
   };
 }
 
+/**
+ * A file or S3 backend (the embedded default is `file://~/.meshlift/state`) encrypts stack secrets with
+ * a passphrase; without one, selecting or creating a stack fails. Pulumi Cloud needs none.
+ */
+export function secretsPassphrase(env: Env = process.env): Prerequisite {
+  const backend = env.PULUMI_BACKEND_URL ?? "file://~/.meshlift/state";
+  const needed = !/^https?:\/\//.test(backend);
+  const source =
+    env.PULUMI_CONFIG_PASSPHRASE !== undefined
+      ? "PULUMI_CONFIG_PASSPHRASE"
+      : env.PULUMI_CONFIG_PASSPHRASE_FILE
+        ? `PULUMI_CONFIG_PASSPHRASE_FILE=${env.PULUMI_CONFIG_PASSPHRASE_FILE}`
+        : undefined;
+  return {
+    name: "secrets-passphrase",
+    purpose: `encrypts stack secrets in the ${backend} backend`,
+    present: !needed || source !== undefined,
+    detail: !needed
+      ? `not needed for ${backend}`
+      : (source ?? "neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set"),
+    install:
+      "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) before `meshlift serve`",
+  };
+}
+
 export function checkPrerequisites(env: Env = process.env, home?: string): Prerequisite[] {
-  return [pulumiCli(env), awsCredentials(env, home), kubectl(env)];
+  return [pulumiCli(env), awsCredentials(env, home), kubectl(env), secretsPassphrase(env)];
 }
 
 /** The Pulumi CLI is needed and absent: the message says what is missing and how to install it. */

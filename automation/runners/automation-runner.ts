@@ -59,8 +59,8 @@ export class AutomationRunner implements Runner {
       : new PulumiCliMissingError(`operation "${kind}"`);
   }
 
-  /** Selects the stack in the project directory (creating it in the backend on first use). */
-  async stack(name: string, what: string): Promise<Stack> {
+  /** Selects the stack in the project directory; `create` adds it to the backend on first use. */
+  async stack(name: string, what: string, create = true): Promise<Stack> {
     if (!pulumiCli(this.env).present) throw new PulumiCliMissingError(what);
     // Loaded on first use: the SDK takes seconds to import and reads never need it.
     const { LocalWorkspace } =
@@ -69,16 +69,23 @@ export class AutomationRunner implements Runner {
     for (const [k, v] of Object.entries(this.env)) if (v !== undefined) envVars[k] = v;
     envVars.PULUMI_BACKEND_URL = prepareBackend(this.backendUrl);
     envVars.PULUMI_SKIP_UPDATE_CHECK = "true";
-    return LocalWorkspace.createOrSelectStack(
-      { stackName: name, workDir: this.projectDir },
-      { workDir: this.projectDir, envVars },
-    );
+    const args = { stackName: name, workDir: this.projectDir };
+    const opts = { workDir: this.projectDir, envVars };
+    return create
+      ? LocalWorkspace.createOrSelectStack(args, opts)
+      : LocalWorkspace.selectStack(args, opts);
   }
 
-  /** The stack's outputs as deployed, or undefined when the stack was never deployed. */
+  /** The stack's outputs as deployed; empty when the backend has no such stack yet. */
   async outputs(name: string): Promise<Record<string, StackOutput>> {
-    const stack = await this.stack(name, "reading the deployed phase");
-    return stack.outputs();
+    const { StackNotFoundError } =
+      require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+    try {
+      return await (await this.stack(name, "reading the deployed phase", false)).outputs();
+    } catch (e) {
+      if (e instanceof StackNotFoundError) return {};
+      throw e;
+    }
   }
 
   async run(req: RunRequest): Promise<RunResult> {

@@ -415,7 +415,9 @@ export class Operations {
   private record(opId: string, data: RunnerEvent): void {
     const seq = (this.eventSeq.get(opId) ?? 0) + 1;
     this.eventSeq.set(opId, seq);
-    const event = this.store.appendEvent(opId, seq, data);
+    // The engine masks secrets in events already; values that still carry Pulumi's secret marker
+    // are replaced too, so that no secret reaches the database or an event stream.
+    const event = this.store.appendEvent(opId, seq, redactValue(data) as RunnerEvent);
     this.notify(opId, { type: "event", event });
   }
 

@@ -8,6 +8,7 @@ import {
   findOnPath,
   PulumiCliMissingError,
   requirePulumiCli,
+  secretsPassphrase,
 } from "../../automation/prerequisites";
 import { tempDir } from "./support";
 
@@ -37,11 +38,12 @@ describe("prerequisites", () => {
         ["pulumi", false],
         ["aws-credentials", false],
         ["kubectl", false],
+        ["secrets-passphrase", false],
       ],
     );
     assert.match(missing[0].install, /get\.pulumi\.com/);
     const present = checkPrerequisites(
-      { PATH: dirWith("pulumi", "kubectl"), AWS_PROFILE: "platform" },
+      { PATH: dirWith("pulumi", "kubectl"), AWS_PROFILE: "platform", PULUMI_CONFIG_PASSPHRASE: "" },
       home,
     );
     assert.ok(present.every((p) => p.present));
@@ -53,6 +55,14 @@ describe("prerequisites", () => {
     fs.mkdirSync(path.join(home, ".aws"));
     fs.writeFileSync(path.join(home, ".aws", "credentials"), "[default]\n");
     assert.ok(awsCredentials({}, home).present);
+  });
+
+  it("asks for a secrets passphrase for file and S3 backends, not for Pulumi Cloud", () => {
+    assert.equal(secretsPassphrase({}).present, false);
+    assert.match(secretsPassphrase({}).install, /PULUMI_CONFIG_PASSPHRASE/);
+    assert.equal(secretsPassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: "/run/p" }).present, true);
+    assert.equal(secretsPassphrase({ PULUMI_BACKEND_URL: "s3://b" }).present, false);
+    assert.equal(secretsPassphrase({ PULUMI_BACKEND_URL: "https://api.pulumi.com" }).present, true);
   });
 
   it("refuses with a message naming the CLI and how to install it", () => {

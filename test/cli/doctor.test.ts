@@ -11,7 +11,10 @@ describe("meshlift doctor", () => {
     assert.match(text, /^missing {2}aws-credentials /m);
     assert.match(text, /^missing {2}kubectl /m);
     assert.match(text, /fix: install it with `curl -fsSL https:\/\/get\.pulumi\.com/);
-    assert.match(text, /Missing: pulumi, aws-credentials, kubectl\. The offline plan/);
+    assert.match(
+      text,
+      /Missing: pulumi, aws-credentials, kubectl, secrets-passphrase\. The offline plan/,
+    );
   });
 
   it("says all is well when everything is there", () => {

@@ -297,6 +297,20 @@ describe("automation service", () => {
       await waitStatus(s.url, op, ["running"]);
       assert.equal(gate.requests[0].phase, "parallel");
       assert.equal(gate.requests[0].currentPhase, "discovery");
+      gate.emit("dev", {
+        resOutputsEvent: {
+          metadata: {
+            new: {
+              outputs: {
+                token: {
+                  "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                  value: "very-secret-kubeconfig-7f3a",
+                },
+              },
+            },
+          },
+        },
+      });
       gate.release("dev");
       await waitStatus(s.url, op, ["succeeded"]);
       const view = (await get(s.url, "/v1/stacks/dev")).body;
@@ -307,6 +321,8 @@ describe("automation service", () => {
         kubeconfig: "[secret]",
         vpcId: "vpc-123",
       });
+      const events = await readSse(s.url, `/v1/operations/${op}/events`);
+      assert.equal(events[1].data.resOutputsEvent.metadata.new.outputs.token, "[secret]");
       // The transition rule now counts from the deployed phase.
       const skip = await submit(s.url, "dev", { kind: "up", phase: "cutover" });
       assert.equal(skip.status, 422);
