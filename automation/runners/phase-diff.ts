@@ -10,7 +10,9 @@ export interface PhaseDiff {
   readonly created: string[];
   /** Resources in `from` and not in `to`. */
   readonly removed: string[];
-  /** Resources in both (inputs may still change). */
+  /** Resources in both whose inputs differ (DNS weights, labels, mTLS mode...). */
+  readonly changed: string[];
+  /** Resources in both, changed or not. */
   readonly kept: number;
   /** Counts by type: [type, created, removed], types with a change only. */
   readonly byType: [string, number, number][];
@@ -19,6 +21,11 @@ export interface PhaseDiff {
 export function diffPlans(a: PlanDocument, b: PlanDocument): PhaseDiff {
   const before = new Map(a.resources.map((r) => [r.urn, r.type]));
   const after = new Map(b.resources.map((r) => [r.urn, r.type]));
+  const inputsBefore = new Map(a.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+  const changed = b.resources
+    .filter((r) => inputsBefore.has(r.urn) && inputsBefore.get(r.urn) !== JSON.stringify(r.inputs))
+    .map((r) => r.urn)
+    .sort();
   const created = [...after.keys()].filter((u) => !before.has(u)).sort();
   const removed = [...before.keys()].filter((u) => !after.has(u)).sort();
   const types = new Map<string, [number, number]>();
@@ -36,6 +43,7 @@ export function diffPlans(a: PlanDocument, b: PlanDocument): PhaseDiff {
     to: b.phase,
     created,
     removed,
+    changed,
     kept: [...after.keys()].filter((u) => before.has(u)).length,
     byType: [...types.entries()]
       .sort(([x], [y]) => x.localeCompare(y))
@@ -68,12 +76,13 @@ export async function phaseDiff(opts: {
 export function renderDiff(d: PhaseDiff): string {
   const lines = [
     `Stack ${d.stack}: phase ${d.from} -> ${d.to} (offline plan diff): ` +
-      `${d.created.length} to create, ${d.removed.length} to remove, ${d.kept} kept`,
+      `${d.created.length} to create, ${d.removed.length} to remove, ${d.changed.length} with changed inputs, ${d.kept} kept`,
   ];
   for (const [t, c, r] of d.byType) {
     lines.push(
       `  ${[c ? `+${c}` : "", r ? `-${r}` : ""].filter(Boolean).join(" ").padEnd(8)} ${t}`,
     );
   }
+  for (const u of d.changed) lines.push(`  ~        ${u.split("::").slice(-2).join(" ")}`);
   return lines.join("\n");
 }

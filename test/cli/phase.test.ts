@@ -69,7 +69,7 @@ describe("meshlift phase", () => {
     const text = lines.join("");
     assert.match(
       text,
-      /Stack dev: phase discovery -> parallel \(offline plan diff\): \d+ to create, \d+ to remove, \d+ kept/,
+      /Stack dev: phase discovery -> parallel \(offline plan diff\): \d+ to create, \d+ to remove, \d+ with changed inputs, \d+ kept/,
     );
     const total = /(\d+) kept/.exec(text)?.[1];
     assert.match(

@@ -9,7 +9,9 @@ describe("meshlift serve", () => {
   it("starts on a fresh data dir, creating the database and an admin token", async () => {
     const dir = tempDir();
     const logs: string[] = [];
-    const { service, url } = await startServe({ dataDir: dir, port: "0" }, (l) => logs.push(l));
+    const { service, url } = await startServe({ dataDir: dir, port: "0", planWorkers: "0" }, (l) =>
+      logs.push(l),
+    );
     try {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(fs.existsSync(path.join(dir, "meshlift.db")));

@@ -24,16 +24,22 @@ const doc = (phase: PlanDocument["phase"], resources: PlanResource[]): PlanDocum
 describe("phase diff", () => {
   it("counts created, removed and kept resources by type", () => {
     const d = diffPlans(
-      doc("parallel", [res("a", "t:x"), res("b", "t:y")]),
-      doc("workloads", [res("a", "t:x"), res("c", "t:y"), res("d", "t:y")]),
+      doc("parallel", [res("a", "t:x"), res("b", "t:y"), res("e", "t:z")]),
+      doc("workloads", [
+        res("a", "t:x"),
+        res("c", "t:y"),
+        res("d", "t:y"),
+        { ...res("e", "t:z"), inputs: { weight: 10 } },
+      ]),
     );
+    assert.deepEqual(d.changed, ["urn:pulumi:dev::meshlift::t:z::e"]);
     assert.equal(d.created.length, 2);
     assert.equal(d.removed.length, 1);
-    assert.equal(d.kept, 1);
+    assert.equal(d.kept, 2);
     assert.deepEqual(d.byType, [["t:y", 2, 1]]);
     assert.match(
       renderDiff(d),
-      /parallel -> workloads.*2 to create, 1 to remove, 1 kept\n {2}\+2 -1 +t:y/,
+      /parallel -> workloads.*2 to create, 1 to remove, 1 with changed inputs, 2 kept\n {2}\+2 -1 +t:y\n {2}~ +t:z e/,
     );
   });
 
