@@ -124,11 +124,22 @@ export class Store {
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    // FULL: a record acknowledged with 202 survives a power cut too, not only a killed process.
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("busy_timeout = 5000");
-    this.db.exec(SCHEMA);
+    try {
+      // One process owns the file: a second service would mark the first one's operations interrupted.
+      this.db.pragma("locking_mode = EXCLUSIVE");
+      this.db.pragma("journal_mode = WAL");
+      // FULL: a record acknowledged with 202 survives a power cut too, not only a killed process.
+      this.db.pragma("synchronous = FULL");
+      this.db.exec(SCHEMA);
+    } catch (e) {
+      this.db.close();
+      if ((e as { code?: string }).code === "SQLITE_BUSY") {
+        throw new Error(
+          `${file} is in use by another process (another \`meshlift serve\`?): stop it, or use --db/--data-dir for a separate database`,
+        );
+      }
+      throw e;
+    }
     this.stmts = {
       insert: this.db.prepare(
         `INSERT INTO operations (id, stack, kind, phase, config, from_phase, status, created_at)

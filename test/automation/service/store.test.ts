@@ -42,4 +42,15 @@ describe("operation store", () => {
     assert.equal(b.start("2"), false);
     b.close();
   });
+
+  it("refuses a second process (or store) on the same file, saying why", () => {
+    const file = path.join(tempDir(), "m.db");
+    const a = new Store(file);
+    try {
+      assert.throws(() => new Store(file), /is in use by another process.*--db/);
+    } finally {
+      a.close();
+    }
+    new Store(file).close();
+  });
 });
