@@ -76,6 +76,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
             runningOperation: { type: ["string", "null"] },
             queuedOperations: { type: "array", items: { type: "string" } },
             outputs: { type: "object", description: "secret values read [secret]" },
+            outputsFrom: { type: ["string", "null"], description: "operation that produced them" },
+            configError: {
+              type: "string",
+              description: "present when the stack file does not parse; names every bad key",
+            },
           },
         },
         Error: {

@@ -342,4 +342,33 @@ describe("automation service", () => {
         );
     });
   });
+
+  it("keeps serving other stacks when one stack file is invalid, and explains it", async () => {
+    const dir = makeProject(["good", "broken"]);
+    const file = path.join(dir, "stacks", "Pulumi.broken.yaml");
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, "utf8").replace("natGateways: single", "natGateways: many"),
+    );
+    const gate = new GateRunner();
+    const s = await startService({ projectDir: dir, runners: { plan: gate, automation: gate } });
+    try {
+      const list = await get(s.url, "/v1/stacks");
+      assert.equal(list.status, 200);
+      const broken = list.body.stacks.find((x: { stack: string }) => x.stack === "broken");
+      assert.equal(broken.configuredPhase, null);
+      assert.match(broken.configError, /meshlift:cluster\.vpc\.natGateways \(given: "many"\)/);
+      const r = await submit(s.url, "broken", { kind: "plan" });
+      assert.equal(r.status, 422);
+      assert.equal(r.body.error.fields[0].path, "config.meshlift:cluster.vpc.natGateways");
+      // Fixing the file is picked up without a restart.
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, "utf8").replace("natGateways: many", "natGateways: single  "),
+      );
+      assert.equal((await get(s.url, "/v1/stacks/broken")).body.configuredPhase, "discovery");
+    } finally {
+      await s.service.close();
+    }
+  });
 });
