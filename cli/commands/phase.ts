@@ -27,6 +27,8 @@ export interface PhaseDeps {
   /** Whether a person can answer a question on stdin. */
   readonly interactive: boolean;
   readonly ask: (question: string) => Promise<string>;
+  /** Rewrite one progress line in place (a terminal) instead of a line per step (a log). */
+  readonly live?: boolean;
   readonly projectDir?: string;
 }
 
@@ -139,9 +141,12 @@ export async function changePhase(o: PhaseChangeOptions, deps: PhaseDeps): Promi
     signal: o.signal ?? new AbortController().signal,
     onEvent: (e) => {
       const line = progress.onEvent(e);
-      if (line) deps.out(`${line}\n`);
+      if (!line) return;
+      if (deps.live && line.startsWith("[")) deps.out(`\r\x1b[K${line}`);
+      else deps.out(`${deps.live ? "\r\x1b[K" : ""}${line}\n`);
     },
   });
+  if (deps.live) deps.out(`\r\x1b[K${progress.line()}\n`);
   const reached = result.outputs?.phase?.value;
   deps.out(`Stack ${o.stack} is now at phase ${isPhase(reached) ? reached : to}.\n`);
   return isPhase(reached) ? reached : to;
@@ -159,6 +164,7 @@ export function defaultPhaseDeps(): PhaseDeps {
     },
     out: (t) => process.stdout.write(t),
     interactive: Boolean(process.stdin.isTTY),
+    live: Boolean(process.stdout.isTTY),
     ask: async (q) => {
       const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
       try {
