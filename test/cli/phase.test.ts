@@ -85,6 +85,17 @@ describe("meshlift phase", () => {
     assert.equal(runner.requests[0].currentPhase, "discovery");
   });
 
+  it("rewrites one progress line in place on a terminal", async () => {
+    const { d, lines } = deps({ interactive: false });
+    await changePhase({ stack: "dev", direction: "advance", yes: true }, { ...d, live: true });
+    const text = lines.join("");
+    assert.match(
+      text,
+      /\r\x1b\[K\[1\/\d+\] create t cluster\r\x1b\[K\[2\/\d+\] create t cluster\r/,
+    );
+    assert.match(text, /\r\x1b\[K\[2\/\d+\] create t cluster\n/);
+  });
+
   it("refuses without --yes when nobody can answer, and changes nothing", async () => {
     const { d, runner } = deps({ interactive: false, deployed: "parallel" });
     await assert.rejects(
