@@ -2,6 +2,9 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, exitCodeFor } from "./errors";
 import { registerPlan } from "./commands/plan";
+import { registerServe } from "./commands/serve";
+import { registerPhase } from "./commands/phase";
+import { registerDoctor } from "./commands/doctor";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -9,6 +12,9 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerPlan(program);
+  registerServe(program);
+  registerPhase(program);
+  registerDoctor(program);
   return program;
 }
 

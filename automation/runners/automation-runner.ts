@@ -1,0 +1,143 @@
+// The Automation API runner: LocalWorkspace on the project directory, so the service and `pulumi up` cannot drift.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { pulumiCli, PulumiCliMissingError } from "../prerequisites";
+import {
+  CancelledError,
+  DEFAULT_PROJECT_DIR,
+  OperationKind,
+  qualifyKey,
+  Runner,
+  RunRequest,
+  RunResult,
+  StackOutput,
+} from "./runner";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface AutomationRunnerOptions {
+  /** @default the directory holding Pulumi.yaml */
+  readonly projectDir?: string;
+  /** @default `PULUMI_BACKEND_URL`, else `file://~/.meshlift/state` */
+  readonly backendUrl?: string;
+  /** Where the Pulumi CLI is looked up and what it runs with. @default process.env */
+  readonly env?: Env;
+}
+
+/** `file://~/.meshlift/state` unless `PULUMI_BACKEND_URL` says otherwise; `~` expanded, so the CLI agrees. */
+export function defaultBackendUrl(env: Env = process.env, home = os.homedir()): string {
+  return env.PULUMI_BACKEND_URL || `file://${path.join(home, ".meshlift", "state")}`;
+}
+
+/** Expands `file://~/...` and creates a file backend's directory, which the CLI will not do. */
+export function prepareBackend(url: string, home = os.homedir()): string {
+  if (!url.startsWith("file://")) return url;
+  let dir = url.slice("file://".length);
+  if (dir === "~" || dir.startsWith("~/")) dir = path.join(home, dir.slice(1));
+  fs.mkdirSync(dir, { recursive: true });
+  return `file://${dir}`;
+}
+
+export class AutomationRunner implements Runner {
+  private readonly projectDir: string;
+  private readonly env: Env;
+  private readonly backendUrl: string;
+
+  constructor(opts: AutomationRunnerOptions = {}) {
+    this.projectDir = opts.projectDir ?? DEFAULT_PROJECT_DIR;
+    this.env = opts.env ?? process.env;
+    this.backendUrl = opts.backendUrl ?? defaultBackendUrl(this.env);
+  }
+
+  unavailable(kind: OperationKind): Error | undefined {
+    if (kind === "plan")
+      return new Error('"plan" is offline; the Automation API runner does not run it');
+    return pulumiCli(this.env).present
+      ? undefined
+      : new PulumiCliMissingError(`operation "${kind}"`);
+  }
+
+  /** Selects the stack in the project directory; `create` adds it to the backend on first use. */
+  async stack(name: string, what: string, create = true): Promise<Stack> {
+    if (!pulumiCli(this.env).present) throw new PulumiCliMissingError(what);
+    // Loaded on first use: the SDK takes seconds to import and reads never need it.
+    const { LocalWorkspace } =
+      require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+    const envVars: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.env)) if (v !== undefined) envVars[k] = v;
+    envVars.PULUMI_BACKEND_URL = prepareBackend(this.backendUrl);
+    envVars.PULUMI_SKIP_UPDATE_CHECK = "true";
+    const args = { stackName: name, workDir: this.projectDir };
+    const opts = { workDir: this.projectDir, envVars };
+    return create
+      ? LocalWorkspace.createOrSelectStack(args, opts)
+      : LocalWorkspace.selectStack(args, opts);
+  }
+
+  /** The stack's outputs as deployed; empty when the backend has no such stack yet. */
+  async outputs(name: string): Promise<Record<string, StackOutput>> {
+    const { StackNotFoundError } =
+      require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+    try {
+      return await (await this.stack(name, "reading the deployed phase", false)).outputs();
+    } catch (e) {
+      if (e instanceof StackNotFoundError) return {};
+      throw e;
+    }
+  }
+
+  async run(req: RunRequest): Promise<RunResult> {
+    const unavailable = this.unavailable(req.kind);
+    if (unavailable) throw unavailable;
+    const stack = await this.stack(req.stack, `operation "${req.kind}"`);
+    if (req.kind === "preview" || req.kind === "up") {
+      const config: Record<string, { value: string }> = {};
+      for (const [k, v] of Object.entries(req.config ?? {})) config[qualifyKey(k)] = { value: v };
+      if (req.phase) config["meshlift:phase"] = { value: req.phase };
+      // Dotted keys are paths (`cluster.vpc.cidr`), as the offline plan reads them.
+      for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v, k.includes("."));
+    }
+    const common = {
+      onEvent: (e: EngineEvent) => req.onEvent(e as unknown as Record<string, unknown>),
+      signal: req.signal,
+    };
+    try {
+      switch (req.kind) {
+        case "preview": {
+          const r = await stack.preview(common);
+          return { summary: { changes: r.changeSummary } };
+        }
+        case "up": {
+          const r = await stack.up(common);
+          return { summary: { changes: r.summary.resourceChanges ?? {} }, outputs: r.outputs };
+        }
+        case "refresh": {
+          const r = await stack.refresh(common);
+          return {
+            summary: { changes: r.summary.resourceChanges ?? {} },
+            outputs: await stack.outputs(),
+          };
+        }
+        case "destroy": {
+          const r = await stack.destroy(common);
+          return { summary: { changes: r.summary.resourceChanges ?? {} }, outputs: {} };
+        }
+        case "plan":
+          throw new Error("unreachable: plan is refused above");
+        default: {
+          const never: never = req.kind;
+          throw new Error(`unknown operation kind ${String(never)}`);
+        }
+      }
+    } catch (e) {
+      if (req.signal.aborted) throw new CancelledError(`cancelled: ${errorText(e)}`);
+      throw e;
+    }
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

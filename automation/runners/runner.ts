@@ -1,0 +1,65 @@
+// The engine behind an operation, as an interface: the service and the CLI drive a Runner, never Pulumi directly.
+import * as path from "node:path";
+import { Phase } from "../../phases/phases";
+
+export const OPERATION_KINDS = ["plan", "preview", "up", "refresh", "destroy"] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+/**
+ * One engine event as JSON, shaped like the Automation API's `EngineEvent` (`resourcePreEvent`,
+ * `resOutputsEvent`, `summaryEvent`, ...), so that one consumer renders events of every runner.
+ */
+export type RunnerEvent = Record<string, unknown>;
+
+/** A stack output as the Automation API returns it. */
+export interface StackOutput {
+  readonly value: unknown;
+  readonly secret: boolean;
+}
+
+export interface RunRequest {
+  readonly stack: string;
+  readonly kind: OperationKind;
+  /** Sets `meshlift:phase` for this run. */
+  readonly phase?: Phase;
+  /** Extra config, `key -> value` as `pulumi config set` takes it (`meshlift:` is implied). */
+  readonly config?: Readonly<Record<string, string>>;
+  /** The phase the stack is in now, which the transition guard checks against. */
+  readonly currentPhase?: Phase;
+  readonly signal: AbortSignal;
+  readonly onEvent: (event: RunnerEvent) => void;
+}
+
+export interface RunResult {
+  /** What happened, for the operation record (counts by step kind, phase...). */
+  readonly summary: Record<string, unknown>;
+  /** The stack outputs after the run, for kinds that change deployed state (up, refresh, destroy). */
+  readonly outputs?: Record<string, StackOutput>;
+}
+
+export interface Runner {
+  /** Undefined when `kind` can run on this machine; otherwise the error that says what is missing. */
+  unavailable(kind: OperationKind): Error | undefined;
+  run(req: RunRequest): Promise<RunResult>;
+  /** Releases what the runner holds (worker threads...). */
+  close?(): Promise<void>;
+}
+
+/** Thrown by a runner when its run was cancelled through the request's signal. */
+export class CancelledError extends Error {
+  constructor(message = "cancelled on request") {
+    super(message);
+    this.name = "CancelledError";
+  }
+}
+
+/** Adds `meshlift:` to keys without a namespace, as `pulumi config set` and the offline plan do. */
+export function qualifyKey(key: string): string {
+  return key.includes(":") ? key : `meshlift:${key}`;
+}
+
+/**
+ * The directory holding Pulumi.yaml: `PROJECT_DIR` of automation/offline-plan.ts, without importing the
+ * program (the service starts and answers reads before anything loads the Pulumi SDK).
+ */
+export const DEFAULT_PROJECT_DIR = path.resolve(__dirname, "..", "..");

@@ -1,0 +1,441 @@
+// Operations: accept (validate, record), queue one per stack, run on a runner, record events, finish or cancel.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import { ConfigError } from "../../config/errors";
+import { MeshliftConfig, parseConfig } from "../../config/load";
+import {
+  listStacks,
+  readStackFile,
+  StackNotFoundError,
+  stackFilePath,
+} from "../../config/stack-file";
+import { checkTransition, isPhase, Phase } from "../../phases/phases";
+import { PulumiCliMissingError } from "../prerequisites";
+import {
+  CancelledError,
+  OperationKind,
+  qualifyKey,
+  Runner,
+  RunnerEvent,
+  StackOutput,
+} from "../runners/runner";
+import { isTerminal, OperationRecord, StackState, Store, StoredEvent } from "./store";
+
+/** An error the HTTP layer turns into a status and a JSON body. */
+export class ServiceError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "ServiceError";
+  }
+}
+
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+  readonly given?: unknown;
+}
+
+export interface OperationRequest {
+  readonly kind: OperationKind;
+  readonly phase?: Phase;
+  readonly config?: Readonly<Record<string, string>>;
+  /** Wait behind an operation already running on the stack. @default true */
+  readonly queue?: boolean;
+  /** Must equal the stack name for `destroy`. */
+  readonly confirm?: string;
+}
+
+export interface Runners {
+  /** Runs `plan`. */
+  readonly plan: Runner;
+  /** Runs preview, up, refresh and destroy. */
+  readonly automation: Runner;
+}
+
+export interface OperationsOptions {
+  readonly store: Store;
+  readonly runners: Runners;
+  readonly projectDir: string;
+  /** Operations running at once, across stacks. @default 4 */
+  readonly maxConcurrent?: number;
+}
+
+export type OperationMessage =
+  | { readonly type: "event"; readonly event: StoredEvent }
+  | { readonly type: "end"; readonly operation: OperationRecord };
+
+type Listener = (m: OperationMessage) => void;
+
+export const REDACTED = "[secret]";
+/** The signature key Pulumi puts on serialized secret values. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Outputs as they may be shown and stored: every secret value replaced, at any depth. */
+export function redactOutputs(outputs: Record<string, StackOutput>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, o] of Object.entries(outputs)) out[k] = o.secret ? REDACTED : redactValue(o.value);
+  return out;
+}
+
+function redactValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(redactValue);
+  if (typeof v === "object" && v !== null) {
+    if (SECRET_SIG in v) return REDACTED;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactValue(x)]));
+  }
+  return v;
+}
+
+/** Kinds that run the program and so move the stack to a phase. */
+const PHASED_KINDS: ReadonlySet<OperationKind> = new Set(["plan", "preview", "up"]);
+
+interface Running {
+  readonly op: OperationRecord;
+  readonly controller: AbortController;
+  readonly done: Promise<void>;
+}
+
+export class Operations {
+  private readonly store: Store;
+  private readonly maxConcurrent: number;
+  private readonly pending: OperationRecord[] = [];
+  private readonly running = new Map<string, Running>();
+  private readonly busyStacks = new Set<string>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly eventSeq = new Map<string, number>();
+  private stopped = false;
+  /** Parsed stack files by name, reused while the file's mtime and size stay the same. */
+  private readonly files = new Map<
+    string,
+    { key: string; flat: Record<string, string>; parsed: MeshliftConfig | ConfigError }
+  >();
+
+  constructor(private readonly opts: OperationsOptions) {
+    this.store = opts.store;
+    this.maxConcurrent = opts.maxConcurrent ?? 4;
+    if (!Number.isInteger(this.maxConcurrent) || this.maxConcurrent < 1)
+      throw new Error(`maxConcurrent: ${this.maxConcurrent} must be an integer >= 1`);
+  }
+
+  stacks(): string[] {
+    return listStacks(this.opts.projectDir);
+  }
+
+  /** 404 unless the stack has a config file. */
+  requireStack(stack: string): void {
+    const known = this.stacks();
+    if (!known.includes(stack))
+      throw new ServiceError(404, new StackNotFoundError(stack, known).message, { stack });
+  }
+
+  /** The stack file, flat and parsed; YAML and schema work is redone only when the file changes. */
+  private stackFile(stack: string): {
+    flat: Record<string, string>;
+    parsed: MeshliftConfig | ConfigError;
+  } {
+    const st = fs.statSync(stackFilePath(this.opts.projectDir, stack));
+    const key = `${st.mtimeMs}:${st.size}`;
+    const hit = this.files.get(stack);
+    if (hit?.key === key) return hit;
+    const flat = readStackFile(this.opts.projectDir, stack).config;
+    let parsed: MeshliftConfig | ConfigError;
+    try {
+      parsed = parseConfig(stack, flat);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      parsed = e;
+    }
+    const entry = { key, flat, parsed };
+    this.files.set(stack, entry);
+    return entry;
+  }
+
+  /** The phase in the stack file, the one deployed through this service, and which one counts. */
+  phaseOf(stack: string): {
+    configured: Phase | null;
+    deployed: Phase | null;
+    current: Phase | null;
+    allowPhaseSkip: boolean;
+    configError?: string;
+  } {
+    const { parsed } = this.stackFile(stack);
+    const state = this.store.stackState(stack);
+    const deployed = state && isPhase(state.phase) ? state.phase : null;
+    if (parsed instanceof ConfigError) {
+      return {
+        configured: null,
+        deployed,
+        current: deployed,
+        allowPhaseSkip: false,
+        configError: parsed.message,
+      };
+    }
+    return {
+      configured: parsed.phase,
+      deployed,
+      current: deployed ?? parsed.phase,
+      allowPhaseSkip: parsed.allowPhaseSkip,
+    };
+  }
+
+  stackView(stack: string): Record<string, unknown> {
+    this.requireStack(stack);
+    const state: StackState | undefined = this.store.stackState(stack);
+    const phase = this.phaseOf(stack);
+    const running = [...this.running.values()].find((r) => r.op.stack === stack);
+    return {
+      stack,
+      phase: phase.current,
+      configuredPhase: phase.configured,
+      deployedPhase: phase.deployed,
+      ...(phase.configError ? { configError: phase.configError } : {}),
+      lastOperation: this.store.lastOperation(stack) ?? null,
+      runningOperation: running?.op.id ?? null,
+      queuedOperations: this.pending.filter((p) => p.stack === stack).map((p) => p.id),
+      outputs: state?.outputs ?? {},
+      outputsFrom: state?.operationId ?? null,
+    };
+  }
+
+  /** Validates, records (before the caller answers 202) and queues an operation. */
+  submit(stack: string, req: OperationRequest): OperationRecord {
+    if (this.stopped) throw new ServiceError(503, "the service is shutting down");
+    this.requireStack(stack);
+    if (req.kind === "destroy" && req.confirm !== stack) {
+      throw validation(`destroy deletes every resource of stack "${stack}"`, [
+        {
+          path: "confirm",
+          given: req.confirm,
+          message: `must be the stack name ("${stack}") to confirm destroy`,
+        },
+      ]);
+    }
+    const config = Object.fromEntries(
+      Object.entries(req.config ?? {}).map(([k, v]) => [qualifyKey(k), v]),
+    );
+    const target = this.checkConfigAndPhase(stack, req.kind, config, req.phase);
+    const runner = this.runnerFor(req.kind);
+    const missing = runner.unavailable(req.kind);
+    if (missing) {
+      const missingWhat = missing instanceof PulumiCliMissingError ? "pulumi" : "runner";
+      throw new ServiceError(503, missing.message, { missing: missingWhat });
+    }
+    if (req.queue === false && this.busy(stack)) {
+      throw new ServiceError(
+        409,
+        `stack "${stack}" has an operation in progress; retry later or send "queue": true to wait in line`,
+        { running: this.busyWith(stack) },
+      );
+    }
+    const op = this.store.insert({
+      id: crypto.randomUUID(),
+      stack,
+      kind: req.kind,
+      phase: req.phase,
+      config,
+      fromPhase: target?.from,
+    });
+    this.pending.push(op);
+    this.pump();
+    return this.store.get(op.id) as OperationRecord;
+  }
+
+  get(id: string): OperationRecord {
+    const op = this.store.get(id);
+    if (!op) throw new ServiceError(404, `unknown operation "${id}"`, { id });
+    return op;
+  }
+
+  cancel(id: string): OperationRecord {
+    const op = this.get(id);
+    if (isTerminal(op.status))
+      throw new ServiceError(409, `operation "${id}" already ended (${op.status})`, { id });
+    const i = this.pending.findIndex((p) => p.id === id);
+    if (i >= 0) {
+      this.pending.splice(i, 1);
+      this.store.finish(id, "cancelled", { error: "cancelled before it started" });
+      this.notify(id, { type: "end", operation: this.get(id) });
+      return this.get(id);
+    }
+    this.running.get(id)?.controller.abort();
+    return this.get(id);
+  }
+
+  /** Stored events after `afterSeq`, then live ones, then `end`; all in one tick, so none is missed. */
+  subscribe(id: string, afterSeq: number, listener: Listener): () => void {
+    const op = this.get(id);
+    for (const event of this.store.events(id, afterSeq)) listener({ type: "event", event });
+    if (isTerminal(op.status)) {
+      listener({ type: "end", operation: op });
+      return () => undefined;
+    }
+    const set = this.listeners.get(id) ?? new Set();
+    set.add(listener);
+    this.listeners.set(id, set);
+    return () => set.delete(listener);
+  }
+
+  /** Resolves when nothing is queued or running. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || this.pending.length > 0) {
+      await Promise.race([...this.running.values()].map((r) => r.done));
+    }
+  }
+
+  /** Stops taking work, cancels what runs and waits for it; queued operations stay queued in the store. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.pending.length = 0;
+    for (const r of this.running.values()) r.controller.abort();
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  private busy(stack: string): boolean {
+    return this.busyStacks.has(stack) || this.pending.some((p) => p.stack === stack);
+  }
+
+  private busyWith(stack: string): string | undefined {
+    return (
+      [...this.running.values()].find((r) => r.op.stack === stack)?.op.id ??
+      this.pending.find((p) => p.stack === stack)?.id
+    );
+  }
+
+  private runnerFor(kind: OperationKind): Runner {
+    return kind === "plan" ? this.opts.runners.plan : this.opts.runners.automation;
+  }
+
+  /** 422 for bad config or a refused phase change; the transition that will happen otherwise. */
+  private checkConfigAndPhase(
+    stack: string,
+    kind: OperationKind,
+    config: Record<string, string>,
+    phase: Phase | undefined,
+  ): { from: Phase; to: Phase } | undefined {
+    const merged = { ...this.stackFile(stack).flat, ...config };
+    if (phase) merged["meshlift:phase"] = phase;
+    let target;
+    try {
+      target = parseConfig(stack, merged);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      throw validation(
+        e.message,
+        e.problems.map((p) => ({
+          path: `config.${p.key}`,
+          given: p.given,
+          message: p.message,
+        })),
+      );
+    }
+    if (!PHASED_KINDS.has(kind)) return undefined;
+    const current = this.phaseOf(stack).current ?? undefined;
+    if (current === undefined) return undefined;
+    const t = checkTransition(current, target.phase, { allowPhaseSkip: target.allowPhaseSkip });
+    if (!t.ok) {
+      throw new ServiceError(422, t.message, {
+        fields: [{ path: "phase", given: target.phase, message: t.message }],
+        from: t.from,
+        to: t.to,
+        next: t.next ?? null,
+      });
+    }
+    return { from: current, to: target.phase };
+  }
+
+  private pump(): void {
+    for (let i = 0; i < this.pending.length && this.running.size < this.maxConcurrent;) {
+      const op = this.pending[i];
+      if (this.busyStacks.has(op.stack)) {
+        i += 1;
+        continue;
+      }
+      this.pending.splice(i, 1);
+      this.start(op);
+    }
+  }
+
+  private start(op: OperationRecord): void {
+    const controller = new AbortController();
+    this.busyStacks.add(op.stack);
+    if (!this.store.start(op.id)) {
+      this.busyStacks.delete(op.stack);
+      return;
+    }
+    let resolveDone = () => undefined as void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    this.running.set(op.id, { op, controller, done });
+    void this.execute(op, controller.signal).finally(() => {
+      this.running.delete(op.id);
+      this.busyStacks.delete(op.stack);
+      this.eventSeq.delete(op.id);
+      this.listeners.delete(op.id);
+      resolveDone();
+      if (!this.stopped) this.pump();
+    });
+  }
+
+  private async execute(op: OperationRecord, signal: AbortSignal): Promise<void> {
+    let end: Parameters<Store["finish"]>;
+    try {
+      // Re-checked at start: an operation queued earlier may have moved the stack since this was accepted.
+      const phase = isPhase(op.phase) ? op.phase : undefined;
+      const target = this.checkConfigAndPhase(op.stack, op.kind, op.config, phase);
+      const result = await this.runnerFor(op.kind).run({
+        stack: op.stack,
+        kind: op.kind,
+        phase,
+        config: op.config,
+        currentPhase: target?.from,
+        signal,
+        onEvent: (e) => this.record(op.id, e),
+      });
+      if (result.outputs) {
+        const outputs = redactOutputs(result.outputs);
+        const deployed = op.kind === "destroy" ? null : outputs.phase;
+        this.store.setStackState(op.stack, isPhase(deployed) ? deployed : null, outputs, op.id);
+      }
+      end = [op.id, "succeeded", { summary: result.summary }];
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (e instanceof CancelledError || signal.aborted) {
+        end = [op.id, "cancelled", { error: message, guidance: cancelGuidance(op) }];
+      } else {
+        end = [op.id, "failed", { error: message, guidance: failureGuidance(op) }];
+      }
+    }
+    this.store.finish(...end);
+    this.notify(op.id, { type: "end", operation: this.get(op.id) });
+  }
+
+  private record(opId: string, data: RunnerEvent): void {
+    const seq = (this.eventSeq.get(opId) ?? 0) + 1;
+    this.eventSeq.set(opId, seq);
+    // The engine masks secrets in events already; values that still carry Pulumi's secret marker
+    // are replaced too, so that no secret reaches the database or an event stream.
+    const event = this.store.appendEvent(opId, seq, redactValue(data) as RunnerEvent);
+    this.notify(opId, { type: "event", event });
+  }
+
+  private notify(opId: string, m: OperationMessage): void {
+    for (const l of this.listeners.get(opId) ?? []) l(m);
+  }
+}
+
+function validation(message: string, fields: FieldError[]): ServiceError {
+  return new ServiceError(422, message, { fields });
+}
+
+function cancelGuidance(op: OperationRecord): string | undefined {
+  if (op.kind === "plan" || op.kind === "preview") return undefined;
+  return `A cancelled ${op.kind} may leave resources half-changed: run a "refresh" operation (or \`pulumi refresh --stack ${op.stack}\`) before the next ${op.kind}.`;
+}
+
+function failureGuidance(op: OperationRecord): string | undefined {
+  if (op.kind === "plan") return "Fix the config or phase the error names, then submit again.";
+  return `See the operation's events for the failing resource. If \`pulumi stack --stack ${op.stack}\` shows an update in progress, run \`pulumi cancel --stack ${op.stack}\`; then \`pulumi refresh --stack ${op.stack}\` before retrying.`;
+}

@@ -1,0 +1,125 @@
+// Where `meshlift serve` listens and keeps its data: flags, then environment, then embedded defaults.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_PROJECT_DIR } from "../runners/runner";
+import { generateToken, loadTokenFile, parseTokens, TokenEntry } from "./auth";
+import { DEFAULT_MAX_BODY_BYTES } from "./server";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ServeFlags {
+  readonly host?: string;
+  readonly port?: string;
+  readonly dataDir?: string;
+  readonly db?: string;
+  readonly tokensFile?: string;
+  readonly backendUrl?: string;
+  readonly maxConcurrent?: string;
+  readonly maxBodyBytes?: string;
+  readonly projectDir?: string;
+  readonly planWorkers?: string;
+}
+
+export interface ServeSettings {
+  readonly host: string;
+  readonly port: number;
+  /** @default ~/.meshlift */
+  readonly dataDir: string;
+  /** @default <dataDir>/meshlift.db */
+  readonly dbFile: string;
+  /** @default PULUMI_BACKEND_URL, else file://<dataDir>/state */
+  readonly backendUrl: string;
+  readonly maxConcurrent: number;
+  readonly maxBodyBytes: number;
+  readonly projectDir: string;
+  /** Worker threads for offline plans. @default CPUs - 1, between 1 and 4 */
+  readonly planWorkers: number;
+  /** Where tokens come from: a file, or the MESHLIFT_TOKENS variable. */
+  readonly tokenSource: { readonly file: string } | { readonly env: "MESHLIFT_TOKENS" };
+}
+
+/** The environment variables `meshlift serve` reads, for --help. */
+export const SERVE_ENV = {
+  host: "MESHLIFT_HOST",
+  port: "MESHLIFT_PORT",
+  dataDir: "MESHLIFT_HOME",
+  db: "MESHLIFT_DB",
+  tokensFile: "MESHLIFT_TOKENS_FILE",
+  maxConcurrent: "MESHLIFT_MAX_CONCURRENT",
+  maxBodyBytes: "MESHLIFT_MAX_BODY_BYTES",
+  projectDir: "MESHLIFT_PROJECT_DIR",
+  planWorkers: "MESHLIFT_PLAN_WORKERS",
+} as const;
+
+export function resolveServeSettings(
+  flags: ServeFlags,
+  env: Env = process.env,
+  home: string = os.homedir(),
+): ServeSettings {
+  const pick = (k: keyof typeof SERVE_ENV) => flags[k] ?? env[SERVE_ENV[k]];
+  const dataDir = path.resolve(pick("dataDir") ?? path.join(home, ".meshlift"));
+  const tokensFile = pick("tokensFile");
+  return {
+    host: pick("host") ?? "127.0.0.1",
+    port: integer("port", pick("port") ?? "8080", 0, 65535),
+    dataDir,
+    dbFile: path.resolve(pick("db") ?? path.join(dataDir, "meshlift.db")),
+    backendUrl:
+      flags.backendUrl ?? (env.PULUMI_BACKEND_URL || `file://${path.join(dataDir, "state")}`),
+    maxConcurrent: integer("max-concurrent", pick("maxConcurrent") ?? "4", 1, 256),
+    maxBodyBytes: integer(
+      "max-body-bytes",
+      pick("maxBodyBytes") ?? String(DEFAULT_MAX_BODY_BYTES),
+      256,
+      64 * 1024 * 1024,
+    ),
+    projectDir: path.resolve(pick("projectDir") ?? DEFAULT_PROJECT_DIR),
+    planWorkers: integer(
+      "plan-workers",
+      pick("planWorkers") ?? String(Math.min(4, Math.max(1, os.cpus().length - 1))),
+      0,
+      64,
+    ),
+    tokenSource: tokensFile
+      ? { file: path.resolve(tokensFile) }
+      : env.MESHLIFT_TOKENS
+        ? { env: "MESHLIFT_TOKENS" }
+        : { file: path.join(dataDir, "tokens") },
+  };
+}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
+    throw new Error(`--${name} "${raw}": must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/**
+ * Loads the tokens. With no token configured anywhere, the first start writes one admin token to
+ * `<dataDir>/tokens` (mode 0600) and says so, so that the service is never open without a token.
+ */
+export function loadTokens(
+  s: ServeSettings,
+  env: Env = process.env,
+): { tokens: TokenEntry[]; created?: string } {
+  if ("env" in s.tokenSource)
+    return { tokens: parseTokens(env.MESHLIFT_TOKENS ?? "", "MESHLIFT_TOKENS") };
+  const file = s.tokenSource.file;
+  const isDefault = file === path.join(s.dataDir, "tokens");
+  if (!fs.existsSync(file)) {
+    if (!isDefault) throw new Error(`--tokens-file ${file}: no such file`);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(
+      file,
+      `# meshlift serve tokens: one "<scope>:<token>" a line; scopes read, operate, admin\nadmin:${generateToken()}\n`,
+      { mode: 0o600, flag: "wx" },
+    );
+    const tokens = loadTokenFile(file);
+    return { tokens, created: file };
+  }
+  const tokens = loadTokenFile(file);
+  if (tokens.length === 0) throw new Error(`${file}: no tokens; add a line "<scope>:<token>"`);
+  return { tokens };
+}

@@ -1,0 +1,221 @@
+// `meshlift phase status|advance|rollback`: show the plan diff, confirm, set the phase and run `up` with live progress.
+import * as readline from "node:readline/promises";
+import { Command, Option } from "commander";
+import { parseConfig } from "../../config/load";
+import { readStackFile } from "../../config/stack-file";
+import {
+  checkTransition,
+  isPhase,
+  nextPhase,
+  Phase,
+  PHASES,
+  phaseIndex,
+} from "../../phases/phases";
+import { pulumiCli } from "../../automation/prerequisites";
+import { AutomationRunner } from "../../automation/runners/automation-runner";
+import { phaseDiff, renderDiff } from "../../automation/runners/phase-diff";
+import { Progress } from "../../automation/runners/progress";
+import { DEFAULT_PROJECT_DIR, Runner } from "../../automation/runners/runner";
+import { CliError, EXIT } from "../errors";
+
+/** What the phase commands need from the outside world; tests pass their own. */
+export interface PhaseDeps {
+  readonly runner: Runner;
+  /** The phase the stack last deployed, or undefined when unknown (never deployed, no CLI). */
+  readonly deployedPhase: (stack: string) => Promise<Phase | undefined>;
+  readonly out: (text: string) => void;
+  /** Whether a person can answer a question on stdin. */
+  readonly interactive: boolean;
+  readonly ask: (question: string) => Promise<string>;
+  /** Rewrite one progress line in place (a terminal) instead of a line per step (a log). */
+  readonly live?: boolean;
+  readonly projectDir?: string;
+}
+
+export interface PhaseStatus {
+  readonly stack: string;
+  readonly configured: Phase;
+  readonly deployed?: Phase;
+  readonly current: Phase;
+  readonly next?: Phase;
+  readonly rollbackTo: Phase[];
+}
+
+export async function phaseStatus(stack: string, deps: PhaseDeps): Promise<PhaseStatus> {
+  const configured = parseConfig(
+    stack,
+    readStackFile(deps.projectDir ?? DEFAULT_PROJECT_DIR, stack).config,
+  ).phase;
+  const deployed = await deps.deployedPhase(stack);
+  const current = deployed ?? configured;
+  return {
+    stack,
+    configured,
+    deployed,
+    current,
+    next: nextPhase(current),
+    rollbackTo: PHASES.slice(0, phaseIndex(current)),
+  };
+}
+
+export function renderStatus(s: PhaseStatus, cliPresent: boolean): string {
+  const deployed = s.deployed
+    ? s.deployed
+    : cliPresent
+      ? "none recorded (never deployed, or deployed before phases were output)"
+      : "unknown: the Pulumi CLI is not installed (`meshlift doctor`)";
+  return [
+    `Stack ${s.stack}`,
+    `  configured phase: ${s.configured} (stacks/Pulumi.${s.stack}.yaml)`,
+    `  deployed phase:   ${deployed}`,
+    `  next step:        ${s.next ? `meshlift phase advance --stack ${s.stack}  (-> ${s.next})` : "none: this is the last phase"}`,
+    `  rollback to:      ${s.rollbackTo.length ? s.rollbackTo.join(", ") : "none: this is the first phase"}`,
+  ].join("\n");
+}
+
+export interface PhaseChangeOptions {
+  readonly stack: string;
+  readonly direction: "advance" | "rollback";
+  /** For rollback: the phase to return to. @default the previous phase */
+  readonly to?: Phase;
+  readonly yes: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Diff, confirm, `up` with progress. Returns the phase reached. */
+export async function changePhase(o: PhaseChangeOptions, deps: PhaseDeps): Promise<Phase> {
+  const status = await phaseStatus(o.stack, deps);
+  const from = status.current;
+  let to: Phase;
+  if (o.direction === "advance") {
+    if (!status.next)
+      throw new CliError(
+        `stack "${o.stack}" is at "${from}", the last phase: nothing to advance to`,
+      );
+    to = status.next;
+  } else {
+    const prev = PHASES[phaseIndex(from) - 1];
+    to = o.to ?? prev;
+    if (to === undefined)
+      throw new CliError(
+        `stack "${o.stack}" is at "${from}", the first phase: nothing to roll back to`,
+      );
+    const t = checkTransition(from, to);
+    if (!t.ok || t.kind !== "rollback")
+      throw new CliError(
+        `--to "${to}": a rollback from "${from}" goes to an earlier phase (${status.rollbackTo.join(", ")})`,
+      );
+  }
+
+  const { diff, toPlan } = await phaseDiff({
+    stack: o.stack,
+    from,
+    to,
+    projectDir: deps.projectDir,
+  });
+  deps.out(`${renderDiff(diff)}\n`);
+
+  const missing = deps.runner.unavailable("up");
+  if (missing) throw new CliError(missing.message, EXIT.blocked);
+
+  if (!o.yes) {
+    if (!deps.interactive) {
+      throw new CliError(
+        `refusing to ${o.direction} stack "${o.stack}" (${from} -> ${to}) without confirmation: ` +
+          "stdin is not a terminal; re-run with --yes to confirm",
+      );
+    }
+    const answer = await deps.ask(
+      `Move stack ${o.stack} from ${from} to ${to} and run \`up\`? [y/N] `,
+    );
+    if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("not confirmed: nothing was changed");
+  }
+
+  deps.out(`Setting meshlift:phase=${to} and running up on stack ${o.stack}...\n`);
+  const progress = new Progress(toPlan.resources.length);
+  const result = await deps.runner.run({
+    stack: o.stack,
+    kind: "up",
+    phase: to,
+    currentPhase: from,
+    signal: o.signal ?? new AbortController().signal,
+    onEvent: (e) => {
+      const line = progress.onEvent(e);
+      if (!line) return;
+      if (deps.live && line.startsWith("[")) deps.out(`\r\x1b[K${line}`);
+      else deps.out(`${deps.live ? "\r\x1b[K" : ""}${line}\n`);
+    },
+  });
+  if (deps.live) deps.out(`\r\x1b[K${progress.line()}\n`);
+  const reached = result.outputs?.phase?.value;
+  deps.out(`Stack ${o.stack} is now at phase ${isPhase(reached) ? reached : to}.\n`);
+  return isPhase(reached) ? reached : to;
+}
+
+/** The real dependencies: the Automation API runner, stdout, a TTY question. */
+export function defaultPhaseDeps(): PhaseDeps {
+  const runner = new AutomationRunner();
+  return {
+    runner,
+    deployedPhase: async (stack) => {
+      if (!pulumiCli().present) return undefined;
+      const phase = (await runner.outputs(stack)).phase?.value;
+      return isPhase(phase) ? phase : undefined;
+    },
+    out: (t) => process.stdout.write(t),
+    interactive: Boolean(process.stdin.isTTY),
+    live: Boolean(process.stdout.isTTY),
+    ask: async (q) => {
+      const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(q);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+export function registerPhase(program: Command, deps: () => PhaseDeps = defaultPhaseDeps): void {
+  const phase = program
+    .command("phase")
+    .description("Show a stack's phase, or move it one step with `up` through the Automation API");
+  phase
+    .command("status")
+    .description("configured and deployed phase, next step, rollback targets")
+    .requiredOption("-s, --stack <stack>", "stack name")
+    .action(async (o: { stack: string }) => {
+      const d = deps();
+      d.out(`${renderStatus(await phaseStatus(o.stack, d), pulumiCli().present)}\n`);
+    });
+  for (const direction of ["advance", "rollback"] as const) {
+    const cmd = phase
+      .command(direction)
+      .description(
+        direction === "advance"
+          ? "move to the next phase: plan diff, confirmation, then `up` with live progress"
+          : "move back to an earlier phase: plan diff, confirmation, then `up` with live progress",
+      )
+      .requiredOption("-s, --stack <stack>", "stack name")
+      .option("-y, --yes", "do not ask for confirmation", false);
+    if (direction === "rollback")
+      cmd.addOption(
+        new Option("--to <phase>", "phase to return to (default: the previous one)").choices(
+          PHASES,
+        ),
+      );
+    cmd.action(async (o: { stack: string; yes: boolean; to?: Phase }) => {
+      const controller = new AbortController();
+      const onInt = () => {
+        process.stderr.write("\ninterrupt: cancelling the update (Ctrl-C again to force)\n");
+        controller.abort();
+      };
+      process.once("SIGINT", onInt);
+      try {
+        await changePhase({ ...o, direction, signal: controller.signal }, deps());
+      } finally {
+        process.removeListener("SIGINT", onInt);
+      }
+    });
+  }
+}

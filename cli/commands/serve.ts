@@ -1,0 +1,98 @@
+// `meshlift serve`: the automation API over HTTP, with embedded defaults (127.0.0.1:8080, SQLite under ~/.meshlift).
+import { Command } from "commander";
+import { AutomationRunner } from "../../automation/runners/automation-runner";
+import { PlanRunner } from "../../automation/runners/plan-runner";
+import { createService, Service } from "../../automation/service/server";
+import {
+  loadTokens,
+  resolveServeSettings,
+  SERVE_ENV,
+  ServeFlags,
+} from "../../automation/service/settings";
+import { pulumiCli } from "../../automation/prerequisites";
+import { CliError } from "../errors";
+
+/** Starts the service as the CLI does; resolves once it listens. */
+export async function startServe(
+  flags: ServeFlags,
+  log: (line: string) => void,
+): Promise<{ service: Service; url: string }> {
+  let settings;
+  let tokens;
+  try {
+    settings = resolveServeSettings(flags);
+    const loaded = loadTokens(settings);
+    tokens = loaded.tokens;
+    if (loaded.created) log(`no token configured: wrote an admin token to ${loaded.created}`);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const plan = new PlanRunner({ projectDir: settings.projectDir, workers: settings.planWorkers });
+  const service = createService({
+    dbFile: settings.dbFile,
+    tokens,
+    projectDir: settings.projectDir,
+    maxConcurrent: settings.maxConcurrent,
+    maxBodyBytes: settings.maxBodyBytes,
+    runners: {
+      plan,
+      automation: new AutomationRunner({
+        projectDir: settings.projectDir,
+        backendUrl: settings.backendUrl,
+      }),
+    },
+  });
+  for (const op of service.recovered)
+    log(`operation ${op.id} (${op.kind} on ${op.stack}) was interrupted: ${op.guidance ?? ""}`);
+  const url = await service.listen(settings.port, settings.host);
+  log(`meshlift serve listening on ${url} (database ${settings.dbFile})`);
+  log(`Pulumi state: ${settings.backendUrl}; project: ${settings.projectDir}`);
+  if (!pulumiCli().present)
+    log("Pulumi CLI not found: plan and reads work; preview/up/refresh/destroy answer 503");
+  // Workers load the program in the background: the service answers reads meanwhile.
+  plan.warmUp().then(
+    () => undefined,
+    (e: unknown) => log(`plan workers failed to start: ${String(e)}`),
+  );
+  return { service, url };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("Serve the automation API (operations, events, stacks) over HTTP")
+    .option("--host <host>", `listen address [${SERVE_ENV.host}] (default 127.0.0.1)`)
+    .option("--port <port>", `listen port, 0 for any [${SERVE_ENV.port}] (default 8080)`)
+    .option("--data-dir <dir>", `data directory [${SERVE_ENV.dataDir}] (default ~/.meshlift)`)
+    .option("--db <file>", `SQLite file [${SERVE_ENV.db}] (default <data-dir>/meshlift.db)`)
+    .option(
+      "--tokens-file <file>",
+      `"<scope>:<token>" lines [${SERVE_ENV.tokensFile}, or inline MESHLIFT_TOKENS] (default <data-dir>/tokens)`,
+    )
+    .option(
+      "--backend-url <url>",
+      "Pulumi state backend [PULUMI_BACKEND_URL] (default file://<data-dir>/state)",
+    )
+    .option("--max-concurrent <n>", `operations at once [${SERVE_ENV.maxConcurrent}] (default 4)`)
+    .option(
+      "--max-body-bytes <n>",
+      `request body limit [${SERVE_ENV.maxBodyBytes}] (default 65536)`,
+    )
+    .option("--project-dir <dir>", `directory with Pulumi.yaml [${SERVE_ENV.projectDir}]`)
+    .option(
+      "--plan-workers <n>",
+      `worker threads for offline plans, 0 = in-process [${SERVE_ENV.planWorkers}] (default CPUs - 1, 1 to 4)`,
+    )
+    .action(async (flags: ServeFlags) => {
+      const log = (line: string) => process.stdout.write(`${line}\n`);
+      const { service } = await startServe(flags, log);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log(`${signal}: stopping (running operations are cancelled)`);
+          service.close().then(resolve, resolve);
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
+    });
+}

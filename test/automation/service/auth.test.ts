@@ -1,0 +1,55 @@
+// Token parsing and checking: scopes, bad entries, 401 versus 403.
+import { strict as assert } from "node:assert";
+import { Authenticator, parseTokens, scopeAllows } from "../../../automation/service/auth";
+
+describe("service auth", () => {
+  const tokens = parseTokens(
+    "# comment\nread:rrrrrrrrrrrrrrrrrrrr\noperate:oooooooooooooooooooo, admin:aaaaaaaaaaaaaaaaaaaa",
+    "test",
+  );
+  const auth = new Authenticator(tokens);
+
+  it("parses scope:token entries from lines and commas", () => {
+    assert.deepEqual(
+      tokens.map((t) => t.scope),
+      ["read", "operate", "admin"],
+    );
+    // Only hashes are kept.
+    assert.ok(tokens.every((t) => t.hash.length === 32));
+  });
+
+  it("rejects unknown scopes and short tokens, naming the entry", () => {
+    assert.throws(
+      () => parseTokens("write:xxxxxxxxxxxxxxxxxxxx", "f"),
+      /f: entry 1 has scope "write"/,
+    );
+    assert.throws(
+      () => parseTokens("read:short", "f"),
+      /entry 1 \(read\).*5 characters; at least 16/,
+    );
+  });
+
+  it("orders scopes read < operate < admin", () => {
+    assert.ok(scopeAllows("admin", "read"));
+    assert.ok(scopeAllows("operate", "operate"));
+    assert.ok(!scopeAllows("operate", "admin"));
+    assert.ok(!scopeAllows("read", "operate"));
+  });
+
+  it("answers 401 for no or unknown token and 403 for a too-small scope", () => {
+    assert.deepEqual(auth.check("Bearer oooooooooooooooooooo", "operate"), {
+      ok: true,
+      scope: "operate",
+    });
+    assert.equal((auth.check(undefined, "read") as { status: number }).status, 401);
+    assert.equal((auth.check("Basic abc", "read") as { status: number }).status, 401);
+    assert.equal(
+      (auth.check("Bearer nope-nope-nope-nope", "read") as { status: number }).status,
+      401,
+    );
+    assert.equal(
+      (auth.check("Bearer rrrrrrrrrrrrrrrrrrrr", "operate") as { status: number }).status,
+      403,
+    );
+  });
+});
