@@ -3,12 +3,57 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { MeshliftConfig, parseConfig } from "./config/load";
 import { EksCluster } from "./components/eks-cluster";
+import { loadMigrationInputs, NamespaceInputs } from "./config/exports";
+import { AppMeshController } from "./components/appmesh-controller";
+import {
+  ConvertFn,
+  convertNamespaces,
+  NamespaceConversion,
+} from "./components/converted-resources";
+import { cutoverWeights, dnsRecordsIn, manualCleanup } from "./components/cutover-spec";
+import { NamespaceMigration } from "./components/namespace-migration";
+import { Route53Cutover } from "./components/route53-cutover";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
 import { PHASE_SPECS } from "./phases/phases";
 
 export interface ProgramOptions {
   /** What the stack last deployed; `pulumi up` reads it from the stack's own outputs. */
   readonly deployed: DeployedState;
+  /** Directory that config paths (`appmeshExport`) are relative to. @default process.cwd() */
+  readonly projectDir?: string;
+  /**
+   * The App Mesh -> Istio converter. INTEGRATION: once appmesh/index.ts is on main, default this to
+   * its `convert` (import { convert } from "./appmesh"). Without it, namespaces get no converted resources.
+   */
+  readonly convert?: ConvertFn;
+  /**
+   * DNS name of the Istio ingress gateway's NLB. INTEGRATION: once IstioMesh is on main, default this
+   * to its gateway hostname output. Without it, no Route 53 records are created (a warning says so).
+   */
+  readonly gatewayHostname?: pulumi.Input<string>;
+  /** Resources the converted Istio resources wait for (istiod and its CRDs). @default [] */
+  readonly istioReady?: pulumi.Resource[];
+}
+
+/** Export files and conversions, read before any resource is registered. */
+function loadMigration(
+  cfg: MeshliftConfig,
+  opts: ProgramOptions,
+): { inputs: NamespaceInputs[]; conversions: Map<string, NamespaceConversion> } {
+  try {
+    const inputs = loadMigrationInputs(
+      cfg.stack,
+      cfg.migration.namespaces,
+      opts.projectDir ?? process.cwd(),
+    );
+    const conversions = opts.convert
+      ? convertNamespaces(cfg.stack, inputs, opts.convert)
+      : new Map<string, NamespaceConversion>();
+    return { inputs, conversions };
+  } catch (e) {
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
 }
 
 /** Reads the stack's previous outputs through a reference to itself. */
@@ -34,6 +79,7 @@ export function loadConfig(): MeshliftConfig {
 
 export async function meshlift(opts: ProgramOptions): Promise<Record<string, unknown>> {
   const cfg = loadConfig();
+  const { inputs, conversions } = loadMigration(cfg, opts);
   let guard;
   try {
     guard = guardPhase(opts.deployed, cfg.phase, cfg.allowPhaseSkip);
@@ -45,6 +91,54 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
   const tags = { "meshlift:environment": cfg.environment, "meshlift:stack": cfg.stack };
 
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
+
+  // Namespaces are patched from `parallel` on, so that every later move (and rollback) is an update.
+  const namespaces = spec.istioInstalled
+    ? inputs.map((ns) => {
+        if (
+          spec.workloadsMigrate &&
+          ns.config.state === "istio" &&
+          ns.files.length &&
+          !opts.convert
+        ) {
+          void pulumi.log.warn(
+            `namespace "${ns.config.name}": no App Mesh -> Istio converter is wired in, so its export gets no Istio resources`,
+          );
+        }
+        return new NamespaceMigration(`ns-${ns.config.name}`, {
+          namespace: ns,
+          phase: spec,
+          objects: conversions.get(ns.config.name)?.objects ?? [],
+          provider: cluster.provider,
+          istioReady: opts.istioReady,
+        });
+      })
+    : [];
+
+  if (spec.dnsRecords && cfg.cutover.records.length) {
+    if (opts.gatewayHostname !== undefined) {
+      new Route53Cutover("dns", {
+        phase: spec,
+        cutover: cfg.cutover,
+        region: cfg.region,
+        gatewayHostname: opts.gatewayHostname,
+        tags,
+      });
+    } else {
+      void pulumi.log.warn(
+        "cutover.records are configured but the Istio gateway hostname is not known yet; no Route 53 records are created",
+      );
+    }
+  }
+
+  if (cfg.appmesh.controller) {
+    new AppMeshController("appmesh-controller", {
+      controller: cfg.appmesh.controller,
+      phase: spec,
+      provider: cluster.provider,
+    });
+  }
+  const records = dnsRecordsIn(spec);
 
   return {
     phase: cfg.phase,
@@ -58,5 +152,27 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     nodeSecurityGroupId: cluster.nodeSecurityGroupId,
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
+    migration: namespaces.map((n, i) => ({
+      namespace: inputs[i].config.name,
+      state: inputs[i].config.state,
+      labels: n.labels ?? null,
+      restarted: n.restarted,
+      convertedObjects: conversions.get(inputs[i].config.name)?.objects.length ?? 0,
+    })),
+    dnsWeights: spec.dnsRecords
+      ? {
+          appmesh: records.appmesh ? cutoverWeights(spec, cfg.cutover).appmesh : null,
+          istio: cutoverWeights(spec, cfg.cutover).istio,
+        }
+      : null,
+    ...(spec.appmeshRemoved
+      ? {
+          manualCleanup: manualCleanup({
+            controllerAdopted: cfg.appmesh.controller !== undefined,
+            meshes: [...new Set(inputs.flatMap((n) => n.meshes))].sort(),
+            namespaces: inputs.map((n) => n.config.name),
+          }),
+        }
+      : {}),
   };
 }

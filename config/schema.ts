@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
+import { cutoverSchema } from "./sections/cutover";
+import { appmeshSchema, checkMigrationAgainstPhase, migrationSchema } from "./sections/migration";
 
 export const meshliftSchema = z
   .object({
@@ -17,8 +19,12 @@ export const meshliftSchema = z
     /** Allow moving forward more than one phase in a single `pulumi up`. @default false */
     allowPhaseSkip: z.boolean().default(false),
     cluster: clusterSchema,
+    migration: migrationSchema.prefault({}),
+    cutover: cutoverSchema.prefault({}),
+    appmesh: appmeshSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine(checkMigrationAgainstPhase);
 
 /** Top-level keys whose values are plain strings; every other value is parsed as JSON when it parses. */
 export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "phase"]);
