@@ -138,3 +138,57 @@ export function renderDiff(d: PlanDiff): string {
   );
   return lines.join("\n");
 }
+
+/** Resources a phase change must never replace or delete, recognised by type or Helm chart. */
+export const PROTECTED_RESOURCES: readonly {
+  readonly what: string;
+  /** True when Istio's removal (rolling back to a phase without Istio) may delete it. */
+  readonly istioPart: boolean;
+  readonly matches: (r: PlanResource) => boolean;
+}[] = [
+  { what: "EKS cluster", istioPart: false, matches: (r) => r.type === "eks:index:Cluster" },
+  {
+    what: "node group",
+    istioPart: false,
+    matches: (r) => r.type === "eks:index:ManagedNodeGroup",
+  },
+  {
+    what: "AWS Load Balancer Controller",
+    istioPart: true,
+    matches: (r) => isChart(r, /aws-load-balancer-controller/),
+  },
+  { what: "istiod", istioPart: true, matches: (r) => isChart(r, /(^|[/:])istiod(\b|$)/) },
+];
+
+function isChart(r: PlanResource, re: RegExp): boolean {
+  if (!r.type.startsWith("kubernetes:helm.sh/")) return false;
+  return re.test(String(r.inputs.chart ?? "")) || re.test(String(r.inputs.name ?? ""));
+}
+
+export interface ProtectedViolation {
+  readonly what: string;
+  readonly change: ResourceChange;
+}
+
+/**
+ * Replacements and deletions of protected resources in a diff. The one allowed deletion is the
+ * rollback rule's: going back to a phase without Istio (discovery) removes istiod and the LB controller.
+ */
+export function protectedChanges(
+  d: PlanDiff,
+  from: PlanDocument,
+  to: PlanDocument,
+  opts: { readonly targetHasIstio: boolean },
+): ProtectedViolation[] {
+  const byUrn = new Map([...from.resources, ...to.resources].map((r) => [r.urn, r]));
+  const out: ProtectedViolation[] = [];
+  for (const c of d.changes) {
+    if (c.kind !== "replace" && c.kind !== "delete") continue;
+    const r = byUrn.get(c.urn);
+    const p = r && PROTECTED_RESOURCES.find((x) => x.matches(r));
+    if (!p) continue;
+    if (c.kind === "delete" && p.istioPart && !opts.targetHasIstio) continue;
+    out.push({ what: p.what, change: c });
+  }
+  return out;
+}

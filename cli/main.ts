@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, exitCodeFor } from "./errors";
 import { registerPlan } from "./commands/plan";
+import { registerRunbook } from "./commands/runbook";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -9,6 +10,7 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerPlan(program);
+  registerRunbook(program);
   return program;
 }
 
