@@ -162,7 +162,10 @@ export const PROTECTED_RESOURCES: readonly {
 
 function isChart(r: PlanResource, re: RegExp): boolean {
   if (!r.type.startsWith("kubernetes:helm.sh/")) return false;
-  return re.test(String(r.inputs.chart ?? "")) || re.test(String(r.inputs.name ?? ""));
+  const { chart, name } = r.inputs;
+  return (
+    (typeof chart === "string" && re.test(chart)) || (typeof name === "string" && re.test(name))
+  );
 }
 
 export interface ProtectedViolation {
