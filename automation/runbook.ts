@@ -180,6 +180,12 @@ function checks(c: MeshliftConfig, phase: Phase): string[] {
   const spec = PHASE_SPECS[phase];
   const istioNs = c.migration.namespaces.filter((n) => n.state === "istio").map((n) => n.name);
   const lines = ["kubectl get nodes", "kubectl get pods -A --field-selector=status.phase!=Running"];
+  const listed = c.migration.namespaces.map((n) => n.name);
+  if (listed.length) {
+    lines.push(
+      `kubectl get ns ${listed.join(" ")} --show-labels   # they must exist; labels as in the table above`,
+    );
+  }
   if (spec.istioInstalled) {
     lines.push(
       "kubectl -n istio-system get pods,svc",

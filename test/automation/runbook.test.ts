@@ -19,6 +19,7 @@ describe("runbook", () => {
     assert.match(md, /^# meshlift runbook: stack `dev`, phase `discovery`/);
     assert.match(md, /\| `eks:index:Cluster` \| 1 \|/);
     assert.doesNotMatch(md, /istioctl/);
+    assert.match(md, /kubectl get ns shop payments --show-labels/);
     assert.match(md, /SetIdentifier appmesh/);
     assert.match(md, /pulumi config set meshlift:phase parallel --stack dev/);
     assert.match(md, /meshlift plan --stack dev --diff-phase parallel/);
