@@ -45,7 +45,9 @@ export interface NamespaceConversion {
 
 /** The converter's InputError, recognised by shape so this file needs no import of it. */
 function asInputError(e: unknown): { reason: string; file: string; document?: number } | undefined {
-  if (e instanceof Error && e.name === "InputError" && "reason" in e && "file" in e) {
+  const named =
+    e instanceof Error && (e.name === "InputError" || e.constructor.name === "InputError");
+  if (named && "reason" in e && "file" in e) {
     const x = e as Error & { reason: unknown; file: unknown; document?: unknown };
     return {
       reason: String(x.reason),

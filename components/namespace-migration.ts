@@ -53,7 +53,8 @@ export class NamespaceMigration extends pulumi.ComponentResource {
     const converted = objects.map(
       (o) =>
         new k8s.apiextensions.CustomResource(
-          `${name}-${o.kind.toLowerCase()}-${o.metadata.name}`,
+          // An object the converter places in another namespace (a gateway in istio-system) keeps it in its name.
+          `${name}-${o.kind.toLowerCase()}-${o.metadata.namespace && o.metadata.namespace !== ns.name ? `${o.metadata.namespace}-` : ""}${o.metadata.name}`,
           {
             apiVersion: o.apiVersion,
             kind: o.kind,

@@ -253,6 +253,33 @@ describe("App Mesh exports", () => {
     );
   });
 
+  it("recognises the converter's InputError by its class even when it keeps the default name", () => {
+    class InputError extends Error {
+      constructor(
+        readonly file: string,
+        readonly reason: string,
+      ) {
+        super(reason);
+      }
+    }
+    const inputs = loadMigrationInputs("t", [ns("a", "good.yaml")], dir);
+    assert.throws(
+      () =>
+        convertNamespaces("t", inputs, () => {
+          throw new InputError("good.yaml", "unsupported apiVersion");
+        }),
+      (e: unknown) =>
+        e instanceof ConfigError && /rejects good\.yaml: unsupported apiVersion/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        convertNamespaces("t", inputs, () => {
+          throw new RangeError("a bug, not an input error");
+        }),
+      RangeError,
+    );
+  });
+
   it("stops the plan with the config error naming the entry", async () => {
     await assert.rejects(
       runOfflinePlan({
