@@ -10,7 +10,7 @@ import {
   convertNamespaces,
   NamespaceConversion,
 } from "./components/converted-resources";
-import { cutoverWeights, dnsRecordsIn, manualCleanup } from "./components/cutover-spec";
+import { dnsRecordsIn, manualCleanup } from "./components/cutover-spec";
 import { NamespaceMigration } from "./components/namespace-migration";
 import { Route53Cutover } from "./components/route53-cutover";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
@@ -115,20 +115,19 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
       })
     : [];
 
-  if (spec.dnsRecords && cfg.cutover.records.length) {
-    if (opts.gatewayHostname !== undefined) {
-      new Route53Cutover("dns", {
+  const dns = cfg.cutover.records.length
+    ? new Route53Cutover("dns", {
         phase: spec,
         cutover: cfg.cutover,
         region: cfg.region,
         gatewayHostname: opts.gatewayHostname,
         tags,
-      });
-    } else {
-      void pulumi.log.warn(
-        "cutover.records are configured but the Istio gateway hostname is not known yet; no Route 53 records are created",
-      );
-    }
+      })
+    : undefined;
+  if (dns && spec.dnsRecords && opts.gatewayHostname === undefined) {
+    void pulumi.log.warn(
+      "cutover.records are configured but the Istio gateway hostname is not known yet; no Istio record is created and App Mesh keeps the full weight",
+    );
   }
 
   if (cfg.appmesh.controller) {
@@ -159,10 +158,10 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
       restarted: n.restarted,
       convertedObjects: conversions.get(inputs[i].config.name)?.objects.length ?? 0,
     })),
-    dnsWeights: spec.dnsRecords
+    dnsWeights: dns
       ? {
-          appmesh: records.appmesh ? cutoverWeights(spec, cfg.cutover).appmesh : null,
-          istio: cutoverWeights(spec, cfg.cutover).istio,
+          appmesh: records.appmesh ? dns.weights.appmesh : null,
+          istio: records.istio && opts.gatewayHostname !== undefined ? dns.weights.istio : null,
         }
       : null,
     ...(spec.appmeshRemoved

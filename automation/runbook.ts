@@ -57,15 +57,16 @@ export function renderRunbook(i: RunbookInput): string {
   const records = i.plan.resources.filter((r) => r.type === "aws:route53/record:Record");
   if (c.cutover.records.length) {
     const w = cutoverWeights(spec, c.cutover);
+    const istioRecords = records.filter((r) => r.inputs.setIdentifier === "istio").length;
     md(
       spec.dnsRecords
         ? `DNS weights (this phase): App Mesh ${spec.appmeshRemoved ? "record removed" : w.appmesh}, Istio ${w.istio}; ${records.length} weighted record(s) in the plan.`
-        : "DNS: no weighted records in this phase; the App Mesh ingress serves every hostname as today.",
+        : "DNS: the App Mesh record of each hostname is adopted as it is (weighted, set identifier `appmesh`, weight 100); no Istio record yet.",
       "",
     );
-    if (spec.dnsRecords && records.length === 0) {
+    if (spec.dnsRecords && istioRecords === 0) {
       md(
-        "> The plan has no Route 53 records: the Istio gateway hostname was not known to the program.",
+        "> The plan has no Istio record: the Istio gateway hostname was not known to the program, so App Mesh keeps the full weight.",
         "",
       );
     }
@@ -217,8 +218,8 @@ function checks(c: MeshliftConfig, phase: Phase): string[] {
   }
   if (phase === "discovery" && c.cutover.records.length) {
     lines.push(
-      "# before parallel: each hostname's existing record must be a weighted alias with SetIdentifier appmesh",
-      "# (Route 53 refuses a weighted record beside a simple one); convert it or delete it in the same change.",
+      "# before the first `pulumi up` with cutover.records: each hostname's existing record must be a weighted alias",
+      "# with SetIdentifier appmesh (Route 53 refuses a weighted record beside a simple one); the stack adopts it as is.",
     );
   }
   if (phase === "cutover") {

@@ -28,12 +28,17 @@ export function cutoverWeights(spec: PhaseSpec, cfg: { readonly istioWeight: num
   return { appmesh: FULL_WEIGHT - istio, istio };
 }
 
-/** Which of the two weighted records exist in a phase. */
+/**
+ * Which of the two weighted records exist in a phase. The App Mesh record is adopted from the first
+ * phase (with the content it has today: set identifier `appmesh`, full weight) and kept until App Mesh
+ * is removed, so that no rollback ever deletes the record that serves traffic today. The Istio record
+ * exists from `parallel` on, so that every later weight change is an update.
+ */
 export function dnsRecordsIn(spec: PhaseSpec): {
   readonly appmesh: boolean;
   readonly istio: boolean;
 } {
-  return { appmesh: spec.dnsRecords && !spec.appmeshRemoved, istio: spec.dnsRecords };
+  return { appmesh: !spec.appmeshRemoved, istio: spec.dnsRecords };
 }
 
 /**

@@ -15,8 +15,11 @@ export interface Route53CutoverArgs {
   readonly cutover: CutoverConfig;
   /** AWS region of the gateway NLB, for its alias hosted zone id. */
   readonly region: string;
-  /** DNS name of the Istio ingress gateway's NLB (from the gateway Service). */
-  readonly gatewayHostname: pulumi.Input<string>;
+  /**
+   * DNS name of the Istio ingress gateway's NLB (from the gateway Service). Without it no Istio record
+   * can exist, so the App Mesh record keeps the full weight. @default undefined
+   */
+  readonly gatewayHostname?: pulumi.Input<string>;
   /** Tags for the health check. @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -38,15 +41,18 @@ export class Route53Cutover extends pulumi.ComponentResource {
     } catch (e) {
       throw new pulumi.ResourceError((e as Error).message, this);
     }
-    const present = dnsRecordsIn(args.phase);
+    const phaseRecords = dnsRecordsIn(args.phase);
+    const gateway = args.gatewayHostname;
+    const present = { appmesh: phaseRecords.appmesh, istio: phaseRecords.istio && !!gateway };
+    if (phaseRecords.istio && !gateway) this.weights = { appmesh: 100, istio: 0 };
 
     let healthCheck: aws.route53.HealthCheck | undefined;
-    if (present.istio && args.cutover.healthCheck && args.cutover.records.length) {
+    if (gateway && present.istio && args.cutover.healthCheck && args.cutover.records.length) {
       healthCheck = new aws.route53.HealthCheck(
         `${name}-gateway-ready`,
         {
           type: "HTTP",
-          fqdn: args.gatewayHostname,
+          fqdn: gateway,
           port: GATEWAY_HEALTH.port,
           resourcePath: GATEWAY_HEALTH.path,
           failureThreshold: 3,
@@ -77,12 +83,14 @@ export class Route53Cutover extends pulumi.ComponentResource {
               aliases: [
                 { name: r.appmesh.dnsName, zoneId: r.appmesh.zoneId, evaluateTargetHealth: true },
               ],
+              // Adopts the weighted record that serves traffic today (an UPSERT of the same content).
+              allowOverwrite: true,
             },
             { parent: this },
           ),
         );
       }
-      if (present.istio) {
+      if (gateway && present.istio) {
         this.records.push(
           new aws.route53.Record(
             `${name}-${slug}-istio`,
@@ -92,9 +100,7 @@ export class Route53Cutover extends pulumi.ComponentResource {
               type: "A",
               setIdentifier: SET_IDENTIFIERS.istio,
               weightedRoutingPolicies: [{ weight: this.weights.istio }],
-              aliases: [
-                { name: args.gatewayHostname, zoneId: gatewayZoneId, evaluateTargetHealth: true },
-              ],
+              aliases: [{ name: gateway, zoneId: gatewayZoneId, evaluateTargetHealth: true }],
               healthCheckId: healthCheck?.id,
             },
             { parent: this },

@@ -100,7 +100,7 @@ describe("DNS across the phases (dev stack)", () => {
         const w = (r.inputs.weightedRoutingPolicies as { weight: number }[])[0].weight;
         byName.set(String(r.inputs.name), (byName.get(String(r.inputs.name)) ?? 0) + w);
       }
-      if (PHASE_SPECS[p].dnsRecords) assert.equal(byName.size, 2, p);
+      assert.equal(byName.size, 2, `${p}: both hostnames have records`);
       for (const [name, sum] of byName) assert.equal(sum, 100, `${p} ${name}`);
     }
   });
@@ -122,6 +122,19 @@ describe("DNS across the phases (dev stack)", () => {
         `${from} -> ${to}: ${records.map((c) => `${c.kind} ${c.name}`).join(", ")}`,
       );
     }
+  });
+
+  it("never deletes the App Mesh record except at decommission, so no rollback drops today's traffic", () => {
+    for (const [from, to] of PAIRS) {
+      if (to === "decommission") continue;
+      const d = diffPlans(plans.get(from)!, plans.get(to)!);
+      const gone = d.changes.filter(
+        (c) => c.type === RECORD && c.kind === "delete" && c.name.endsWith("-appmesh"),
+      );
+      assert.deepEqual(gone, [], `${from} -> ${to}`);
+    }
+    assert.deepEqual(weightOf(plans.get("discovery")!, SET_IDENTIFIERS.appmesh), [100, 100]);
+    assert.deepEqual(weightOf(plans.get("discovery")!, SET_IDENTIFIERS.istio), []);
   });
 
   it("leaves the Istio record alone at 100 at decommission and removes the App Mesh record", () => {

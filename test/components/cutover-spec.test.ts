@@ -49,7 +49,7 @@ describe("cutoverWeights", () => {
   });
 
   it("keeps the Istio record from parallel on and drops the App Mesh record only at decommission", () => {
-    assert.deepEqual(dnsRecordsIn(PHASE_SPECS.discovery), { appmesh: false, istio: false });
+    assert.deepEqual(dnsRecordsIn(PHASE_SPECS.discovery), { appmesh: true, istio: false });
     for (const p of ["parallel", "workloads", "cutover"] as const)
       assert.deepEqual(dnsRecordsIn(PHASE_SPECS[p]), { appmesh: true, istio: true });
     assert.deepEqual(dnsRecordsIn(PHASE_SPECS.decommission), { appmesh: false, istio: true });

@@ -40,9 +40,15 @@ describe("Route53Cutover", () => {
     assert.equal(named(doc, "dns-shop-dev-example-com-appmesh").inputs.healthCheckId, undefined);
   });
 
-  it("creates no DNS records while the gateway hostname is unknown", async () => {
+  it("keeps only the App Mesh record, at full weight, while the gateway hostname is unknown", async () => {
     const doc = await planAt("cutover", { program: { gatewayHostname: undefined } });
-    assert.equal(ofType(doc, "aws:route53/record:Record").length, 0);
+    const records = ofType(doc, "aws:route53/record:Record");
+    assert.deepEqual(
+      records.map((r) => [r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies]),
+      [["appmesh", [{ weight: 100 }]]],
+    );
+    assert.equal(records[0].inputs.allowOverwrite, true, "adopts today's record");
+    assert.deepEqual(doc.outputs.dnsWeights, { appmesh: 100, istio: null });
   });
 
   it("fails on a region without a known NLB zone, naming it", async () => {
