@@ -92,28 +92,21 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
 
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
 
-  // Namespaces are patched from `parallel` on, so that every later move (and rollback) is an update.
-  const namespaces = spec.istioInstalled
-    ? inputs.map((ns) => {
-        if (
-          spec.workloadsMigrate &&
-          ns.config.state === "istio" &&
-          ns.files.length &&
-          !opts.convert
-        ) {
-          void pulumi.log.warn(
-            `namespace "${ns.config.name}": no App Mesh -> Istio converter is wired in, so its export gets no Istio resources`,
-          );
-        }
-        return new NamespaceMigration(`ns-${ns.config.name}`, {
-          namespace: ns,
-          phase: spec,
-          objects: conversions.get(ns.config.name)?.objects ?? [],
-          provider: cluster.provider,
-          istioReady: opts.istioReady,
-        });
-      })
-    : [];
+  // Namespaces are patched in every phase, so that every move and every rollback is an update.
+  const namespaces = inputs.map((ns) => {
+    if (spec.workloadsMigrate && ns.config.state === "istio" && ns.files.length && !opts.convert) {
+      void pulumi.log.warn(
+        `namespace "${ns.config.name}": no App Mesh -> Istio converter is wired in, so its export gets no Istio resources`,
+      );
+    }
+    return new NamespaceMigration(`ns-${ns.config.name}`, {
+      namespace: ns,
+      phase: spec,
+      objects: conversions.get(ns.config.name)?.objects ?? [],
+      provider: cluster.provider,
+      istioReady: opts.istioReady,
+    });
+  });
 
   const dns = cfg.cutover.records.length
     ? new Route53Cutover("dns", {
@@ -154,7 +147,7 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     migration: namespaces.map((n, i) => ({
       namespace: inputs[i].config.name,
       state: inputs[i].config.state,
-      labels: n.labels ?? null,
+      labels: n.labels,
       restarted: n.restarted,
       convertedObjects: conversions.get(inputs[i].config.name)?.objects.length ?? 0,
     })),

@@ -48,7 +48,7 @@ export function renderRunbook(i: RunbookInput): string {
       const labels = namespaceLabelsSafe(ns.state, phase);
       const restart = restartAnnotations(ns.state, spec, ns.restartToken);
       md(
-        `| ${ns.name} | ${ns.state} | ${labels ? fmt(labels) : "not patched"} | ${restart ? fmt(restart) : "none"} |`,
+        `| ${ns.name} | ${ns.state} | ${labels ? fmt(labels) : "refused in this phase"} | ${restart ? fmt(restart) : "none"} |`,
       );
     }
     md("");

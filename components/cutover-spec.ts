@@ -99,18 +99,15 @@ export const ISTIO_INJECTION_LABEL = "istio-injection";
 export const APPMESH_INJECTION_LABEL = "appmesh.k8s.aws/sidecarInjectorWebhook";
 
 /**
- * Injection labels of a listed namespace in a phase, or undefined when meshlift does not patch it
- * (before Istio is installed). Exactly one injector is ever `enabled`. Before `workloads`, and for
- * namespaces still in state `appmesh`, the App Mesh label keeps the value it has today and Istio's is
- * explicitly `disabled`: owning both labels from `parallel` on is what lets a rollback set them back
- * (an update), instead of deleting a patch and leaving the namespace with no injector at all.
+ * Injection labels of a listed namespace (an App Mesh namespace) in a phase. Exactly one injector is
+ * ever `enabled`. Before `workloads`, and for namespaces still in state `appmesh`, the App Mesh label
+ * keeps the value it has today and Istio's is explicitly `disabled`. The patch exists from the first
+ * phase on (asserting what is already there), so every later move and every rollback, even straight
+ * back to `discovery`, is an update that sets the labels back; deleting a patch would instead drop
+ * the labels it owns and leave the namespace with no injector at all.
  * Once App Mesh is removed its label is dropped (the field manager lets go of it).
  */
-export function namespaceLabels(
-  state: NamespaceState,
-  spec: PhaseSpec,
-): Record<string, string> | undefined {
-  if (!spec.istioInstalled) return undefined;
+export function namespaceLabels(state: NamespaceState, spec: PhaseSpec): Record<string, string> {
   const onIstio = spec.workloadsMigrate && state === "istio";
   switch (state) {
     case "appmesh":

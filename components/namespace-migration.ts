@@ -23,8 +23,8 @@ export interface NamespaceMigrationArgs {
 }
 
 export class NamespaceMigration extends pulumi.ComponentResource {
-  /** The labels this phase applies (undefined: the namespace is not patched). */
-  public readonly labels?: Record<string, string>;
+  /** The labels this phase applies. */
+  public readonly labels: Record<string, string>;
   /** Deployments restarted into the Istio sidecar in this phase. */
   public readonly restarted: readonly string[];
 
@@ -41,13 +41,11 @@ export class NamespaceMigration extends pulumi.ComponentResource {
     const objects = convertedResourcesIn(ns.state, args.phase) ? (args.objects ?? []) : [];
     const childOpts = { parent: this, provider: args.provider };
 
-    const labels = this.labels
-      ? new k8s.core.v1.NamespacePatch(
-          `${name}-labels`,
-          { metadata: { name: ns.name, labels: this.labels, annotations: { ...FORCE } } },
-          childOpts,
-        )
-      : undefined;
+    const labels = new k8s.core.v1.NamespacePatch(
+      `${name}-labels`,
+      { metadata: { name: ns.name, labels: this.labels, annotations: { ...FORCE } } },
+      childOpts,
+    );
 
     // Routing and policy must exist before pods come up with the Istio sidecar.
     const converted = objects.map(
@@ -73,7 +71,7 @@ export class NamespaceMigration extends pulumi.ComponentResource {
           metadata: { name: d, namespace: ns.name, annotations: { ...FORCE } },
           spec: { template: { metadata: { annotations: restart } } },
         },
-        { ...childOpts, dependsOn: [...(labels ? [labels] : []), ...converted] },
+        { ...childOpts, dependsOn: [labels, ...converted] },
       );
     }
     this.registerOutputs({ labels: this.labels, restarted: this.restarted });

@@ -124,6 +124,16 @@ describe("DNS across the phases (dev stack)", () => {
     }
   });
 
+  it("never deletes a namespace's label patch, so every rollback sets the labels back", () => {
+    for (const [from, to] of PAIRS) {
+      const d = diffPlans(plans.get(from)!, plans.get(to)!);
+      const gone = d.changes.filter(
+        (c) => c.type === "kubernetes:core/v1:NamespacePatch" && c.kind !== "update",
+      );
+      assert.deepEqual(gone, [], `${from} -> ${to}`);
+    }
+  });
+
   it("never deletes the App Mesh record except at decommission, so no rollback drops today's traffic", () => {
     for (const [from, to] of PAIRS) {
       if (to === "decommission") continue;

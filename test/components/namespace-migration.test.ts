@@ -32,12 +32,14 @@ describe("NamespaceMigration", () => {
   const labelsOf = (doc: PlanDocument, name: string) =>
     (named(doc, `ns-${name}-labels`).inputs.metadata as { labels: Record<string, string> }).labels;
 
-  it("patches nothing before Istio is installed", () => {
-    const doc = plans.get("discovery")!;
-    assert.equal(
-      ofType(doc, PATCH).length + ofType(doc, RESTART).length + ofType(doc, CR).length,
-      0,
-    );
+  it("asserts today's App Mesh labels from discovery on, and restarts or converts nothing before workloads", () => {
+    for (const p of ["discovery", "parallel"] as const) {
+      const doc = plans.get(p)!;
+      assert.equal(ofType(doc, PATCH).length, 2, p);
+      assert.equal(labelsOf(doc, "shop")["appmesh.k8s.aws/sidecarInjectorWebhook"], "enabled");
+      assert.equal(labelsOf(doc, "shop")["istio-injection"], "disabled");
+      assert.equal(ofType(doc, RESTART).length + ofType(doc, CR).length, 0, p);
+    }
   });
 
   it("never labels a namespace for both injectors", () => {
