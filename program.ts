@@ -1,4 +1,5 @@
 // The meshlift program as a function: index.ts runs it under `pulumi up`, the offline plan under mocks.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { MeshliftConfig, parseConfig } from "./config/load";
@@ -13,7 +14,14 @@ import {
 import { dnsRecordsIn, manualCleanup } from "./components/cutover-spec";
 import { NamespaceMigration } from "./components/namespace-migration";
 import { Route53Cutover } from "./components/route53-cutover";
+import { IstioMesh } from "./components/istio-mesh";
+import { LbController } from "./components/lb-controller";
+import { Observability } from "./components/observability";
+import { tracingMeshValues } from "./components/observability-values";
+import { SecurityBaseline } from "./components/security-baseline";
+import { ObservabilityConfig, resolveObservability } from "./config/sections/observability";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
+import { guardIstioMode, IstioModeError } from "./phases/istio-mode";
 import { PHASE_SPECS } from "./phases/phases";
 
 export interface ProgramOptions {
@@ -27,11 +35,11 @@ export interface ProgramOptions {
    */
   readonly convert?: ConvertFn;
   /**
-   * DNS name of the Istio ingress gateway's NLB. INTEGRATION: once IstioMesh is on main, default this
-   * to its gateway hostname output. Without it, no Route 53 records are created (a warning says so).
+   * DNS name of the Istio ingress gateway's NLB. @default the IstioMesh gateway Service's hostname
+   * (from `parallel` on); tests and the bench pass a fixed one.
    */
   readonly gatewayHostname?: pulumi.Input<string>;
-  /** Resources the converted Istio resources wait for (istiod and its CRDs). @default [] */
+  /** Resources the converted Istio resources wait for. @default istio-base (the CRDs) and istiod */
   readonly istioReady?: pulumi.Resource[];
 }
 
@@ -88,9 +96,22 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     throw e;
   }
   const spec = PHASE_SPECS[cfg.phase];
+  let istioModeGuard: string;
+  let observability: ObservabilityConfig;
+  try {
+    istioModeGuard = guardIstioMode(opts.deployed, cfg.istio.mode, spec.istioInstalled);
+    observability = resolveObservability(cfg.stack, cfg.environment, cfg.observability);
+  } catch (e) {
+    if (e instanceof IstioModeError || e instanceof ConfigError)
+      throw new pulumi.RunError(e.message);
+    throw e;
+  }
   const tags = { "meshlift:environment": cfg.environment, "meshlift:stack": cfg.stack };
 
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
+
+  const istio = spec.istioInstalled ? installIstio(cfg, cluster, observability, tags) : undefined;
+  const gatewayHostname = opts.gatewayHostname ?? istio?.mesh.gatewayHostname;
 
   // Namespaces are patched in every phase, so that every move and every rollback is an update.
   const namespaces = inputs.map((ns) => {
@@ -104,7 +125,7 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
       phase: spec,
       objects: conversions.get(ns.config.name)?.objects ?? [],
       provider: cluster.provider,
-      istioReady: opts.istioReady,
+      istioReady: opts.istioReady ?? (istio ? [istio.mesh.base, istio.mesh.istiod] : []),
     });
   });
 
@@ -113,11 +134,11 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
         phase: spec,
         cutover: cfg.cutover,
         region: cfg.region,
-        gatewayHostname: opts.gatewayHostname,
+        gatewayHostname,
         tags,
       })
     : undefined;
-  if (dns && spec.dnsRecords && opts.gatewayHostname === undefined) {
+  if (dns && spec.dnsRecords && gatewayHostname === undefined) {
     void pulumi.log.warn(
       "cutover.records are configured but the Istio gateway hostname is not known yet; no Istio record is created and App Mesh keeps the full weight",
     );
@@ -144,6 +165,8 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     nodeSecurityGroupId: cluster.nodeSecurityGroupId,
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
+    istioModeGuard,
+    ...(istio?.outputs ?? { istioInstalled: false }),
     migration: namespaces.map((n, i) => ({
       namespace: inputs[i].config.name,
       state: inputs[i].config.state,
@@ -154,7 +177,7 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     dnsWeights: dns
       ? {
           appmesh: records.appmesh ? dns.weights.appmesh : null,
-          istio: records.istio && opts.gatewayHostname !== undefined ? dns.weights.istio : null,
+          istio: records.istio && gatewayHostname !== undefined ? dns.weights.istio : null,
         }
       : null,
     ...(spec.appmeshRemoved
@@ -167,4 +190,68 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
         }
       : {}),
   };
+}
+
+/** From the `parallel` phase on: LB controller, Istio, its security baseline and observability. */
+function installIstio(
+  cfg: MeshliftConfig,
+  cluster: EksCluster,
+  observability: ObservabilityConfig,
+  tags: Record<string, string>,
+): { outputs: Record<string, unknown>; mesh: IstioMesh } {
+  const spec = PHASE_SPECS[cfg.phase];
+  const provider = cluster.provider;
+  // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
+  const lbc = cfg.istio.lbController.install
+    ? new LbController("lb-controller", {
+        clusterName: cluster.clusterName,
+        region: cfg.region,
+        vpcId: cluster.vpcId,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        provider,
+        tags,
+      })
+    : undefined;
+  const mesh = new IstioMesh("istio", {
+    istio: cfg.istio,
+    provider,
+    // An adopted cluster has no meshlift gateway node group to select.
+    dedicatedGatewayNodes: cfg.istio.gateway.dedicatedNodes ?? cfg.cluster.mode === "create",
+    lbController: lbc?.release,
+    istiodValues: tracingMeshValues(observability),
+  });
+  const security = new SecurityBaseline("security", {
+    spec,
+    security: cfg.security,
+    gatewayNamespace: mesh.gatewayNamespace,
+    provider,
+    istiod: mesh.istiod,
+    dependsOn: [mesh.gatewayNamespaceResource],
+  });
+  new Observability("observability", {
+    observability,
+    provider,
+    clusterName: cluster.clusterName,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    istioBase: mesh.base,
+    istiod: mesh.istiod,
+    istioNamespace: mesh.systemNamespace,
+    nodeGroups: cluster.nodeGroups,
+    tags,
+  });
+  const outputs = {
+    istioInstalled: true,
+    istioMode: mesh.mode,
+    istioVersion: mesh.version,
+    mtlsMode: security.mtlsMode,
+    gatewayNamespace: mesh.gatewayNamespace,
+    gatewayServiceName: mesh.gatewayServiceName,
+    gatewayHostname: mesh.gatewayHostname,
+    // Route 53 alias records to the NLB need its canonical hosted zone (per region, per LB type).
+    gatewayHostedZoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }).id,
+    lbControllerRoleArn: lbc?.irsa.roleArn,
+  };
+  return { outputs, mesh };
 }

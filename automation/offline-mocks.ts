@@ -38,6 +38,13 @@ const RESOURCE_OUTPUTS: Record<string, Outputs> = {
   "aws:iam/role:Role": (name) => ({ arn: COMPUTED, name: `${name}-${COMPUTED}` }),
   "aws:iam/policy:Policy": () => ({ arn: COMPUTED }),
   "pulumi:pulumi:StackReference": () => ({ outputs: {} }),
+  "kubernetes:helm.sh/v3:Release": (_n, inputs) => ({
+    status: { name: inputs.name, namespace: inputs.namespace, status: "deployed" },
+  }),
+  // Read back after the gateway release (Service.get): the NLB's name only AWS knows.
+  "kubernetes:core/v1:Service": () => ({
+    status: { loadBalancer: { ingress: [{ hostname: COMPUTED }] } },
+  }),
 };
 
 /** Data sources the program calls, with offline answers. Anything else fails loudly. */
@@ -63,6 +70,7 @@ const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string
     name: i.name,
     privateZone: i.privateZone ?? false,
   }),
+  "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: COMPUTED }),
 };
 
 /** Register extra stand-ins (later components add their own next to their code). */

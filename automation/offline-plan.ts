@@ -20,6 +20,8 @@ export interface PlanOptions {
   readonly set?: Readonly<Record<string, string>>;
   /** Pretend this phase is deployed, to exercise the transition guard offline. */
   readonly deployedPhase?: Phase;
+  /** Pretend the stack last exported these outputs (e.g. `istioMode`), with deployedPhase as `phase`. */
+  readonly deployedOutputs?: Readonly<Record<string, unknown>>;
   /** @default the directory holding Pulumi.yaml */
   readonly projectDir?: string;
   /** Program inputs that other components or tests provide (converter, gateway hostname). */
@@ -80,9 +82,16 @@ async function planOnce(opts: PlanOptions): Promise<PlanResult> {
   const monitor = new RecordingMonitor(offlineMocks);
   pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, true);
   pulumi.runtime.setAllConfig(config, secretKeys);
-  const deployed: DeployedState = opts.deployedPhase
-    ? { known: true, outputs: { phase: opts.deployedPhase } }
-    : { known: false, reason: "offline plan: no deployed state" };
+  const deployed: DeployedState =
+    opts.deployedPhase || opts.deployedOutputs
+      ? {
+          known: true,
+          outputs: {
+            ...opts.deployedOutputs,
+            phase: opts.deployedPhase ?? opts.deployedOutputs?.phase,
+          },
+        }
+      : { known: false, reason: "offline plan: no deployed state" };
   try {
     await pulumi.runtime.runInPulumiStack(() =>
       meshlift({ deployed, projectDir: opts.projectDir ?? PROJECT_DIR, ...opts.program }),

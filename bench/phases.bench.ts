@@ -3,8 +3,6 @@ import { PlanDocument, runOfflinePlan } from "../automation/offline-plan";
 import { countChanges, diffPlans } from "../automation/plan-diff";
 import { Phase, PHASES } from "../phases/phases";
 
-/** Stands in for the IstioMesh gateway Service's NLB hostname until IstioMesh provides it. */
-const GATEWAY_HOSTNAME = "k8s-istiosys-gateway-0123456789.elb.eu-west-1.amazonaws.com";
 /** The dev stack plus the adopted App Mesh controller, so that decommission has its uninstall. */
 const SET = { appmesh: JSON.stringify({ controller: { version: "1.13.1" } }) };
 
@@ -13,12 +11,7 @@ export default async function bench(): Promise<string[]> {
   const ms: number[] = [];
   for (const p of PHASES) {
     const t = Date.now();
-    const { document } = await runOfflinePlan({
-      stack: "dev",
-      phase: p,
-      set: SET,
-      program: { gatewayHostname: GATEWAY_HOSTNAME },
-    });
+    const { document } = await runOfflinePlan({ stack: "dev", phase: p, set: SET });
     ms.push(Date.now() - t);
     plans.set(p, document);
   }

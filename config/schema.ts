@@ -4,6 +4,9 @@ import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
 import { cutoverSchema } from "./sections/cutover";
 import { appmeshSchema, checkMigrationAgainstPhase, migrationSchema } from "./sections/migration";
+import { istioSchema } from "./sections/istio";
+import { observabilitySchema } from "./sections/observability";
+import { securitySchema } from "./sections/security";
 
 export const meshliftSchema = z
   .object({
@@ -22,6 +25,9 @@ export const meshliftSchema = z
     migration: migrationSchema.prefault({}),
     cutover: cutoverSchema.prefault({}),
     appmesh: appmeshSchema.prefault({}),
+    istio: istioSchema.prefault({}),
+    security: securitySchema.prefault({}),
+    observability: observabilitySchema.prefault({}),
   })
   .strict()
   .superRefine(checkMigrationAgainstPhase);

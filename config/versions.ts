@@ -5,3 +5,42 @@ export const DEFAULT_KUBERNETES_VERSION = "1.32";
 
 /** Oldest Kubernetes version meshlift accepts for a new cluster. */
 export const MIN_KUBERNETES_VERSION = "1.31";
+
+/** One Istio version for every Istio chart (base, istiod, cni, gateway, ztunnel), on purpose. */
+export const ISTIO_VERSION = "1.30.3";
+
+/** A Helm chart the stack installs: where it comes from and the exact version. */
+export interface ChartRef {
+  readonly chart: string;
+  readonly version: string;
+  readonly repo: string;
+}
+
+const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+
+/** Every chart the stack installs, pinned. Keys name the chart's role, not its Helm name. */
+export const CHARTS = {
+  istioBase: { chart: "base", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  istiod: { chart: "istiod", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  istioCni: { chart: "cni", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  istioGateway: { chart: "gateway", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  ztunnel: { chart: "ztunnel", version: ISTIO_VERSION, repo: ISTIO_REPO },
+  /** Chart 3.x ships controller v3.x; the IAM policy in components/lbc-iam-policy.ts is tied to it. */
+  lbController: {
+    chart: "aws-load-balancer-controller",
+    version: "3.5.0",
+    repo: "https://aws.github.io/eks-charts",
+  },
+  kiali: { chart: "kiali-server", version: "2.29.0", repo: "https://kiali.org/helm-charts" },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "72.9.1",
+    repo: "https://prometheus-community.github.io/helm-charts",
+  },
+} as const satisfies Record<string, ChartRef>;
+
+/** Jaeger all-in-one for in-cluster tracing, the image Istio 1.30.3's samples/addons/jaeger.yaml uses. */
+export const JAEGER_IMAGE = "jaegertracing/jaeger:2.14.0";
+
+/** The EKS add-on that runs CloudWatch Container Insights (version: the add-on default for the cluster). */
+export const CLOUDWATCH_ADDON = "amazon-cloudwatch-observability";

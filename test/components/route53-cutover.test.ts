@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { GATEWAY_HEALTH } from "../../components/route53-cutover";
 import { GATEWAY_HOSTNAME, planAt } from "../support/phases";
-import { named, ofType, transitiveDeps } from "../support/plan";
+import { named, transitiveDeps } from "../support/plan";
 
 describe("Route53Cutover", () => {
   it("aliases the App Mesh ingress and the gateway NLB with the region's NLB zone, evaluating target health", async () => {
@@ -40,15 +40,15 @@ describe("Route53Cutover", () => {
     assert.equal(named(doc, "dns-shop-dev-example-com-appmesh").inputs.healthCheckId, undefined);
   });
 
-  it("keeps only the App Mesh record, at full weight, while the gateway hostname is unknown", async () => {
+  it("aliases the IstioMesh gateway Service's hostname by default, after the Service exists", async () => {
     const doc = await planAt("cutover", { program: { gatewayHostname: undefined } });
-    const records = ofType(doc, "aws:route53/record:Record");
-    assert.deepEqual(
-      records.map((r) => [r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies]),
-      [["appmesh", [{ weight: 100 }]]],
+    const is = named(doc, "dns-shop-dev-example-com-istio");
+    // The Service is read (not registered), so it shows as a dependency only.
+    assert.ok(
+      is.dependsOn.some((u) => /IstioMesh\$kubernetes:core\/v1:Service::/.test(u)),
+      is.dependsOn.join(", "),
     );
-    assert.equal(records[0].inputs.allowOverwrite, true, "adopts today's record");
-    assert.deepEqual(doc.outputs.dnsWeights, { appmesh: 100, istio: null });
+    assert.deepEqual(doc.outputs.dnsWeights, { appmesh: 90, istio: 10 });
   });
 
   it("fails on a region without a known NLB zone, naming it", async () => {

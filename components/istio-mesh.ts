@@ -1,0 +1,151 @@
+// IstioMesh: base, istiod, cni, gateway (and ztunnel in ambient mode) as Helm releases installed in parallel where they can be.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IstioConfig } from "../config/sections/istio";
+import { ChartRef, CHARTS, ISTIO_VERSION } from "../config/versions";
+import {
+  baseValues,
+  cniValues,
+  deepMerge,
+  gatewayValues,
+  ISTIO_NAMESPACE,
+  istiodValues,
+  RELEASES,
+  Values,
+  ztunnelValues,
+} from "./istio-values";
+
+export interface IstioMeshArgs {
+  /** The validated `meshlift:istio` section. */
+  readonly istio: IstioConfig;
+  /** The cluster's Kubernetes provider. */
+  readonly provider: k8s.Provider;
+  /** Put the gateway on the dedicated gateway node group (nodeSelector + toleration). */
+  readonly dedicatedGatewayNodes: boolean;
+  /** The LB controller release: the gateway's LoadBalancer Service needs it ready. @default none */
+  readonly lbController?: pulumi.Resource;
+  /** Things that must exist before istiod starts (e.g. the `cacerts` Secret). @default [] */
+  readonly istiodDependsOn?: pulumi.Resource[];
+  /** Values deep-merged over istiod's (mesh ID, cluster name, network, extension providers). @default {} */
+  readonly istiodValues?: Values;
+}
+
+/** Stable Helm settings: wait for readiness, roll back a failed upgrade. */
+function release(
+  ref: ChartRef,
+  name: string,
+  namespace: string,
+  values: Values,
+): k8s.helm.v3.ReleaseArgs {
+  return {
+    name,
+    chart: ref.chart,
+    version: ref.version,
+    repositoryOpts: { repo: ref.repo },
+    namespace,
+    values,
+    skipAwait: false,
+    atomic: true,
+    timeout: 600,
+  };
+}
+
+export class IstioMesh extends pulumi.ComponentResource {
+  public readonly version = ISTIO_VERSION;
+  public readonly mode: IstioConfig["mode"];
+  public readonly systemNamespace: k8s.core.v1.Namespace;
+  public readonly gatewayNamespaceResource: k8s.core.v1.Namespace;
+  public readonly base: k8s.helm.v3.Release;
+  public readonly istiod: k8s.helm.v3.Release;
+  public readonly cni: k8s.helm.v3.Release;
+  public readonly ztunnel?: k8s.helm.v3.Release;
+  public readonly gateway: k8s.helm.v3.Release;
+  /** Name of the gateway's Service (and Deployment). */
+  public readonly gatewayServiceName: string;
+  /** Namespace of the gateway. */
+  public readonly gatewayNamespace: string;
+  /** Label selector of the gateway pods, for Gateway resources. */
+  public readonly gatewaySelector: Record<string, string>;
+  /** DNS name of the gateway's NLB, read from the Service once the gateway release is ready. */
+  public readonly gatewayHostname: pulumi.Output<string>;
+
+  constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshlift:istio:IstioMesh", name, {}, opts);
+    const istio = args.istio;
+    this.mode = istio.mode;
+    const istiodVals = deepMerge(istiodValues(istio), args.istiodValues ?? {});
+    const gwVals = gatewayValues(istio, args.dedicatedGatewayNodes);
+    const k = { parent: this, provider: args.provider };
+
+    // Namespaces are explicit so that base and cni can install side by side without racing to create
+    // istio-system; neither carries an injection label.
+    this.systemNamespace = new k8s.core.v1.Namespace(
+      `${name}-system-ns`,
+      { metadata: { name: ISTIO_NAMESPACE } },
+      k,
+    );
+    this.gatewayNamespace = istio.gateway.namespace;
+    this.gatewayNamespaceResource = new k8s.core.v1.Namespace(
+      `${name}-gateway-ns`,
+      { metadata: { name: istio.gateway.namespace } },
+      k,
+    );
+
+    this.base = new k8s.helm.v3.Release(
+      `${name}-base`,
+      release(CHARTS.istioBase, RELEASES.base, ISTIO_NAMESPACE, baseValues()),
+      { ...k, dependsOn: [this.systemNamespace] },
+    );
+    // The node agent does not need the CRDs: it installs beside base, not after it.
+    this.cni = new k8s.helm.v3.Release(
+      `${name}-cni`,
+      release(CHARTS.istioCni, RELEASES.cni, ISTIO_NAMESPACE, cniValues(istio.mode)),
+      { ...k, dependsOn: [this.systemNamespace] },
+    );
+    this.istiod = new k8s.helm.v3.Release(
+      `${name}-istiod`,
+      release(CHARTS.istiod, RELEASES.istiod, ISTIO_NAMESPACE, istiodVals),
+      { ...k, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
+    );
+    if (istio.mode === "ambient") {
+      // ztunnel gets its certificates from istiod, so it is only ready once istiod is.
+      this.ztunnel = new k8s.helm.v3.Release(
+        `${name}-ztunnel`,
+        release(CHARTS.ztunnel, RELEASES.ztunnel, ISTIO_NAMESPACE, ztunnelValues()),
+        { ...k, dependsOn: [this.istiod] },
+      );
+    }
+    // The gateway's image is injected by istiod, and its Service must be seen by the LB controller's
+    // webhook: both must be ready first.
+    this.gateway = new k8s.helm.v3.Release(
+      `${name}-gateway`,
+      release(CHARTS.istioGateway, RELEASES.gateway, istio.gateway.namespace, gwVals),
+      {
+        ...k,
+        dependsOn: [
+          this.gatewayNamespaceResource,
+          this.istiod,
+          ...(args.lbController ? [args.lbController] : []),
+        ],
+      },
+    );
+
+    this.gatewayServiceName = String(gwVals.name);
+    this.gatewaySelector = { ...(gwVals.labels as Record<string, string>) };
+    // The ID comes from the release's status so that it is unknown until the release exists: a
+    // preview of a new stack then skips the read instead of failing on a Service not yet there.
+    const service = k8s.core.v1.Service.get(
+      `${name}-gateway-service`,
+      this.gateway.status.apply((st) => `${st.namespace}/${this.gatewayServiceName}`),
+      { ...k, dependsOn: [this.gateway] },
+    );
+    this.gatewayHostname = service.status.apply(
+      (s) => s?.loadBalancer?.ingress?.[0]?.hostname ?? "",
+    );
+    this.registerOutputs({
+      gatewayServiceName: this.gatewayServiceName,
+      gatewayNamespace: this.gatewayNamespace,
+      gatewayHostname: this.gatewayHostname,
+    });
+  }
+}

@@ -1,0 +1,133 @@
+// Observability: Prometheus with Istio monitors, Kiali, tracing (Telemetry + Jaeger), CloudWatch Container Insights.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ObservabilityConfig } from "../config/sections/observability";
+import { ChartRef, CHARTS, CLOUDWATCH_ADDON } from "../config/versions";
+import { IrsaRole } from "./irsa-role";
+import { ISTIO_NAMESPACE, Values } from "./istio-values";
+import {
+  CLOUDWATCH_AGENT,
+  istioMonitors,
+  jaegerManifests,
+  kialiValues,
+  OBS_RELEASES,
+  prometheusValues,
+  tracingTelemetry,
+} from "./observability-values";
+import { IstioObject } from "./security-manifests";
+
+export interface ObservabilityArgs {
+  /** The resolved `meshlift:observability` section. */
+  readonly observability: ObservabilityConfig;
+  /** The cluster's Kubernetes provider. */
+  readonly provider: k8s.Provider;
+  readonly clusterName: pulumi.Input<string>;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** istio-base's release: Kiali reads the Istio CRDs. */
+  readonly istioBase: pulumi.Resource;
+  /** istiod's release: Telemetry needs its CRDs and webhook; its meshConfig has the tracing provider. */
+  readonly istiod: pulumi.Resource;
+  /** The istio-system Namespace (Jaeger lives there). */
+  readonly istioNamespace: pulumi.Resource;
+  /** Node groups: the add-on only becomes healthy with nodes to run on. @default [] */
+  readonly nodeGroups?: pulumi.Resource[];
+  /** @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+function helm(ref: ChartRef, name: string, namespace: string, values: Values) {
+  return {
+    name,
+    chart: ref.chart,
+    version: ref.version,
+    repositoryOpts: { repo: ref.repo },
+    namespace,
+    values,
+    skipAwait: false,
+    atomic: true,
+    timeout: 600,
+  };
+}
+
+export class Observability extends pulumi.ComponentResource {
+  public readonly prometheus?: k8s.helm.v3.Release;
+  public readonly kiali?: k8s.helm.v3.Release;
+  public readonly telemetry?: k8s.apiextensions.CustomResource;
+  public readonly containerInsights?: aws.eks.Addon;
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("meshlift:observability:Observability", name, {}, opts);
+    const o = args.observability;
+    const k = { parent: this, provider: args.provider };
+    const custom = (o: IstioObject, dependsOn: pulumi.Resource[]) =>
+      new k8s.apiextensions.CustomResource(
+        `${name}-${o.kind.toLowerCase()}-${o.metadata.name}`,
+        { ...o, metadata: { ...o.metadata } },
+        { ...k, dependsOn },
+      );
+
+    if (o.prometheus) {
+      const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: o.namespace } }, k);
+      this.prometheus = new k8s.helm.v3.Release(
+        `${name}-prometheus`,
+        helm(CHARTS.kubePrometheusStack, OBS_RELEASES.prometheus, o.namespace, prometheusValues()),
+        { ...k, dependsOn: [ns] },
+      );
+      // The monitor CRDs come with the chart.
+      const prometheus = this.prometheus;
+      istioMonitors(o.namespace).forEach((m) => custom(m, [prometheus]));
+    }
+
+    if (o.tracing) {
+      if (!o.otlp) {
+        const jaeger = jaegerManifests();
+        const deps = { ...k, dependsOn: [args.istioNamespace] };
+        new k8s.apps.v1.Deployment(`${name}-jaeger`, jaeger.deployment, deps);
+        for (const svc of jaeger.services) {
+          new k8s.core.v1.Service(`${name}-jaeger-${svc.name}`, svc.body, deps);
+        }
+      }
+      this.telemetry = custom(tracingTelemetry(o), [args.istiod]);
+    }
+
+    if (o.kiali) {
+      this.kiali = new k8s.helm.v3.Release(
+        `${name}-kiali`,
+        helm(CHARTS.kiali, OBS_RELEASES.kiali, ISTIO_NAMESPACE, kialiValues(o)),
+        { ...k, dependsOn: [args.istioBase] },
+      );
+    }
+
+    if (o.containerInsights) {
+      const irsa = new IrsaRole(
+        `${name}-cloudwatch-irsa`,
+        {
+          oidcProviderArn: args.oidcProviderArn,
+          oidcIssuer: args.oidcIssuer,
+          namespace: CLOUDWATCH_AGENT.namespace,
+          serviceAccountName: CLOUDWATCH_AGENT.serviceAccount,
+          managedPolicyArns: CLOUDWATCH_AGENT.managedPolicies,
+          // The add-on creates its ServiceAccount and annotates it with serviceAccountRoleArn.
+          createServiceAccount: false,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      this.containerInsights = new aws.eks.Addon(
+        `${name}-cloudwatch`,
+        {
+          clusterName: args.clusterName,
+          addonName: CLOUDWATCH_ADDON,
+          serviceAccountRoleArn: irsa.roleArn,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "PRESERVE",
+          tags: args.tags ?? {},
+        },
+        { parent: this, dependsOn: [irsa, ...(args.nodeGroups ?? [])] },
+      );
+    }
+    this.registerOutputs({});
+  }
+}

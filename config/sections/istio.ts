@@ -1,0 +1,110 @@
+// The `meshlift:istio` section: mesh mode, istiod HA, proxy defaults, access logs and the ingress gateway.
+import { z } from "zod";
+import { dnsLabel, resourcesSchema } from "./k8s-common";
+
+export const ISTIO_MODES = ["sidecar", "ambient"] as const;
+export type IstioMode = (typeof ISTIO_MODES)[number];
+
+const istiodSchema = z
+  .object({
+    /** Fewest istiod replicas; 2 or more so that a node or zone loss keeps the control plane up. @default 2 */
+    autoscaleMin: z.number().int().min(2).max(20).default(2),
+    /** Most istiod replicas the HPA may run. @default 5 */
+    autoscaleMax: z.number().int().min(2).max(50).default(5),
+    /** @default requests 500m/2048Mi (the chart's), limits 2000m/4096Mi */
+    resources: resourcesSchema({
+      requests: { cpu: "500m", memory: "2048Mi" },
+      limits: { cpu: "2000m", memory: "4096Mi" },
+    }),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.autoscaleMax < v.autoscaleMin) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoscaleMax"],
+        input: v.autoscaleMax,
+        message: `must be >= autoscaleMin (${v.autoscaleMin})`,
+      });
+    }
+  });
+
+const accessLogSchema = z
+  .object({
+    /** Where Envoy writes access logs; "" turns them off. @default /dev/stdout */
+    file: z
+      .string()
+      .regex(/^(\/[^\s]*)?$/, 'must be an absolute path such as "/dev/stdout", or "" for none')
+      .default("/dev/stdout"),
+    /** @default JSON (one object a line, what CloudWatch and Loki parse) */
+    encoding: z.enum(["JSON", "TEXT"]).default("JSON"),
+  })
+  .strict();
+
+const proxySchema = z
+  .object({
+    /** Envoy worker threads per sidecar (meshConfig.defaultConfig.concurrency); 0 = one per node CPU. @default 2 */
+    concurrency: z.number().int().min(0).max(64).default(2),
+    /** Sidecar requests/limits (global.proxy.resources). @default requests 100m/128Mi, limits 2000m/1024Mi */
+    resources: resourcesSchema({
+      requests: { cpu: "100m", memory: "128Mi" },
+      limits: { cpu: "2000m", memory: "1024Mi" },
+    }),
+  })
+  .strict();
+
+const gatewaySchema = z
+  .object({
+    /** Namespace of the ingress gateway (its own, not istio-system). @default istio-ingress */
+    namespace: dnsLabel.default("istio-ingress"),
+    /** NLB scheme. @default internet-facing */
+    scheme: z.enum(["internet-facing", "internal"]).default("internet-facing"),
+    /** @default 2 */
+    minReplicas: z.number().int().min(1).max(50).default(2),
+    /** @default 5 */
+    maxReplicas: z.number().int().min(1).max(100).default(5),
+    /** @default requests 500m/512Mi, limits 2000m/1024Mi */
+    resources: resourcesSchema({
+      requests: { cpu: "500m", memory: "512Mi" },
+      limits: { cpu: "2000m", memory: "1024Mi" },
+    }),
+    /**
+     * Run on the dedicated gateway node group (nodeSelector + toleration).
+     * @default true when meshlift creates the cluster (it has that node group), false for an adopted one
+     */
+    dedicatedNodes: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.maxReplicas < v.minReplicas) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxReplicas"],
+        input: v.maxReplicas,
+        message: `must be >= minReplicas (${v.minReplicas})`,
+      });
+    }
+  });
+
+export const istioSchema = z
+  .object({
+    /** Data plane: sidecars, or ambient (ztunnel). Cannot change once the mesh is installed. @default sidecar */
+    mode: z.enum(ISTIO_MODES).default("sidecar"),
+    istiod: istiodSchema.prefault({}),
+    accessLog: accessLogSchema.prefault({}),
+    proxy: proxySchema.prefault({}),
+    gateway: gatewaySchema.prefault({}),
+    lbController: z
+      .object({
+        /**
+         * Install the AWS Load Balancer Controller. Set false on a cluster that already runs one (a
+         * second controller fights the first over webhooks and the `alb` IngressClass). @default true
+         */
+        install: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type IstioConfig = z.infer<typeof istioSchema>;

@@ -1,0 +1,255 @@
+// Tests IstioMesh and LbController under the offline plan: releases, order, namespaces, providers, mode guard.
+import * as assert from "node:assert/strict";
+import { PlanDocument, PlanError, PlanResource } from "../../automation/offline-plan";
+import { HELM_RELEASE, longestHelmChain } from "../../automation/plan-metrics";
+import { CHARTS, ISTIO_VERSION } from "../../config/versions";
+import { KEY_FILES, loadKeys, unknownKeys } from "../support/chart-keys";
+import { named, ofType, plan, transitiveDeps } from "../support/plan";
+
+const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+
+function releases(doc: PlanDocument): Map<string, PlanResource> {
+  return new Map(ofType(doc, HELM_RELEASE).map((r) => [String(r.inputs.name), r]));
+}
+
+function dependsOnRelease(doc: PlanDocument, r: PlanResource, release: string): boolean {
+  const target = releases(doc).get(release);
+  assert.ok(target, `no release ${release}`);
+  return transitiveDeps(doc, r).has(target.urn);
+}
+
+describe("IstioMesh", () => {
+  let discovery: PlanDocument;
+  let parallel: PlanDocument;
+  let ambient: PlanDocument;
+  let prod: PlanDocument;
+
+  before(async () => {
+    discovery = await plan({ stack: "dev", phase: "discovery" });
+    parallel = await plan({ stack: "dev", phase: "parallel" });
+    ambient = await plan({ stack: "dev", phase: "parallel", set: { "istio.mode": "ambient" } });
+    prod = await plan({ stack: "prod", phase: "parallel" });
+  });
+
+  it("installs nothing of Istio in discovery", () => {
+    assert.equal(ofType(discovery, HELM_RELEASE).length, 0);
+    assert.equal(discovery.outputs.istioMode, undefined);
+  });
+
+  it("installs base, istiod, cni, the gateway and the LB controller with stable names and pinned charts", () => {
+    const r = releases(parallel);
+    const expected: Record<string, [string, string, string, string]> = {
+      "istio-base": ["base", ISTIO_VERSION, ISTIO_REPO, "istio-system"],
+      istiod: ["istiod", ISTIO_VERSION, ISTIO_REPO, "istio-system"],
+      "istio-cni": ["cni", ISTIO_VERSION, ISTIO_REPO, "istio-system"],
+      "istio-ingressgateway": ["gateway", ISTIO_VERSION, ISTIO_REPO, "istio-ingress"],
+      "aws-load-balancer-controller": [
+        "aws-load-balancer-controller",
+        "3.5.0",
+        "https://aws.github.io/eks-charts",
+        "kube-system",
+      ],
+    };
+    for (const [name, [chart, version, repo, namespace]] of Object.entries(expected)) {
+      const rel = r.get(name);
+      assert.ok(rel, `release ${name} missing; have ${[...r.keys()].join(", ")}`);
+      assert.equal(rel.inputs.chart, chart);
+      assert.equal(rel.inputs.version, version);
+      assert.deepEqual(rel.inputs.repositoryOpts, { repo });
+      assert.equal(rel.inputs.namespace, namespace);
+      assert.equal(rel.inputs.skipAwait, false, `${name} must wait for readiness`);
+    }
+    assert.equal(r.has("ztunnel"), false);
+  });
+
+  it("orders installs by dependency: base -> istiod -> gateway, LB controller -> gateway", () => {
+    const r = releases(parallel);
+    const istiod = r.get("istiod") as PlanResource;
+    const gateway = r.get("istio-ingressgateway") as PlanResource;
+    const cni = r.get("istio-cni") as PlanResource;
+    assert.ok(dependsOnRelease(parallel, istiod, "istio-base"));
+    assert.ok(dependsOnRelease(parallel, gateway, "istiod"));
+    assert.ok(dependsOnRelease(parallel, gateway, "aws-load-balancer-controller"));
+    // cni and base need nothing from each other: they install side by side.
+    assert.ok(!dependsOnRelease(parallel, cni, "istio-base"));
+    assert.ok(!dependsOnRelease(parallel, named(parallel, "istio-base"), "istio-cni"));
+    assert.ok(
+      !dependsOnRelease(parallel, r.get("aws-load-balancer-controller") as PlanResource, "istiod"),
+    );
+  });
+
+  it("keeps the longest chain of Helm installs at 3 or fewer, in both modes", () => {
+    for (const doc of [parallel, ambient, prod]) {
+      const chain = longestHelmChain(doc);
+      assert.ok(chain.length <= 3, `chain ${chain.join(" -> ")}`);
+      assert.ok(
+        chain.length >= 3,
+        `base -> istiod -> gateway is a real chain: ${chain.join(" -> ")}`,
+      );
+    }
+  });
+
+  it("installs everything after the node groups, through the cluster's provider", () => {
+    const nodeGroups = ofType(parallel, "eks:index:ManagedNodeGroup").map((n) => n.urn);
+    assert.equal(nodeGroups.length, 2);
+    const provider = named(parallel, "cluster-k8s").urn;
+    for (const r of parallel.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+      if (r.type === "pulumi:providers:kubernetes") continue;
+      assert.equal(r.provider, provider, `${r.name} uses another provider`);
+      const deps = transitiveDeps(parallel, r);
+      for (const ng of nodeGroups) assert.ok(deps.has(ng), `${r.name} does not wait for ${ng}`);
+      assert.ok(r.parent, `${r.name} has no parent component`);
+    }
+  });
+
+  it("labels no namespace for injection in parallel", () => {
+    for (const ns of ofType(parallel, "kubernetes:core/v1:Namespace")) {
+      const labels = (ns.inputs.metadata as { labels?: Record<string, string> }).labels ?? {};
+      assert.equal(labels["istio-injection"], undefined, String(ns.name));
+      assert.equal(labels["istio.io/rev"], undefined, String(ns.name));
+    }
+    const names = ofType(parallel, "kubernetes:core/v1:Namespace").map(
+      (n) => (n.inputs.metadata as { name: string }).name,
+    );
+    assert.ok(names.includes("istio-system") && names.includes("istio-ingress"));
+    const istiod = releases(parallel).get("istiod") as PlanResource;
+    const v = istiod.inputs.values as {
+      sidecarInjectorWebhook: { enableNamespacesByDefault: boolean };
+    };
+    assert.equal(v.sidecarInjectorWebhook.enableNamespacesByDefault, false);
+  });
+
+  it("sets only Helm value keys the charts read, in every phase and mode", async () => {
+    const docs = [parallel, ambient, prod, await plan({ stack: "dev", phase: "decommission" })];
+    const unchecked = new Set<string>();
+    for (const doc of docs) {
+      for (const r of ofType(doc, HELM_RELEASE)) {
+        const chart = String(r.inputs.chart);
+        const file = KEY_FILES[chart];
+        if (!file) {
+          unchecked.add(chart);
+          continue;
+        }
+        const bad = unknownKeys(r.inputs.values as Record<string, unknown>, loadKeys(file));
+        assert.deepEqual(bad, [], `${r.name} (${chart}) sets keys the chart does not read`);
+      }
+    }
+    // No reference key list exists for these; their values are kept to a few well-known keys.
+    assert.deepEqual([...unchecked].sort(), ["kube-prometheus-stack", "ztunnel"]);
+  });
+
+  it("runs ambient mode with profile ambient on istiod and cni, plus ztunnel after istiod", () => {
+    const r = releases(ambient);
+    const ztunnel = r.get("ztunnel");
+    assert.ok(ztunnel);
+    assert.equal(ztunnel.inputs.chart, CHARTS.ztunnel.chart);
+    assert.equal(ztunnel.inputs.version, ISTIO_VERSION);
+    assert.ok(dependsOnRelease(ambient, ztunnel, "istiod"));
+    assert.equal((r.get("istiod")?.inputs.values as { profile?: string }).profile, "ambient");
+    assert.equal((r.get("istio-cni")?.inputs.values as { profile?: string }).profile, "ambient");
+    assert.equal(ambient.outputs.istioMode, "ambient");
+  });
+
+  it("does not pin the gateway to a node group an adopted cluster lacks", () => {
+    const gw = releases(prod).get("istio-ingressgateway") as PlanResource;
+    assert.equal((gw.inputs.values as { nodeSelector?: unknown }).nodeSelector, undefined);
+    const dev = releases(parallel).get("istio-ingressgateway") as PlanResource;
+    assert.deepEqual((dev.inputs.values as { nodeSelector?: unknown }).nodeSelector, {
+      istio: "ingressgateway",
+    });
+  });
+
+  it("leaves out the LB controller on a cluster that already runs one", async () => {
+    const doc = await plan({
+      stack: "prod",
+      phase: "parallel",
+      set: { "istio.lbController.install": "false" },
+    });
+    const r = releases(doc);
+    assert.equal(r.has("aws-load-balancer-controller"), false);
+    assert.ok(r.has("istio-ingressgateway"));
+    assert.equal(doc.outputs.lbControllerRoleArn, undefined);
+    assert.equal(ofType(doc, "meshlift:aws:LbController").length, 0);
+  });
+
+  it("exports the gateway's Service, namespace and NLB hostname, and the mode", () => {
+    assert.equal(parallel.outputs.gatewayServiceName, "istio-ingressgateway");
+    assert.equal(parallel.outputs.gatewayNamespace, "istio-ingress");
+    assert.equal(parallel.outputs.gatewayHostname, "<computed>");
+    assert.equal(parallel.outputs.gatewayHostedZoneId, "<computed>");
+    assert.equal(discovery.outputs.gatewayHostname, undefined);
+    assert.equal(parallel.outputs.istioMode, "sidecar");
+    assert.equal(parallel.outputs.istioVersion, ISTIO_VERSION);
+    assert.match(String(parallel.outputs.istioModeGuard), /not checked/);
+  });
+
+  it("refuses to switch an installed mesh from sidecar to ambient", async () => {
+    await assert.rejects(
+      plan({
+        stack: "dev",
+        phase: "parallel",
+        deployedPhase: "parallel",
+        deployedOutputs: { istioMode: "sidecar" },
+        set: { "istio.mode": "ambient" },
+      }),
+      (e: unknown) =>
+        e instanceof PlanError &&
+        /istio\.mode is "ambient" but the installed mesh runs in "sidecar"/.test(e.message),
+    );
+  });
+
+  it("accepts the deployed mode unchanged and reports it checked", async () => {
+    const doc = await plan({
+      stack: "dev",
+      phase: "workloads",
+      deployedPhase: "parallel",
+      deployedOutputs: { istioMode: "sidecar" },
+    });
+    assert.equal(doc.outputs.istioModeGuard, "unchanged: sidecar");
+  });
+});
+
+describe("LbController", () => {
+  let doc: PlanDocument;
+  before(async () => {
+    doc = await plan({ stack: "dev", phase: "parallel" });
+  });
+
+  it("creates the IRSA role trusted by kube-system/aws-load-balancer-controller only", () => {
+    const role = named(doc, "lb-controller-irsa-role");
+    const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as {
+      Statement: { Condition: { StringEquals: Record<string, string> } }[];
+    };
+    const eq = trust.Statement[0].Condition.StringEquals;
+    assert.deepEqual(Object.values(eq).sort(), [
+      "sts.amazonaws.com",
+      "system:serviceaccount:kube-system:aws-load-balancer-controller",
+    ]);
+  });
+
+  it("attaches the upstream policy and annotates the ServiceAccount the chart uses", () => {
+    const policy = named(doc, "lb-controller-irsa-policy");
+    assert.equal(policy.type, "aws:iam/policy:Policy");
+    assert.equal(
+      (JSON.parse(String(policy.inputs.policy)) as { Statement: unknown[] }).Statement.length,
+      16,
+    );
+    const sa = named(doc, "lb-controller-irsa-sa");
+    const md = sa.inputs.metadata as {
+      name: string;
+      namespace: string;
+      annotations: Record<string, string>;
+    };
+    assert.equal(md.name, "aws-load-balancer-controller");
+    assert.equal(md.namespace, "kube-system");
+    assert.ok("eks.amazonaws.com/role-arn" in md.annotations);
+    const rel = releases(doc).get("aws-load-balancer-controller") as PlanResource;
+    const v = rel.inputs.values as {
+      serviceAccount: { create: boolean; name: string };
+      region: string;
+    };
+    assert.deepEqual(v.serviceAccount, { create: false, name: md.name });
+    assert.equal(v.region, "eu-west-1");
+    assert.ok(rel.dependsOn.includes(sa.urn), "the chart must find its ServiceAccount");
+  });
+});

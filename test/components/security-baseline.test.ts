@@ -1,0 +1,199 @@
+// Tests the security baseline: mTLS per phase, authorization and JWT objects, schema validation, plan wiring.
+import * as assert from "node:assert/strict";
+import { PlanDocument } from "../../automation/offline-plan";
+import {
+  allowPolicy,
+  defaultDeny,
+  IstioObject,
+  jwtPolicies,
+  meshMtlsMode,
+  securityManifests,
+} from "../../components/security-manifests";
+import { securitySchema, SecurityConfig } from "../../config/sections/security";
+import { PHASE_SPECS, PHASES } from "../../phases/phases";
+import { validateIstio } from "../support/istio-models";
+import { named, ofType, plan, transitiveDeps } from "../support/plan";
+
+const full: SecurityConfig = securitySchema.parse({
+  defaultDenyNamespaces: ["shop", "payments"],
+  allow: [
+    {
+      name: "allow-frontend",
+      namespace: "shop",
+      selector: { app: "cart" },
+      principals: ["cluster.local/ns/shop/sa/frontend"],
+      methods: ["GET", "POST"],
+      paths: ["/api/*"],
+      ports: [8080],
+    },
+    { name: "allow-vpc", namespace: "payments", ipBlocks: ["10.0.0.0/16"] },
+  ],
+  jwt: [
+    {
+      name: "auth0",
+      issuer: "https://example.eu.auth0.com/",
+      jwksUri: "https://example.eu.auth0.com/.well-known/jwks.json",
+      audiences: ["api"],
+      forwardOriginalToken: true,
+      paths: ["/api/*"],
+    },
+  ],
+});
+
+describe("SecurityBaseline manifests", () => {
+  it("keeps mTLS PERMISSIVE while App Mesh runs and STRICT from decommission", () => {
+    const none = securitySchema.parse({});
+    const modes = PHASES.map((p) => meshMtlsMode(PHASE_SPECS[p], none));
+    assert.deepEqual(modes, ["PERMISSIVE", "PERMISSIVE", "PERMISSIVE", "PERMISSIVE", "STRICT"]);
+    const strict = securitySchema.parse({ strictMtls: true });
+    assert.equal(meshMtlsMode(PHASE_SPECS.parallel, strict), "STRICT");
+  });
+
+  it("creates the mesh-wide PeerAuthentication in istio-system as security.istio.io/v1", () => {
+    const [pa] = securityManifests(PHASE_SPECS.parallel, securitySchema.parse({}), "istio-ingress");
+    assert.deepEqual(pa, {
+      apiVersion: "security.istio.io/v1",
+      kind: "PeerAuthentication",
+      metadata: { name: "default", namespace: "istio-system" },
+      spec: { mtls: { mode: "PERMISSIVE" } },
+    });
+  });
+
+  it("adds default-deny and allow rules only once workloads migrate; JWT from parallel on", () => {
+    const kinds = (phase: (typeof PHASES)[number]) =>
+      securityManifests(PHASE_SPECS[phase], full, "istio-ingress").map(
+        (o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
+      );
+    assert.deepEqual(kinds("discovery"), []);
+    assert.deepEqual(kinds("parallel"), [
+      "PeerAuthentication/istio-system/default",
+      "RequestAuthentication/istio-ingress/jwt-auth0",
+      "AuthorizationPolicy/istio-ingress/require-jwt-auth0",
+    ]);
+    assert.deepEqual(kinds("workloads"), [
+      "PeerAuthentication/istio-system/default",
+      "AuthorizationPolicy/shop/default-deny",
+      "AuthorizationPolicy/payments/default-deny",
+      "AuthorizationPolicy/shop/allow-frontend",
+      "AuthorizationPolicy/payments/allow-vpc",
+      "RequestAuthentication/istio-ingress/jwt-auth0",
+      "AuthorizationPolicy/istio-ingress/require-jwt-auth0",
+    ]);
+  });
+
+  it("writes default-deny as an empty spec", () => {
+    assert.deepEqual(defaultDeny("shop").spec, {});
+  });
+
+  it("turns an allow rule into sources and operations", () => {
+    assert.deepEqual(allowPolicy(full.allow[0]).spec, {
+      selector: { matchLabels: { app: "cart" } },
+      action: "ALLOW",
+      rules: [
+        {
+          from: [{ source: { principals: ["cluster.local/ns/shop/sa/frontend"] } }],
+          to: [{ operation: { methods: ["GET", "POST"], paths: ["/api/*"], ports: ["8080"] } }],
+        },
+      ],
+    });
+    assert.deepEqual(allowPolicy(full.allow[1]).spec, {
+      action: "ALLOW",
+      rules: [{ from: [{ source: { ipBlocks: ["10.0.0.0/16"] } }] }],
+    });
+  });
+
+  it("validates JWTs at the gateway and denies requests without a request principal", () => {
+    const [ra, ap] = jwtPolicies(full.jwt[0], "istio-ingress");
+    assert.deepEqual(ra.spec, {
+      selector: { matchLabels: { istio: "ingressgateway" } },
+      jwtRules: [
+        {
+          issuer: "https://example.eu.auth0.com/",
+          jwksUri: "https://example.eu.auth0.com/.well-known/jwks.json",
+          audiences: ["api"],
+          forwardOriginalToken: true,
+        },
+      ],
+    });
+    assert.deepEqual(ap.spec, {
+      selector: { matchLabels: { istio: "ingressgateway" } },
+      action: "DENY",
+      rules: [
+        {
+          from: [{ source: { notRequestPrincipals: ["*"] } }],
+          to: [{ operation: { paths: ["/api/*"] } }],
+        },
+      ],
+    });
+  });
+
+  it("generates only objects the Istio schemas accept, in every phase", async () => {
+    const all: IstioObject[] = PHASES.flatMap((p) =>
+      securityManifests(PHASE_SPECS[p], full, "istio-ingress"),
+    );
+    assert.ok(all.length > 10);
+    for (const o of all) await validateIstio(o);
+  });
+
+  it("would catch an invalid object (the validator is live)", async () => {
+    const bad = { ...defaultDeny("shop"), spec: { action: "MAYBE" } };
+    await assert.rejects(validateIstio(bad), /action/);
+  });
+});
+
+describe("SecurityBaseline in the plan", () => {
+  let parallel: PlanDocument;
+  let decommission: PlanDocument;
+  before(async () => {
+    parallel = await plan({ stack: "dev", phase: "parallel" });
+    decommission = await plan({ stack: "dev", phase: "decommission" });
+  });
+
+  it("creates the PeerAuthentication through the cluster provider, after istiod", () => {
+    const pa = named(parallel, "security-peerauthentication-istio-system-default");
+    assert.equal(pa.type, "kubernetes:security.istio.io/v1:PeerAuthentication");
+    assert.equal(pa.provider, named(parallel, "cluster-k8s").urn);
+    assert.ok(transitiveDeps(parallel, pa).has(named(parallel, "istio-istiod").urn));
+    assert.equal((pa.inputs.spec as { mtls: { mode: string } }).mtls.mode, "PERMISSIVE");
+    assert.equal(parallel.outputs.mtlsMode, "PERMISSIVE");
+  });
+
+  it("turns mTLS STRICT at decommission", () => {
+    const pa = named(decommission, "security-peerauthentication-istio-system-default");
+    assert.equal((pa.inputs.spec as { mtls: { mode: string } }).mtls.mode, "STRICT");
+    assert.equal(decommission.outputs.mtlsMode, "STRICT");
+  });
+
+  it("makes every Istio custom resource wait for istiod", () => {
+    const istiod = named(parallel, "istio-istiod").urn;
+    const crs = parallel.resources.filter((r) => /istio\.io\//.test(r.type));
+    assert.ok(crs.length >= 2);
+    for (const r of crs) assert.ok(transitiveDeps(parallel, r).has(istiod), r.name);
+    assert.equal(ofType(parallel, "kubernetes:security.istio.io/v1:AuthorizationPolicy").length, 0);
+  });
+
+  it("creates the configured policies from workloads on, each valid against the Istio schemas", async () => {
+    const security = JSON.stringify({
+      defaultDenyNamespaces: ["shop"],
+      allow: [{ name: "allow-front", namespace: "shop", sourceNamespaces: ["istio-ingress"] }],
+      jwt: [
+        { name: "idp", issuer: "https://idp.example.com", jwksUri: "https://idp.example.com/jwks" },
+      ],
+    });
+    const doc = await plan({ stack: "dev", phase: "workloads", set: { security } });
+    const crs = doc.resources.filter((r) => /^kubernetes:[a-z]+\.istio\.io\//.test(r.type));
+    const names = crs.map((r) => r.name).sort();
+    assert.deepEqual(names, [
+      "observability-telemetry-mesh-default",
+      "security-authorizationpolicy-istio-ingress-require-jwt-idp",
+      "security-authorizationpolicy-shop-allow-front",
+      "security-authorizationpolicy-shop-default-deny",
+      "security-peerauthentication-istio-system-default",
+      "security-requestauthentication-istio-ingress-jwt-idp",
+    ]);
+    for (const r of crs) {
+      const [group, version, kind] = r.type.replace(/^kubernetes:/, "").split(/[/:]/);
+      await validateIstio({ ...r.inputs, apiVersion: `${group}/${version}`, kind });
+    }
+  });
+});

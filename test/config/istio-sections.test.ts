@@ -1,0 +1,134 @@
+// Tests the istio, security and observability config sections: defaults, and errors that name the key.
+import * as assert from "node:assert/strict";
+import { ConfigError } from "../../config/errors";
+import { parseConfig } from "../../config/load";
+import { observabilitySchema, resolveObservability } from "../../config/sections/observability";
+
+const BASE: Record<string, string> = {
+  "aws:region": "eu-west-1",
+  "meshlift:environment": "dev",
+  "meshlift:cluster": JSON.stringify({ mode: "existing", name: "c" }),
+};
+
+function parse(extra: Record<string, string>) {
+  return parseConfig("test", { ...BASE, ...extra });
+}
+
+function problems(extra: Record<string, string>): string {
+  try {
+    parse(extra);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+describe("config: istio", () => {
+  it("defaults to sidecar mode, HA istiod, JSON access logs and an internet-facing gateway", () => {
+    const c = parse({});
+    assert.equal(c.istio.mode, "sidecar");
+    assert.equal(c.istio.istiod.autoscaleMin, 2);
+    assert.equal(c.istio.istiod.autoscaleMax, 5);
+    assert.equal(c.istio.accessLog.file, "/dev/stdout");
+    assert.equal(c.istio.accessLog.encoding, "JSON");
+    assert.equal(c.istio.proxy.concurrency, 2);
+    assert.equal(c.istio.gateway.namespace, "istio-ingress");
+    assert.equal(c.istio.gateway.scheme, "internet-facing");
+    assert.equal(c.istio.gateway.dedicatedNodes, undefined);
+  });
+
+  it("reads the dotted key meshlift:istio.mode", () => {
+    assert.equal(parse({ "meshlift:istio.mode": "ambient" }).istio.mode, "ambient");
+  });
+
+  it("rejects an unknown mode, a single istiod and numeric CPU, naming each key", () => {
+    const msg = problems({
+      "meshlift:istio": JSON.stringify({
+        mode: "sidecarless",
+        istiod: { autoscaleMin: 1 },
+        gateway: { resources: { limits: { cpu: 2 } } },
+      }),
+    });
+    assert.match(
+      msg,
+      /meshlift:istio\.mode \(given: "sidecarless"\): must be one of: "sidecar", "ambient"/,
+    );
+    assert.match(msg, /meshlift:istio\.istiod\.autoscaleMin \(given: 1\): must be >= 2/);
+    assert.match(msg, /meshlift:istio\.gateway\.resources\.limits\.cpu \(given: 2\)/);
+  });
+
+  it("rejects max below min and suggests the right key for a typo", () => {
+    const msg = problems({
+      "meshlift:istio": JSON.stringify({
+        istiod: { autoscaleMin: 4, autoscaleMax: 3 },
+        gatway: {},
+      }),
+    });
+    assert.match(msg, /istio\.istiod\.autoscaleMax \(given: 3\): must be >= autoscaleMin \(4\)/);
+    assert.match(msg, /istio\.gatway.*did you mean meshlift:istio\.gateway/);
+  });
+});
+
+describe("config: security", () => {
+  it("defaults to no strict mTLS, no policies", () => {
+    const s = parse({}).security;
+    assert.deepEqual(s, { strictMtls: false, defaultDenyNamespaces: [], allow: [], jwt: [] });
+  });
+
+  it("refuses an allow rule without a source and a plain-http JWKS URI", () => {
+    const msg = problems({
+      "meshlift:security": JSON.stringify({
+        allow: [{ name: "open", namespace: "shop", methods: ["GET"] }],
+        jwt: [{ name: "a", issuer: "i", jwksUri: "http://x/jwks" }],
+      }),
+    });
+    assert.match(msg, /security\.allow\.0\.principals: an allow rule needs at least one source/);
+    assert.match(msg, /security\.jwt\.0\.jwksUri .*https/);
+  });
+});
+
+describe("config: observability", () => {
+  it("turns everything on in dev and off elsewhere unless set", () => {
+    const dev = resolveObservability("s", "dev", observabilitySchema.parse({}));
+    assert.deepEqual(
+      [dev.prometheus, dev.kiali, dev.tracing, dev.containerInsights],
+      [true, true, true, true],
+    );
+    const prod = resolveObservability("s", "prod", observabilitySchema.parse({}));
+    assert.deepEqual(
+      [prod.prometheus, prod.kiali, prod.tracing, prod.containerInsights],
+      [false, false, false, false],
+    );
+    const some = resolveObservability(
+      "s",
+      "prod",
+      observabilitySchema.parse({ containerInsights: { enabled: true } }),
+    );
+    assert.equal(some.containerInsights, true);
+    assert.equal(some.samplingPercentage, 1);
+  });
+
+  it("refuses Kiali without any Prometheus", () => {
+    assert.throws(
+      () =>
+        resolveObservability(
+          "s",
+          "dev",
+          observabilitySchema.parse({ prometheus: { enabled: false } }),
+        ),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /meshlift:observability\.kiali\.enabled.*Kiali needs Prometheus/.test(e.message),
+    );
+  });
+
+  it("rejects a sampling rate above 100", () => {
+    assert.match(
+      problems({
+        "meshlift:observability": JSON.stringify({ tracing: { samplingPercentage: 150 } }),
+      }),
+      /observability\.tracing\.samplingPercentage \(given: 150\): must be <= 100/,
+    );
+  });
+});
