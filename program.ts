@@ -7,6 +7,16 @@ import { MeshliftConfig, parseConfig } from "./config/load";
 import { CrossClusterRules } from "./components/cross-cluster-rules";
 import { EastWestGateway } from "./components/east-west-gateway";
 import { EksCluster } from "./components/eks-cluster";
+import { loadMigrationInputs, NamespaceInputs } from "./config/exports";
+import { AppMeshController } from "./components/appmesh-controller";
+import {
+  ConvertFn,
+  convertNamespaces,
+  NamespaceConversion,
+} from "./components/converted-resources";
+import { dnsRecordsIn, manualCleanup } from "./components/cutover-spec";
+import { NamespaceMigration } from "./components/namespace-migration";
+import { Route53Cutover } from "./components/route53-cutover";
 import { IstioMesh } from "./components/istio-mesh";
 import { LbController } from "./components/lb-controller";
 import { Observability } from "./components/observability";
@@ -26,6 +36,41 @@ import { PHASE_SPECS } from "./phases/phases";
 export interface ProgramOptions {
   /** What the stack last deployed; `pulumi up` reads it from the stack's own outputs. */
   readonly deployed: DeployedState;
+  /** Directory that config paths (`appmeshExport`) are relative to. @default process.cwd() */
+  readonly projectDir?: string;
+  /**
+   * The App Mesh -> Istio converter. INTEGRATION: once appmesh/index.ts is on main, default this to
+   * its `convert` (import { convert } from "./appmesh"). Without it, namespaces get no converted resources.
+   */
+  readonly convert?: ConvertFn;
+  /**
+   * DNS name of the Istio ingress gateway's NLB. @default the IstioMesh gateway Service's hostname
+   * (from `parallel` on); tests and the bench pass a fixed one.
+   */
+  readonly gatewayHostname?: pulumi.Input<string>;
+  /** Resources the converted Istio resources wait for. @default istio-base (the CRDs) and istiod */
+  readonly istioReady?: pulumi.Resource[];
+}
+
+/** Export files and conversions, read before any resource is registered. */
+function loadMigration(
+  cfg: MeshliftConfig,
+  opts: ProgramOptions,
+): { inputs: NamespaceInputs[]; conversions: Map<string, NamespaceConversion> } {
+  try {
+    const inputs = loadMigrationInputs(
+      cfg.stack,
+      cfg.migration.namespaces,
+      opts.projectDir ?? process.cwd(),
+    );
+    const conversions = opts.convert
+      ? convertNamespaces(cfg.stack, inputs, opts.convert)
+      : new Map<string, NamespaceConversion>();
+    return { inputs, conversions };
+  } catch (e) {
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
 }
 
 /** Reads the stack's previous outputs through a reference to itself. */
@@ -51,6 +96,7 @@ export function loadConfig(): MeshliftConfig {
 
 export async function meshlift(opts: ProgramOptions): Promise<Record<string, unknown>> {
   const cfg = loadConfig();
+  const { inputs, conversions } = loadMigration(cfg, opts);
   let guard;
   try {
     guard = guardPhase(opts.deployed, cfg.phase, cfg.allowPhaseSkip);
@@ -82,7 +128,7 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
       ? new MeshRoot("mesh-root", { multiCluster: mc, protect: cfg.environment.startsWith("prod") })
       : undefined;
 
-  let istio: Record<string, unknown> = { istioInstalled: false };
+  let istio: { mesh: IstioMesh; outputs: Record<string, unknown> } | undefined;
   let peering: Record<string, unknown> = {};
   if (spec.istioInstalled) {
     // istio-system is created here, not inside IstioMesh, so that it keeps one identity whether or
@@ -99,19 +145,60 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
           { providers: [cluster.provider] },
         )
       : undefined;
-    const installed = installIstio(cfg, cluster, observability, tags, {
+    istio = installIstio(cfg, cluster, observability, tags, {
       systemNamespace,
       istiodDependsOn: meshCa?.istio.istiodDependsOn ?? [],
       istiodValues: meshCa?.istio.istiodValues ?? {},
     });
-    istio = installed.outputs;
     if (mc) {
       peering = meshPeering(cfg, mc, cluster, tags, {
-        afterBase: [installed.mesh.base],
-        afterIstiod: [installed.mesh.istiod],
+        afterBase: [istio.mesh.base],
+        afterIstiod: [istio.mesh.istiod],
       });
     }
   }
+
+  const gatewayHostname = opts.gatewayHostname ?? istio?.mesh.gatewayHostname;
+
+  // Namespaces are patched in every phase, so that every move and every rollback is an update.
+  const namespaces = inputs.map((ns) => {
+    if (spec.workloadsMigrate && ns.config.state === "istio" && ns.files.length && !opts.convert) {
+      void pulumi.log.warn(
+        `namespace "${ns.config.name}": no App Mesh -> Istio converter is wired in, so its export gets no Istio resources`,
+      );
+    }
+    return new NamespaceMigration(`ns-${ns.config.name}`, {
+      namespace: ns,
+      phase: spec,
+      objects: conversions.get(ns.config.name)?.objects ?? [],
+      provider: cluster.provider,
+      istioReady: opts.istioReady ?? (istio ? [istio.mesh.base, istio.mesh.istiod] : []),
+    });
+  });
+
+  const dns = cfg.cutover.records.length
+    ? new Route53Cutover("dns", {
+        phase: spec,
+        cutover: cfg.cutover,
+        region: cfg.region,
+        gatewayHostname,
+        tags,
+      })
+    : undefined;
+  if (dns && spec.dnsRecords && gatewayHostname === undefined) {
+    void pulumi.log.warn(
+      "cutover.records are configured but the Istio gateway hostname is not known yet; no Istio record is created and App Mesh keeps the full weight",
+    );
+  }
+
+  if (cfg.appmesh.controller) {
+    new AppMeshController("appmesh-controller", {
+      controller: cfg.appmesh.controller,
+      phase: spec,
+      provider: cluster.provider,
+    });
+  }
+  const records = dnsRecordsIn(spec);
 
   return {
     phase: cfg.phase,
@@ -126,9 +213,31 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
     istioModeGuard,
-    ...istio,
+    ...(istio?.outputs ?? { istioInstalled: false }),
     ...meshRoot?.outputs,
     ...peering,
+    migration: namespaces.map((n, i) => ({
+      namespace: inputs[i].config.name,
+      state: inputs[i].config.state,
+      labels: n.labels,
+      restarted: n.restarted,
+      convertedObjects: conversions.get(inputs[i].config.name)?.objects.length ?? 0,
+    })),
+    dnsWeights: dns
+      ? {
+          appmesh: records.appmesh ? dns.weights.appmesh : null,
+          istio: records.istio && gatewayHostname !== undefined ? dns.weights.istio : null,
+        }
+      : null,
+    ...(spec.appmeshRemoved
+      ? {
+          manualCleanup: manualCleanup({
+            controllerAdopted: cfg.appmesh.controller !== undefined,
+            meshes: [...new Set(inputs.flatMap((n) => n.meshes))].sort(),
+            namespaces: inputs.map((n) => n.config.name),
+          }),
+        }
+      : {}),
   };
 }
 

@@ -103,6 +103,13 @@ const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string
   "aws:index/getRegion:getRegion": () => ({ name: COMPUTED, region: COMPUTED }),
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: COMPUTED, arn: COMPUTED }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  // The zone's id is only known to Route 53; its name echoes back so records stay readable.
+  "aws:route53/getZone:getZone": (i) => ({
+    id: COMPUTED,
+    zoneId: COMPUTED,
+    name: i.name,
+    privateZone: i.privateZone ?? false,
+  }),
   "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: COMPUTED }),
 };
 

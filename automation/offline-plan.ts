@@ -5,7 +5,7 @@ import { parseConfig } from "../config/load";
 import { readStackFile } from "../config/stack-file";
 import { DeployedState } from "../phases/deployed";
 import { Phase } from "../phases/phases";
-import { meshlift } from "../program";
+import { meshlift, ProgramOptions } from "../program";
 import { offlineMocks } from "./offline-mocks";
 import { RecordedResource, RecordingMonitor } from "./recording-monitor";
 
@@ -26,6 +26,8 @@ export interface PlanOptions {
   readonly deployedOutputs?: Readonly<Record<string, unknown>>;
   /** @default the directory holding Pulumi.yaml */
   readonly projectDir?: string;
+  /** Program inputs that other components or tests provide (converter, gateway hostname). */
+  readonly program?: Pick<ProgramOptions, "convert" | "gatewayHostname">;
 }
 
 /** One resource of the plan: the stable contract that tests, other issues and external checks read. */
@@ -94,7 +96,9 @@ async function planOnce(opts: PlanOptions): Promise<PlanResult> {
         }
       : { known: false, reason: "offline plan: no deployed state" };
   try {
-    await pulumi.runtime.runInPulumiStack(() => meshlift({ deployed }));
+    await pulumi.runtime.runInPulumiStack(() =>
+      meshlift({ deployed, projectDir: opts.projectDir ?? PROJECT_DIR, ...opts.program }),
+    );
     await pulumi.runtime.disconnect();
   } catch (e) {
     // A RunError carries a user-facing message (bad config, refused transition): rethrow it plainly.

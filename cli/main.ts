@@ -5,6 +5,7 @@ import { registerPlan } from "./commands/plan";
 import { registerServe } from "./commands/serve";
 import { registerPhase } from "./commands/phase";
 import { registerDoctor } from "./commands/doctor";
+import { registerRunbook } from "./commands/runbook";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -15,6 +16,7 @@ export function buildCli(): Command {
   registerServe(program);
   registerPhase(program);
   registerDoctor(program);
+  registerRunbook(program);
   return program;
 }
 

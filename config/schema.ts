@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
+import { cutoverSchema } from "./sections/cutover";
+import { appmeshSchema, checkMigrationAgainstPhase, migrationSchema } from "./sections/migration";
 import { istioSchema } from "./sections/istio";
 import { observabilitySchema } from "./sections/observability";
 import { securitySchema } from "./sections/security";
@@ -21,13 +23,17 @@ export const meshliftSchema = z
     /** Allow moving forward more than one phase in a single `pulumi up`. @default false */
     allowPhaseSkip: z.boolean().default(false),
     cluster: clusterSchema,
+    migration: migrationSchema.prefault({}),
+    cutover: cutoverSchema.prefault({}),
+    appmesh: appmeshSchema.prefault({}),
     istio: istioSchema.prefault({}),
     security: securitySchema.prefault({}),
     observability: observabilitySchema.prefault({}),
     /** One mesh over several cluster stacks (shared root CA, remote secrets). @default absent: single cluster */
     multiCluster: multiClusterSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkMigrationAgainstPhase);
 
 /** Top-level keys whose values are plain strings; every other value is parsed as JSON when it parses. */
 export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "phase"]);

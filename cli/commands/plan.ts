@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import { Command, Option } from "commander";
 import { runOfflinePlan } from "../../automation/offline-plan";
+import { diffPlans, renderDiff } from "../../automation/plan-diff";
 import { renderTree, writeManifests } from "../../automation/plan-render";
 import { PHASES, Phase } from "../../phases/phases";
 import { CliError } from "../errors";
@@ -32,13 +33,28 @@ export function registerPlan(program: Command): void {
     .option("--set <key=value...>", "override a config key (meshlift: is implied)", [])
     .option("--json <file>", "write the plan document as JSON")
     .option("--out <dir>", "write every Kubernetes object and Helm release as YAML")
+    .addOption(
+      new Option(
+        "--diff-phase <phase>",
+        "instead of the tree, show what moving to this phase would create, update, replace and delete",
+      ).choices(PHASES),
+    )
     .action(
-      async (o: { stack: string; phase?: Phase; set: string[]; json?: string; out?: string }) => {
-        const { document } = await runOfflinePlan({
-          stack: o.stack,
-          phase: o.phase,
-          set: parseSet(o.set),
-        });
+      async (o: {
+        stack: string;
+        phase?: Phase;
+        set: string[];
+        json?: string;
+        out?: string;
+        diffPhase?: Phase;
+      }) => {
+        const set = parseSet(o.set);
+        const { document } = await runOfflinePlan({ stack: o.stack, phase: o.phase, set });
+        if (o.diffPhase) {
+          const target = await runOfflinePlan({ stack: o.stack, phase: o.diffPhase, set });
+          process.stdout.write(`${renderDiff(diffPlans(document, target.document))}\n`);
+          return;
+        }
         process.stdout.write(`${renderTree(document)}\n`);
         if (o.json) {
           fs.writeFileSync(o.json, `${JSON.stringify(document, null, 2)}\n`);

@@ -29,13 +29,19 @@ export function tempDir(prefix = "meshlift-test-"): string {
 }
 
 /**
- * A throwaway project: Pulumi.yaml and one stack file per name, each a copy of the dev stack with its
+ * A throwaway project: Pulumi.yaml, the App Mesh exports and one stack file per name, each a copy of the dev stack with its
  * own environment name, so that the real offline plan runs against it.
  */
 export function makeProject(stacks: readonly string[]): string {
   const dir = tempDir("meshlift-project-");
   fs.copyFileSync(path.join(DEFAULT_PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.mkdirSync(path.join(dir, "stacks"));
+  // Stack files name App Mesh exports by path relative to the project: bring them along.
+  fs.cpSync(
+    path.join(DEFAULT_PROJECT_DIR, "stacks", "appmesh-exports"),
+    path.join(dir, "stacks", "appmesh-exports"),
+    { recursive: true },
+  );
   const dev = fs.readFileSync(path.join(DEFAULT_PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), "utf8");
   for (const s of stacks) {
     fs.writeFileSync(

@@ -1,0 +1,142 @@
+// Reads each namespace's App Mesh export before any resource is registered; a file that is missing or does not parse is a config error.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { ConfigError, ConfigProblem } from "./errors";
+import { NAMESPACE } from "./load";
+import { NamespaceConfig } from "./sections/migration";
+
+/** One export file as the converter takes it. */
+export interface ExportFile {
+  /** The path as configured (relative to the project directory). */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** A listed namespace with what its export says. */
+export interface NamespaceInputs {
+  readonly index: number;
+  readonly config: NamespaceConfig;
+  /** The export, when one is configured. */
+  readonly files: readonly ExportFile[];
+  /** Deployments to restart: the export's plain Deployment documents plus config `deployments`, sorted. */
+  readonly deployments: readonly string[];
+  /** App Mesh mesh names the export mentions (for `aws appmesh delete-mesh`). */
+  readonly meshes: readonly string[];
+}
+
+/** The config key of a namespace entry's field, as users type it. */
+export function namespaceKey(index: number, field: string): string {
+  return `${NAMESPACE}:migration.namespaces.${index}.${field}`;
+}
+
+/**
+ * Reads and parses every configured export. Collects every problem, then throws one ConfigError
+ * naming each bad entry, so a run stops before anything is registered.
+ */
+export function loadMigrationInputs(
+  stack: string,
+  namespaces: readonly NamespaceConfig[],
+  projectDir: string,
+): NamespaceInputs[] {
+  const problems: ConfigProblem[] = [];
+  const out = namespaces.map((ns, index): NamespaceInputs => {
+    const fromConfig = [...ns.deployments];
+    if (!ns.appmeshExport) {
+      return { index, config: ns, files: [], deployments: uniq(fromConfig), meshes: [] };
+    }
+    const key = namespaceKey(index, "appmeshExport");
+    const file = path.resolve(projectDir, ns.appmeshExport);
+    let content: string;
+    try {
+      content = fs.readFileSync(file, "utf8");
+    } catch (e) {
+      problems.push({
+        key,
+        given: ns.appmeshExport,
+        message: `namespace "${ns.name}": cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      });
+      return { index, config: ns, files: [], deployments: uniq(fromConfig), meshes: [] };
+    }
+    const parsed = parseExport(ns.appmeshExport, content);
+    if ("error" in parsed) {
+      problems.push({
+        key,
+        given: ns.appmeshExport,
+        message: `namespace "${ns.name}": ${parsed.error}`,
+      });
+      return { index, config: ns, files: [], deployments: uniq(fromConfig), meshes: [] };
+    }
+    const docs = parsed.docs.filter(isObject);
+    return {
+      index,
+      config: ns,
+      files: [{ path: ns.appmeshExport, content }],
+      deployments: uniq([...fromConfig, ...deploymentsOf(docs, ns.name)]),
+      meshes: uniq(docs.flatMap(meshesOf)),
+    };
+  });
+  if (problems.length) throw new ConfigError(stack, problems);
+  return out;
+}
+
+/** Parses an export: JSON for `.json` files (AWS API documents), multi-document YAML otherwise. */
+export function parseExport(
+  name: string,
+  content: string,
+): { readonly docs: unknown[] } | { readonly error: string } {
+  if (name.toLowerCase().endsWith(".json")) {
+    try {
+      return { docs: [JSON.parse(content) as unknown] };
+    } catch (e) {
+      return { error: `does not parse as JSON: ${(e as Error).message}` };
+    }
+  }
+  const docs = YAML.parseAllDocuments(content);
+  const docList = Array.isArray(docs) ? docs : [docs];
+  for (const [i, d] of docList.entries()) {
+    if (d.errors.length) {
+      return {
+        error: `does not parse as YAML (document ${i + 1}): ${d.errors[0].message.split("\n")[0]}`,
+      };
+    }
+  }
+  const values = docList.map((d) => d.toJS() as unknown).filter((v) => v !== null);
+  if (values.length === 0) return { error: "holds no YAML documents" };
+  const bad = values.findIndex((v) => !isObject(v));
+  if (bad >= 0) {
+    return {
+      error: `document ${bad + 1} is not a mapping (an App Mesh export holds Kubernetes objects or API documents)`,
+    };
+  }
+  return { docs: values };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function uniq(xs: readonly string[]): string[] {
+  return [...new Set(xs)].sort();
+}
+
+/** Plain Deployment documents of the namespace (an unset namespace means the namespace applied to). */
+function deploymentsOf(docs: Record<string, unknown>[], ns: string): string[] {
+  return docs.flatMap((d) => {
+    if (d.kind !== "Deployment" || !isObject(d.metadata)) return [];
+    const { name, namespace } = d.metadata;
+    if (typeof name !== "string" || (namespace !== undefined && namespace !== ns)) return [];
+    return [name];
+  });
+}
+
+/** Mesh names: a Mesh CR (its awsName when set), or an API document's `meshName`. */
+function meshesOf(d: Record<string, unknown>): string[] {
+  if (d.kind === "Mesh" && isObject(d.metadata)) {
+    const aws = isObject(d.spec) ? d.spec.awsName : undefined;
+    const name = typeof aws === "string" ? aws : d.metadata.name;
+    return typeof name === "string" ? [name] : [];
+  }
+  if (typeof d.meshName === "string") return [d.meshName];
+  return [];
+}

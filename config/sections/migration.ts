@@ -1,0 +1,126 @@
+// The `meshlift:migration` and `meshlift:appmesh` sections: which namespaces move to Istio, and the App Mesh controller handle.
+import { z } from "zod";
+
+/** Namespaces meshlift must never relabel or restart: the platform's own. */
+export const RESERVED_NAMESPACES: readonly string[] = [
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "istio-system",
+  "appmesh-system",
+];
+
+const dns1123Label = z
+  .string()
+  .max(63, "must be at most 63 characters")
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a Kubernetes name: lower-case letters, digits and -, starting and ending with a letter or digit",
+  );
+
+export const NAMESPACE_STATES = ["appmesh", "istio"] as const;
+export type NamespaceState = (typeof NAMESPACE_STATES)[number];
+
+const namespaceEntry = z
+  .object({
+    /** The Kubernetes namespace. */
+    name: dns1123Label.refine((n) => !RESERVED_NAMESPACES.includes(n), {
+      message: `is a platform namespace meshlift never migrates (reserved: ${RESERVED_NAMESPACES.join(", ")})`,
+    }),
+    /** Which mesh injects this namespace's pods once the `workloads` phase is reached. */
+    state: z.enum(NAMESPACE_STATES),
+    /** That namespace's App Mesh configuration (kubectl YAML or AWS API JSON), relative to the project directory. */
+    appmeshExport: z.string().min(1, "must be a file path").optional(),
+    /**
+     * Changing it restarts the namespace's Deployments once more (a pod-template annotation);
+     * keeping it makes a re-run restart nothing. @default "istio"
+     */
+    restartToken: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, "must be 1-63 letters, digits, '.', '_' or '-'")
+      .optional(),
+    /** Deployments to restart, in addition to the plain Deployment documents of `appmeshExport`. @default [] */
+    deployments: z.array(dns1123Label).default([]),
+  })
+  .strict();
+
+export const migrationSchema = z
+  .object({
+    /** Namespaces meshlift manages, in the order they are migrated. @default [] */
+    namespaces: z.array(namespaceEntry).default([]),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const first = new Map<string, number>();
+    m.namespaces.forEach((ns, i) => {
+      const j = first.get(ns.name);
+      if (j === undefined) {
+        first.set(ns.name, i);
+        return;
+      }
+      const other = m.namespaces[j];
+      ctx.addIssue({
+        code: "custom",
+        path: ["namespaces", i, "name"],
+        input: ns.name,
+        message:
+          other.state === ns.state
+            ? `namespace "${ns.name}" is listed twice (entries ${j} and ${i}); list it once`
+            : `namespace "${ns.name}" is listed in both states: ${other.state} (entry ${j}) and ${ns.state} (entry ${i}); a namespace has one state`,
+      });
+    });
+  });
+
+export type MigrationConfig = z.infer<typeof migrationSchema>;
+export type NamespaceConfig = MigrationConfig["namespaces"][number];
+
+/** An App Mesh controller Helm release the stack adopts (`import`), so `decommission` can uninstall it. */
+const controllerSchema = z
+  .object({
+    /** @default appmesh-controller */
+    releaseName: dns1123Label.default("appmesh-controller"),
+    /** @default appmesh-system */
+    namespace: dns1123Label.default("appmesh-system"),
+    /** @default appmesh-controller */
+    chart: z.string().min(1).default("appmesh-controller"),
+    /** @default https://aws.github.io/eks-charts */
+    repository: z.string().url().default("https://aws.github.io/eks-charts"),
+    /** The installed chart version: an import only succeeds when the inputs match what is deployed. */
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, "must be the installed chart version, e.g. 1.13.1"),
+    /** The installed release's values (`helm get values`), for the same reason. @default {} */
+    values: z.record(z.string(), z.unknown()).default({}),
+    /** Pulumi import id of the release. @default <namespace>/<releaseName> */
+    importId: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const appmeshSchema = z
+  .object({
+    controller: controllerSchema.optional(),
+  })
+  .strict();
+
+export type AppMeshConfig = z.infer<typeof appmeshSchema>;
+export type AppMeshControllerConfig = NonNullable<AppMeshConfig["controller"]>;
+
+/**
+ * Cross-section rule: `decommission` removes App Mesh, so no namespace may still be on it.
+ * Reported on the entry, so the message names the namespace to move first.
+ */
+export function checkMigrationAgainstPhase(
+  c: { phase: string; migration: MigrationConfig },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (c.phase !== "decommission") return;
+  c.migration.namespaces.forEach((ns, i) => {
+    if (ns.state !== "appmesh") return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["migration", "namespaces", i, "state"],
+      input: ns.state,
+      message: `namespace "${ns.name}" is still on App Mesh; decommission removes App Mesh, so move it to state istio first (or stay in phase cutover)`,
+    });
+  });
+}
