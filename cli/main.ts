@@ -2,6 +2,8 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, exitCodeFor } from "./errors";
 import { registerPlan } from "./commands/plan";
+import { registerConvert } from "./commands/convert";
+import { registerPrecheck } from "./commands/precheck";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -9,6 +11,8 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerPlan(program);
+  registerConvert(program);
+  registerPrecheck(program);
   return program;
 }
 
