@@ -1563,7 +1563,10 @@ class Converter {
         .map((gr) => this.gatewayHttpRoute(gr))
         .filter((x): x is Obj => x !== undefined);
       if (http.length === 0) continue;
-      const name = hosts[0] === "*" ? `${gw.name}-routes` : `${gw.name}-${hosts[0]}`;
+      const name =
+        hosts[0] === "*"
+          ? `${gw.name}-routes`
+          : `${gw.name}-${hosts[0].replace(/^\*\./, "wildcard.")}`;
       this.emit(
         "VirtualService",
         gw.namespace,

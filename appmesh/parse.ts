@@ -89,14 +89,22 @@ export function sourceOf(e: { kind: string; namespace: string; name: string }): 
 
 /** A DNS-1123 name from an App Mesh name (API names may hold capitals and underscores). */
 export function k8sName(s: string): string {
-  const out = s
+  const labels = s
     .toLowerCase()
     .replace(/[^a-z0-9.-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/\.+/g, ".")
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "")
+    .split(".")
+    .map((l) =>
+      l
+        .replace(/-+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 63)
+        .replace(/-+$/, ""),
+    )
+    .filter((l) => l !== "");
+  const out = labels
+    .join(".")
     .slice(0, 253)
-    .replace(/[^a-z0-9]+$/g, "");
+    .replace(/[^a-z0-9]+$/, "");
   return out === "" ? "unnamed" : out;
 }
 
