@@ -15,8 +15,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   let err = "";
   const w1 = process.stdout.write.bind(process.stdout);
   const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true));
-  process.stderr.write = ((s: string) => ((err += s), true));
+  process.stdout.write = (s: string) => ((out += s), true);
+  process.stderr.write = (s: string) => ((err += s), true);
   try {
     const code = await main(argv);
     return { code, out, err };
