@@ -639,25 +639,24 @@ class Converter {
     const ordered = this.orderRoutes(r.routes, r);
     const http: Obj[] = [];
     const tcp: Obj[] = [];
-    const defaulted: RouteEntry[] = [];
+    const defaulted: { entry: RouteEntry; field: string }[] = [];
     for (const entry of ordered) {
       const converted = this.route(entry, r, listeners.length);
       if (!converted) continue;
       (converted.kind === "tcp" ? tcp : http).push(converted.value);
-      if (converted.defaultTimeout) defaulted.push(entry);
+      if (converted.defaultTimeout) defaulted.push({ entry, field: converted.defaultTimeout });
     }
-    // One finding per router, not per route: the same default applies to each.
-    const byOrigin = new Map<string, RouteEntry[]>();
-    for (const e of defaulted) byOrigin.set(e.source, [...(byOrigin.get(e.source) ?? []), e]);
-    for (const [source, entries] of byOrigin) {
+    // One finding per source object, not per route: the same default applies to each.
+    const bySource = new Map<string, { entry: RouteEntry; field: string }[]>();
+    for (const d of defaulted)
+      bySource.set(d.entry.source, [...(bySource.get(d.entry.source) ?? []), d]);
+    for (const [source, list] of bySource) {
       this.findAt(
         "info",
         source,
-        entries[0].origin,
-        entries.length === 1
-          ? `${entries[0].field}.timeout.perRequest`
-          : "spec.routes[].timeout.perRequest",
-        `no perRequest timeout on ${entries.map((e) => e.route.name).join(", ")}: App Mesh's 15s default made explicit (Istio's default is none)`,
+        list[0].entry.origin,
+        list.length === 1 ? list[0].field : "spec.routes[].*.timeout.perRequest",
+        `no perRequest timeout on ${list.map((d) => d.entry.route.name).join(", ")}: App Mesh's 15s default made explicit (Istio's default is none)`,
       );
     }
     if (http.length === 0 && tcp.length === 0) {
@@ -701,7 +700,7 @@ class Converter {
     entry: RouteEntry,
     r: RouterEntity,
     listenerCount: number,
-  ): { kind: "http" | "tcp"; value: Obj; defaultTimeout?: boolean } | undefined {
+  ): { kind: "http" | "tcp"; value: Obj; defaultTimeout?: string } | undefined {
     const { route, origin, field, source } = entry;
     const types = (["httpRoute", "http2Route", "grpcRoute", "tcpRoute"] as const).filter(
       (t) => route[t],
@@ -800,7 +799,7 @@ class Converter {
     const retries = this.retries(hr.retryPolicy, source, origin, `${f}.retryPolicy`);
     return {
       kind: "http",
-      defaultTimeout: !hr.timeout?.perRequest,
+      defaultTimeout: hr.timeout?.perRequest ? undefined : `${f}.timeout.perRequest`,
       value: clean({
         name: route.name,
         match: isEmpty(match) ? undefined : [match],
@@ -988,6 +987,15 @@ class Converter {
           `Istio has no suffix match; regex ${match.regex} used`,
         );
       const name = h.name.toLowerCase();
+      if (name !== h.name) {
+        this.findAt(
+          "info",
+          source,
+          origin,
+          `${field}[${i}].name`,
+          `header ${h.name} matched as ${name} (Istio header names are lowercase; HTTP headers are case-insensitive)`,
+        );
+      }
       const into = h.invert ? without : headers;
       if (name in into)
         this.findAt(

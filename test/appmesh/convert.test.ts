@@ -58,6 +58,12 @@ describe("convert: VirtualRouter -> VirtualService", () => {
       "x-client": { regex: ".*\\.mobile" },
     });
     assert.deepEqual(m.withoutHeaders, { "x-debug": {} });
+    const lower = findingsFor(
+      r,
+      "VirtualRouter shop/cart-router",
+      "spec.routes[1].httpRoute.match.headers[0].name",
+    );
+    assert.equal(lower[0]?.severity, "info");
     assert.deepEqual(httpRoute(vs, "checkout").match![0].uri, { exact: "/cart/checkout" });
   });
 
