@@ -5,7 +5,9 @@ import { ConversionResult, Finding, IstioObject, SourceFile } from "../../appmes
 
 export const FIXTURES = path.resolve(__dirname, "../fixtures/appmesh");
 /** The shared real-world corpus (absent in a fresh clone: tests that need it skip with a note). */
-export const EXAMPLES = path.resolve(__dirname, "../../../shared/appmesh-examples");
+export const EXAMPLES =
+  process.env.MESHLIFT_APPMESH_EXAMPLES ??
+  path.resolve(__dirname, "../../../shared/appmesh-examples");
 
 export function fixture(name: string): SourceFile {
   const p = path.join(FIXTURES, name);

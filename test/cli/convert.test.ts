@@ -7,7 +7,11 @@ import * as YAML from "yaml";
 import { main } from "../../cli/main";
 
 const FIXTURES = path.resolve(__dirname, "../fixtures/appmesh");
-const INVALID = path.resolve(__dirname, "../../../shared/appmesh-examples/invalid");
+const INVALID = path.join(
+  process.env.MESHLIFT_APPMESH_EXAMPLES ??
+    path.resolve(__dirname, "../../../shared/appmesh-examples"),
+  "invalid",
+);
 
 /** Runs main() in-process, capturing stdout/stderr (and resetting process.exitCode). */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
