@@ -1083,6 +1083,7 @@ class Converter {
     if (!t.inCluster) this.serviceEntry(n, t, listeners);
 
     listeners.forEach((l, i) => this.listenerFindings(n, l, i));
+    if (t.service) this.portProtocolFindings(n, t.service, listeners);
     if (spec.logging?.accessLog?.file) {
       const fmt = spec.logging.accessLog.file.format;
       this.find(
@@ -1173,6 +1174,39 @@ class Converter {
 
     if (tlsListeners.length) this.peerAuthentication(n, labels, listeners);
     this.authorizationPolicy(n, labels, listeners);
+  }
+
+  /** Istio reads the protocol from the Service port name or appProtocol, App Mesh from the listener. */
+  private portProtocolFindings(
+    n: NodeEntity,
+    svc: K8sService,
+    listeners: readonly Listener[],
+  ): void {
+    listeners.forEach((l, i) => {
+      const proto = l.portMapping.protocol;
+      const p =
+        svc.ports.find((x) => x.targetPort === l.portMapping.port) ??
+        svc.ports.find((x) => x.port === l.portMapping.port && x.targetPort === undefined);
+      if (!p) return;
+      const declared = (p.appProtocol ?? p.name ?? "").toLowerCase().split("-")[0];
+      const want =
+        proto === "http2"
+          ? ["http2", "grpc"]
+          : proto === "grpc"
+            ? ["grpc", "http2"]
+            : proto === "http"
+              ? ["http", "http2", "grpc"]
+              : ["tcp"];
+      if (want.includes(declared)) return;
+      if (proto === "tcp" && declared === "") return;
+      this.find(
+        proto === "http" || proto === "tcp" ? "info" : "warning",
+        n,
+        `spec.listeners[${i}].portMapping.protocol`,
+        `listener protocol ${proto}, but Service ${svc.namespace}/${svc.name} port ${p.port} is named "${p.name ?? ""}"${p.appProtocol ? ` (appProtocol ${p.appProtocol})` : ""}: ` +
+          `Istio takes the protocol from the port name or appProtocol; name it ${proto}-${p.port} or set appProtocol: ${proto} (otherwise Istio sniffs or treats it as TCP and skips HTTP routes)`,
+      );
+    });
   }
 
   private listenerFindings(n: NodeEntity, l: Listener, i: number): void {
@@ -1552,6 +1586,7 @@ class Converter {
         groups.set(k, grp);
       }
     }
+    for (const { gw, routes } of groups.values()) this.gatewayConnectionPools(gw, routes);
     for (const { gw, hosts, routes } of groups.values()) {
       const ordered = routes
         .map((e, i) => ({ e, i }))
@@ -1590,6 +1625,39 @@ class Converter {
           "GatewayRoutes without priority placed after prioritized ones, most specific match first (exact paths, then longer prefixes)",
         );
       }
+    }
+  }
+
+  /** A gateway listener's pool limits the gateway's calls: DestinationRules that select the gateway pods. */
+  private gatewayConnectionPools(
+    gw: Entity<VirtualGatewaySpec>,
+    routes: readonly Entity<GatewayRouteSpec>[],
+  ): void {
+    const pool = (gw.spec.listeners ?? []).find((l) => l.connectionPool)?.connectionPool;
+    const labels = selectorLabels(gw.spec.podSelector);
+    if (!pool || !labels) return;
+    const cp = connectionPool(pool);
+    if (!cp) return;
+    for (const gr of routes) {
+      const ref = (gr.spec.httpRoute ?? gr.spec.http2Route ?? gr.spec.grpcRoute)?.action.target
+        .virtualService.virtualServiceRef;
+      const vs = this.lookupVs(ref, gr.namespace);
+      if (!vs) continue;
+      const host = this.vsHost(vs).host;
+      const name = `${gw.name}-${host.split(".")[0]}`;
+      if (this.objects.has(`DestinationRule/${gw.namespace}/${k8sName(name)}`)) continue;
+      this.emit(
+        "DestinationRule",
+        gw.namespace,
+        name,
+        {
+          host,
+          workloadSelector: { matchLabels: labels },
+          exportTo: ["."],
+          trafficPolicy: { connectionPool: cp },
+        },
+        `${sourceOf(gw)} for ${sourceOf(gr)}`,
+      );
     }
   }
 
@@ -1658,10 +1726,10 @@ class Converter {
         );
       if (l.connectionPool)
         this.find(
-          "warning",
+          "info",
           g,
           `${f}.connectionPool`,
-          "gateway connection pools need a DestinationRule with workloadSelector = the gateway pods for each backend host; not generated",
+          "-> DestinationRules with workloadSelector = the gateway pods, one per routed host (the gateway's client-side limits)",
         );
       const tls =
         l.tls && l.tls.mode !== "DISABLED"

@@ -223,6 +223,12 @@ describe("convert: VirtualGateway and GatewayRoutes", () => {
     });
   });
 
+  it("warns when a gRPC listener sits behind a Service port Istio would not read as gRPC", () => {
+    const f = findingsFor(r, "VirtualNode store/pricer", "spec.listeners[0].portMapping.protocol");
+    assert.equal(f[0]?.severity, "warning");
+    assert.match(f[0].reason, /name it grpc-50051 or set appProtocol: grpc/);
+  });
+
   it("maps tcp routes and their idle timeout; warns on fields the CRD does not define", () => {
     const vs = obj(r, "VirtualService", "store", "database");
     assert.deepEqual(vs.spec.tcp, [

@@ -179,6 +179,19 @@ describe("golden: ../shared/appmesh-examples", function () {
     );
   });
 
+  it("connection-pools: the gateway listener pool becomes a DestinationRule selecting the gateway pods", () => {
+    const r = run("k8s/howto-k8s-connection-pools.yaml");
+    const dr = obj(r, "DestinationRule", "howto-k8s-connection-pools", "ingress-gw-color-paths");
+    assert.deepEqual(dr.spec, {
+      host: "color-paths.howto-k8s-connection-pools.svc.cluster.local",
+      workloadSelector: { matchLabels: { app: "ingress-gw" } },
+      exportTo: ["."],
+      trafficPolicy: {
+        connectionPool: { tcp: { maxConnections: 5 }, http: { http1MaxPendingRequests: 5 } },
+      },
+    });
+  });
+
   it("egress: DROP_ALL becomes REGISTRY_ONLY", () => {
     const r = run("k8s/howto-k8s-egress.yaml");
     assert.deepEqual(obj(r, "Sidecar", "howto-k8s-egress", "front").spec.outboundTrafficPolicy, {
