@@ -252,6 +252,11 @@ class Converter {
       this.routerVirtualService(r, r.name, r.namespace, host, sourceOf(r));
     }
     for (const n of this.inv.nodes) this.nodeServerSide(n);
+    for (const e of [...this.inv.routers, ...this.inv.gateways, ...this.inv.gatewayRoutes]) {
+      if (e.spec.awsName && !e.fromApi) {
+        this.find("info", e, "spec.awsName", "App Mesh names have no Istio equivalent");
+      }
+    }
     this.gatewaysAndRoutes();
     for (const dr of [...this.drs.values()]) this.emitDr(dr);
     return { objects: this.sortedObjects(), findings: this.sortedFindings() };
@@ -1363,6 +1368,8 @@ class Converter {
           ns: h.inCluster ? h.host.split(".")[1] : "*",
           inCluster: h.inCluster,
         });
+        // The Istio VirtualService lives in the App Mesh VirtualService's namespace: import it from there too.
+        hosts.push({ host: h.host, ns: vs.namespace, inCluster: h.inCluster });
         for (const t of this.vsDestinations(vs))
           hosts.push({
             host: t.host,

@@ -119,6 +119,13 @@ describe("convert: VirtualRouter -> VirtualService", () => {
     assert.ok(hosts.includes("shop/cart.shop.svc.cluster.local"));
     assert.ok(hosts.includes("shop/cart-v2.shop.svc.cluster.local"));
     assert.deepEqual(sc.spec.outboundTrafficPolicy, { mode: "REGISTRY_ONLY" });
+    // Expanded from BackendGroup extras; the ledger service is not in the input, so it is reported.
+    assert.ok(hosts.includes("bank/ledger.bank.svc.cluster.local"), hosts.join(","));
+    assert.ok(
+      findingsFor(r, "VirtualNode shop/web", "spec.backendGroups[0]").some((f) =>
+        /bank\/ledger/.test(f.reason),
+      ),
+    );
   });
 
   it("applies a listener connection pool on the server side (Sidecar inboundConnectionPool)", () => {
@@ -153,7 +160,7 @@ describe("convert: VirtualRouter -> VirtualService", () => {
       /periodSeconds=5, timeoutSeconds=2, successThreshold=2, failureThreshold=3/,
     );
     assert.equal(f[0].file, "fixtures/shop.yaml");
-    assert.equal(f[0].document, 2);
+    assert.equal(f[0].document, 3);
   });
 
   it("is deterministic: converting twice gives identical YAML", () => {
