@@ -401,6 +401,23 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+/** ` (given: <value>)` for an issue's path, so the error quotes what the input said. */
+function given(root: unknown, path: readonly PropertyKey[]): string {
+  const v = valueAt(root, path);
+  if (v === undefined) return "";
+  const text = JSON.stringify(v) ?? String(v);
+  return ` (given: ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+}
+
 function deleteAt(root: unknown, path: readonly PropertyKey[], key: string): void {
   let cur: unknown = root;
   for (const p of path) {
@@ -430,12 +447,20 @@ export function checkSpec<K extends SchemaKind>(
     const unknown = r.error.issues.filter((i) => i.code === "unrecognized_keys");
     const other = r.error.issues.filter((i) => i.code !== "unrecognized_keys");
     if (other.length > 0 || unknown.length === 0) {
-      return {
-        problems: (other.length > 0 ? other : r.error.issues).map((i) => ({
-          field: formatPath(i.path),
-          message: i.message,
-        })),
-      };
+      const problems = (other.length > 0 ? other : r.error.issues).map((i) => ({
+        field: formatPath(i.path),
+        message: `${i.message}${given(value, i.path)}`,
+      }));
+      // A misspelt field often explains a missing one (certificateArn vs certificateARN): name both.
+      for (const issue of unknown) {
+        for (const k of (issue as { keys: string[] }).keys) {
+          problems.push({
+            field: `${formatPath(issue.path)}.${k}`,
+            message: "not defined by the CRD",
+          });
+        }
+      }
+      return { problems };
     }
     if (!cloned) {
       value = structuredClone(value);

@@ -362,6 +362,27 @@ describe("convert: AWS API JSON and CloudFormation", () => {
 });
 
 describe("convert: invalid input", () => {
+  it("names a misspelt field next to the required one it should have been", () => {
+    const content = [
+      "apiVersion: appmesh.k8s.aws/v1beta2",
+      "kind: VirtualNode",
+      "metadata: {name: x, namespace: y}",
+      "spec:",
+      "  listeners:",
+      "    - portMapping: {port: 80, protocol: http}",
+      "      tls: {mode: STRICT, certificate: {acm: {certificateArn: 'arn:x'}}}",
+    ].join("\n");
+    assert.throws(
+      () => convert([{ path: "n.yaml", content }]),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.reason.includes("spec.listeners[0].tls.certificate.acm.certificateARN") &&
+        e.reason.includes(
+          "spec.listeners[0].tls.certificate.acm.certificateArn: not defined by the CRD",
+        ),
+    );
+  });
+
   it("rejects v1beta1 with an upgrade hint, naming the file and document", () => {
     assert.throws(
       () => convert([fixture("v1beta1.yaml")]),
@@ -381,6 +402,7 @@ describe("convert: invalid input", () => {
         e.document === 1 &&
         e.reason.includes("VirtualRouter ns/r") &&
         e.reason.includes("spec.routes[0].httpRoute.action.weightedTargets[0].weight") &&
+        e.reason.includes("(given: 150)") &&
         /100/.test(e.reason),
     );
   });

@@ -401,7 +401,7 @@ describe("convert on random schema-valid App Mesh input", () => {
           toYaml(r.objects),
         );
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.MESHLIFT_PROPERTY_RUNS ?? 60) },
     );
   });
 });
