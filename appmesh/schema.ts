@@ -414,7 +414,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function given(root: unknown, path: readonly PropertyKey[]): string {
   const v = valueAt(root, path);
   if (v === undefined) return "";
-  const text = JSON.stringify(v) ?? String(v);
+  const text = JSON.stringify(v) ?? typeof v;
   return ` (given: ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
 }
 
