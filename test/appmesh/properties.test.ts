@@ -405,3 +405,47 @@ describe("convert on random schema-valid App Mesh input", () => {
     );
   });
 });
+
+const apiName = fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/);
+const apiRoute = fc.record({
+  meshName: fc.constant("m"),
+  virtualRouterName: apiName,
+  routeName: apiName,
+  spec: fc.record(
+    {
+      priority: fc.integer({ min: 0, max: 1000 }),
+      httpRoute: fc.record(
+        {
+          match: fc.record({ prefix: fc.constantFrom("/", "/a") }),
+          action: fc.record({
+            weightedTargets: fc.array(
+              fc.record({ virtualNode: apiName, weight: fc.integer({ min: 0, max: 100 }) }),
+              { minLength: 1, maxLength: 5 },
+            ),
+          }),
+          retryPolicy: retry,
+          timeout,
+        },
+        { requiredKeys: ["match", "action"] },
+      ),
+    },
+    { requiredKeys: ["httpRoute"] },
+  ),
+});
+
+describe("convert on random AWS API route documents", () => {
+  it("never throws and emits valid objects, whatever the App Mesh names look like", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(apiRoute, { minLength: 1, maxLength: 4 }), async (routes) => {
+        const files = routes.map((r, i) => ({
+          path: `route-${i}.json`,
+          content: JSON.stringify(r),
+        }));
+        const r = convert(files, { namespace: "payments" });
+        assert.deepEqual(await validateIstioObjects(r.objects), []);
+        assert.ok(r.objects.every((o) => o.metadata.namespace === "payments"));
+      }),
+      { numRuns: Number(process.env.MESHLIFT_PROPERTY_RUNS ?? 60) },
+    );
+  });
+});
