@@ -6,6 +6,7 @@ import { ConfigError } from "./config/errors";
 import { MeshliftConfig, parseConfig } from "./config/load";
 import { CrossClusterRules } from "./components/cross-cluster-rules";
 import { EastWestGateway } from "./components/east-west-gateway";
+import { convert } from "./appmesh";
 import { EksCluster } from "./components/eks-cluster";
 import { loadMigrationInputs, NamespaceInputs } from "./config/exports";
 import { AppMeshController } from "./components/appmesh-controller";
@@ -38,10 +39,7 @@ export interface ProgramOptions {
   readonly deployed: DeployedState;
   /** Directory that config paths (`appmeshExport`) are relative to. @default process.cwd() */
   readonly projectDir?: string;
-  /**
-   * The App Mesh -> Istio converter. INTEGRATION: once appmesh/index.ts is on main, default this to
-   * its `convert` (import { convert } from "./appmesh"). Without it, namespaces get no converted resources.
-   */
+  /** The App Mesh -> Istio converter. @default appmesh/convert (tests pass a small one) */
   readonly convert?: ConvertFn;
   /**
    * DNS name of the Istio ingress gateway's NLB. @default the IstioMesh gateway Service's hostname
@@ -63,9 +61,7 @@ function loadMigration(
       cfg.migration.namespaces,
       opts.projectDir ?? process.cwd(),
     );
-    const conversions = opts.convert
-      ? convertNamespaces(cfg.stack, inputs, opts.convert)
-      : new Map<string, NamespaceConversion>();
+    const conversions = convertNamespaces(cfg.stack, inputs, opts.convert ?? convert);
     return { inputs, conversions };
   } catch (e) {
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
@@ -162,11 +158,6 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
 
   // Namespaces are patched in every phase, so that every move and every rollback is an update.
   const namespaces = inputs.map((ns) => {
-    if (spec.workloadsMigrate && ns.config.state === "istio" && ns.files.length && !opts.convert) {
-      void pulumi.log.warn(
-        `namespace "${ns.config.name}": no App Mesh -> Istio converter is wired in, so its export gets no Istio resources`,
-      );
-    }
     return new NamespaceMigration(`ns-${ns.config.name}`, {
       namespace: ns,
       phase: spec,

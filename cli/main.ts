@@ -6,6 +6,8 @@ import { registerServe } from "./commands/serve";
 import { registerPhase } from "./commands/phase";
 import { registerDoctor } from "./commands/doctor";
 import { registerRunbook } from "./commands/runbook";
+import { registerConvert } from "./commands/convert";
+import { registerPrecheck } from "./commands/precheck";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -17,6 +19,8 @@ export function buildCli(): Command {
   registerPhase(program);
   registerDoctor(program);
   registerRunbook(program);
+  registerConvert(program);
+  registerPrecheck(program);
   return program;
 }
 

@@ -2,35 +2,9 @@
 import { ConfigError, ConfigProblem } from "../config/errors";
 import { NamespaceInputs, namespaceKey } from "../config/exports";
 
-// INTEGRATION: these mirror appmesh/index.ts (the converter). Once it is on main, replace the
-// declarations below by `export type { ... } from "../appmesh"` and have program.ts pass its `convert`.
-export interface SourceFile {
-  readonly path: string;
-  readonly content: string;
-}
-export interface Finding {
-  severity: "blocker" | "warning" | "info";
-  source: string;
-  field: string;
-  reason: string;
-  file?: string;
-  document?: number;
-}
-export interface IstioObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec: Record<string, unknown>;
-}
-export interface ConversionResult {
-  objects: IstioObject[];
-  findings: Finding[];
-}
+import { ConversionResult, Finding, InputError, IstioObject, SourceFile } from "../appmesh";
+
+export type { ConversionResult, Finding, IstioObject, SourceFile };
 export type ConvertFn = (
   files: readonly SourceFile[],
   opts?: { namespace?: string },
@@ -41,21 +15,6 @@ export interface NamespaceConversion {
   readonly namespace: string;
   readonly objects: readonly IstioObject[];
   readonly findings: readonly Finding[];
-}
-
-/** The converter's InputError, recognised by shape so this file needs no import of it. */
-function asInputError(e: unknown): { reason: string; file: string; document?: number } | undefined {
-  const named =
-    e instanceof Error && (e.name === "InputError" || e.constructor.name === "InputError");
-  if (named && "reason" in e && "file" in e) {
-    const x = e as Error & { reason: unknown; file: unknown; document?: unknown };
-    return {
-      reason: String(x.reason),
-      file: String(x.file),
-      document: typeof x.document === "number" ? x.document : undefined,
-    };
-  }
-  return undefined;
 }
 
 /**
@@ -76,8 +35,8 @@ export function convertNamespaces(
     try {
       result = convert(ns.files, { namespace: ns.config.name });
     } catch (e) {
-      const ie = asInputError(e);
-      if (!ie) throw e;
+      if (!(e instanceof InputError)) throw e;
+      const ie = e;
       const where = ie.document === undefined ? ie.file : `${ie.file} document ${ie.document}`;
       problems.push({
         key,

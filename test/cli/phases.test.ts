@@ -31,7 +31,7 @@ describe("meshlift plan --diff-phase / runbook (CLI)", () => {
       r.stdout,
       /update +kubernetes:core\/v1:NamespacePatch {2}ns-shop-labels {2}\(metadata\)/,
     );
-    assert.match(r.stdout, /Resources: 3 to create, 2 to update, 0 to replace, 0 to delete/);
+    assert.match(r.stdout, /Resources: 6 to create, 2 to update, 0 to replace, 0 to delete/);
   });
 
   it("prints the runbook of the configured phase", () => {

@@ -183,7 +183,11 @@ describe("SecurityBaseline in the plan", () => {
     const doc = await plan({ stack: "dev", phase: "workloads", set: { security } });
     const crs = doc.resources.filter((r) => /^kubernetes:[a-z]+\.istio\.io\//.test(r.type));
     const names = crs.map((r) => r.name).sort();
+    // The dev stack's shop namespace also brings the resources converted from its App Mesh export.
     assert.deepEqual(names, [
+      "ns-shop-destinationrule-cart",
+      "ns-shop-sidecar-storefront",
+      "ns-shop-virtualservice-cart",
       "observability-telemetry-mesh-default",
       "security-authorizationpolicy-istio-ingress-require-jwt-idp",
       "security-authorizationpolicy-shop-allow-front",

@@ -1,4 +1,5 @@
 // The migration, cutover and appmesh config sections, and the export loader: bad entries are config errors naming the entry.
+import { convert } from "../../appmesh";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -253,24 +254,23 @@ describe("App Mesh exports", () => {
     );
   });
 
-  it("recognises the converter's InputError by its class even when it keeps the default name", () => {
-    class InputError extends Error {
-      constructor(
-        readonly file: string,
-        readonly reason: string,
-      ) {
-        super(reason);
-      }
-    }
-    const inputs = loadMigrationInputs("t", [ns("a", "good.yaml")], dir);
-    assert.throws(
-      () =>
-        convertNamespaces("t", inputs, () => {
-          throw new InputError("good.yaml", "unsupported apiVersion");
-        }),
-      (e: unknown) =>
-        e instanceof ConfigError && /rejects good\.yaml: unsupported apiVersion/.test(e.message),
+  it("stops on the real converter's InputError (an old App Mesh API version) as a config error", () => {
+    fs.writeFileSync(
+      path.join(dir, "v1beta1.yaml"),
+      "apiVersion: appmesh.k8s.aws/v1beta1\nkind: VirtualNode\nmetadata:\n  name: a\n  namespace: a\nspec: {}\n",
     );
+    const old = loadMigrationInputs("t", [ns("a", "v1beta1.yaml")], dir);
+    assert.throws(
+      () => convertNamespaces("t", old, convert),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /meshlift:migration\.namespaces\.0\.appmeshExport/.test(e.message) &&
+        /rejects .*v1beta1\.yaml.*v1beta2/.test(e.message),
+    );
+  });
+
+  it("lets an error that is not an input error through as it is", () => {
+    const inputs = loadMigrationInputs("t", [ns("a", "good.yaml")], dir);
     assert.throws(
       () =>
         convertNamespaces("t", inputs, () => {

@@ -1,24 +1,13 @@
 // Test fixtures for the migration phases: a tiny hand-written converter, a gateway hostname, and plans at a phase.
 import YAML from "yaml";
 import { PlanDocument, PlanOptions } from "../../automation/offline-plan";
+import { InputError } from "../../appmesh";
 import { ConvertFn, IstioObject } from "../../components/converted-resources";
 import { Phase } from "../../phases/phases";
 import { plan } from "./plan";
 
 /** What the IstioMesh gateway Service reports as its NLB hostname (eu-west-1, like the dev stack). */
 export const GATEWAY_HOSTNAME = "k8s-istiosys-gateway-0123456789.elb.eu-west-1.amazonaws.com";
-
-/** The converter's InputError, as appmesh/index.ts will throw it. */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-    readonly document?: number,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = "InputError";
-  }
-}
 
 /**
  * A deliberately tiny converter: each App Mesh VirtualService becomes an Istio VirtualService routing
@@ -34,7 +23,7 @@ export const tinyConvert: ConvertFn = (files, opts) => {
         metadata?: { name: string; annotations?: Record<string, string> };
       } | null;
       if (!doc) return;
-      if (!doc.kind) throw new InputError(f.path, "document has no kind", i + 1);
+      if (!doc.kind) throw new InputError(f.path, i + 1, "document has no kind");
       if (doc.metadata?.annotations?.["test/blocker"]) {
         findings.push({
           severity: "blocker",

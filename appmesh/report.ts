@@ -1,0 +1,65 @@
+// Findings as a readable text table (precheck) and a per-severity count.
+import { Finding, SEVERITIES, Severity } from "./types";
+
+export function summarize(findings: readonly Finding[]): Record<Severity, number> {
+  const out: Record<Severity, number> = { blocker: 0, warning: 0, info: 0 };
+  for (const f of findings) out[f.severity] += 1;
+  return out;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+    while (line.length > width) {
+      lines.push(line.slice(0, width));
+      line = line.slice(width);
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [""];
+}
+
+/**
+ * A fixed-width table grouped by severity: SEVERITY, SOURCE (with file#document below it), FIELD, REASON
+ * (wrapped to the remaining width).
+ */
+export function renderFindingsTable(findings: readonly Finding[], width = 140): string {
+  if (findings.length === 0) return "No findings: everything converts exactly.\n";
+  const rows = [...findings].sort(
+    (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+  );
+  const counts = summarize(findings);
+  const where = (r: Finding) =>
+    r.file
+      ? `${r.file.split(/[\\/]/).pop()}${r.document !== undefined ? `#${r.document}` : ""}`
+      : "";
+  const sevW = 8;
+  const srcW = Math.min(
+    44,
+    Math.max(6, ...rows.map((r) => Math.max(r.source.length, where(r).length))),
+  );
+  const fieldW = Math.min(44, Math.max(5, ...rows.map((r) => r.field.length)));
+  const reasonW = Math.max(40, width - sevW - srcW - fieldW - 6);
+  const pad = (s: string, w: number) => s.padEnd(w);
+  const out: string[] = [
+    `${pad("SEVERITY", sevW)}  ${pad("SOURCE", srcW)}  ${pad("FIELD", fieldW)}  REASON`,
+  ];
+  for (const r of rows) {
+    const src = [...wrap(r.source, srcW), ...(r.file ? [where(r)] : [])];
+    const fld = wrap(r.field, fieldW);
+    const why = wrap(r.reason, reasonW);
+    const n = Math.max(src.length, fld.length, why.length);
+    for (let i = 0; i < n; i++) {
+      out.push(
+        `${pad(i === 0 ? r.severity.toUpperCase() : "", sevW)}  ${pad(src[i] ?? "", srcW)}  ${pad(fld[i] ?? "", fieldW)}  ${why[i] ?? ""}`.trimEnd(),
+      );
+    }
+  }
+  out.push("", `${counts.blocker} blocker(s), ${counts.warning} warning(s), ${counts.info} info`);
+  return `${out.join("\n")}\n`;
+}

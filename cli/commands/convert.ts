@@ -1,0 +1,143 @@
+// `meshlift convert`: App Mesh files (kubectl-style -f) -> Istio YAML, with an optional JSON report of findings.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import {
+  convert,
+  ConversionResult,
+  InputError,
+  SourceFile,
+  summarize,
+  toYaml,
+  validateIstioObjects,
+} from "../../appmesh";
+import { CliError, EXIT } from "../errors";
+
+const INPUT_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Reads `-f` arguments like kubectl: files, directories (their .yaml/.yml/.json files, sorted), `-` for stdin. */
+export function readSources(
+  inputs: readonly string[],
+  readStdin: () => string = () => fs.readFileSync(0, "utf8"),
+): SourceFile[] {
+  if (inputs.length === 0) throw new CliError("-f is required: a file, a directory or - for stdin");
+  const out: SourceFile[] = [];
+  for (const input of inputs) {
+    if (input === "-") {
+      out.push({ path: "<stdin>", content: readStdin() });
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input);
+    } catch {
+      throw new CliError(`-f ${input}: no such file or directory`);
+    }
+    if (stat.isDirectory()) {
+      const files = fs
+        .readdirSync(input)
+        .filter((f) => INPUT_EXTENSIONS.has(path.extname(f).toLowerCase()))
+        .sort();
+      if (files.length === 0) {
+        throw new CliError(`-f ${input}: the directory has no .yaml, .yml or .json files`);
+      }
+      for (const f of files) {
+        const p = path.join(input, f);
+        if (fs.statSync(p).isFile()) out.push({ path: p, content: fs.readFileSync(p, "utf8") });
+      }
+    } else {
+      out.push({ path: input, content: fs.readFileSync(input, "utf8") });
+    }
+  }
+  return out;
+}
+
+/** Runs the converter, turning unreadable input into exit code 2 with the file, document and reason. */
+export function convertOrExit(
+  sources: readonly SourceFile[],
+  namespace?: string,
+): ConversionResult {
+  try {
+    return convert(sources, namespace ? { namespace } : {});
+  } catch (e) {
+    if (e instanceof InputError) {
+      const doc = e.document === undefined ? "" : `, document ${e.document}`;
+      throw new CliError(`invalid input: ${e.file}${doc}: ${e.reason}`, EXIT.invalid);
+    }
+    throw e;
+  }
+}
+
+function writeOutput(result: ConversionResult, out: string): string {
+  if (out === "-") {
+    process.stdout.write(toYaml(result.objects));
+    return "stdout";
+  }
+  fs.mkdirSync(out, { recursive: true });
+  // One multi-document file per namespace, so each namespace can be applied (or rolled back) on its own.
+  const byNs = new Map<string, typeof result.objects>();
+  for (const o of result.objects) {
+    const ns = o.metadata.namespace ?? "cluster";
+    byNs.set(ns, [...(byNs.get(ns) ?? []), o]);
+  }
+  for (const [ns, objects] of byNs) fs.writeFileSync(path.join(out, `${ns}.yaml`), toYaml(objects));
+  return `${byNs.size} file(s) in ${out}`;
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command("convert")
+    .description(
+      "Convert App Mesh configuration (k8s CRDs, AWS API JSON, CloudFormation) to Istio YAML",
+    )
+    .option(
+      "-f, --filename <path>",
+      "input file, directory or - for stdin (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "-o, --output <dir|->",
+      "write YAML to this directory (one file per namespace) or - for stdout",
+      "-",
+    )
+    .option("--report <file.json>", "write the findings (what could not be carried over) as JSON")
+    .option("-n, --namespace <ns>", "namespace for objects whose input names none", "default")
+    .action(
+      async (o: { filename: string[]; output: string; report?: string; namespace: string }) => {
+        const sources = readSources(o.filename);
+        const result = convertOrExit(sources, o.namespace);
+        const problems = await validateIstioObjects(result.objects);
+        if (problems.length > 0) {
+          // Valid input must never produce invalid Istio objects: that is a meshlift bug, not a user error.
+          const list = problems.map((p) => `  ${p.object}: ${p.message}`).join("\n");
+          throw new CliError(
+            `internal error: generated Istio objects do not validate:\n${list}`,
+            EXIT.internal,
+          );
+        }
+        const where = writeOutput(result, o.output);
+        const counts = summarize(result.findings);
+        if (o.report) {
+          const report = {
+            inputs: sources.map((s) => s.path),
+            objects: result.objects.map(
+              (x) => `${x.kind} ${x.metadata.namespace ?? ""}/${x.metadata.name}`,
+            ),
+            summary: counts,
+            findings: result.findings,
+          };
+          fs.writeFileSync(o.report, `${JSON.stringify(report, null, 2)}\n`);
+        }
+        process.stderr.write(
+          `meshlift: ${result.objects.length} Istio object(s) from ${sources.length} file(s) -> ${where}; ` +
+            `${counts.blocker} blocker(s), ${counts.warning} warning(s), ${counts.info} info` +
+            `${o.report ? ` (report: ${o.report})` : " (see `meshlift precheck` or --report)"}\n`,
+        );
+      },
+    );
+}
