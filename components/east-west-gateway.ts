@@ -1,6 +1,7 @@
 // EastWestGateway: the gateway chart as a network gateway plus the AUTO_PASSTHROUGH Gateway, for multi-network meshes.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { helmReleaseArgs } from "./helm";
 import { MultiClusterConfig } from "../config/sections/multicluster";
 import { CHARTS } from "../config/versions";
 import {
@@ -39,16 +40,16 @@ export class EastWestGateway extends pulumi.ComponentResource {
     const namespace = args.namespace ?? ISTIO_NAMESPACE;
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
-      {
-        // A fixed release name: the chart derives the pod labels from it.
-        name: EAST_WEST_GATEWAY_NAME,
-        chart: "gateway",
-        version: args.chartVersion ?? CHARTS.istioGateway.version,
-        repositoryOpts: { repo: args.repository ?? CHARTS.istioGateway.repo },
+      helmReleaseArgs(
+        {
+          chart: CHARTS.istioGateway.chart,
+          version: args.chartVersion ?? CHARTS.istioGateway.version,
+          repo: args.repository ?? CHARTS.istioGateway.repo,
+        },
+        EAST_WEST_GATEWAY_NAME,
         namespace,
-        values: eastWestGatewayValues(m),
-        atomic: true,
-      },
+        eastWestGatewayValues(m),
+      ),
       { parent: this, dependsOn: args.dependsOn },
     );
     const gw = crossNetworkGateway(m, namespace);

@@ -2,7 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioConfig } from "../config/sections/istio";
-import { ChartRef, CHARTS, ISTIO_VERSION } from "../config/versions";
+import { CHARTS, ISTIO_VERSION } from "../config/versions";
+import { helmReleaseArgs } from "./helm";
 import {
   baseValues,
   cniValues,
@@ -33,26 +34,6 @@ export interface IstioMeshArgs {
   readonly istiodDependsOn?: pulumi.Resource[];
   /** Values deep-merged over istiod's (mesh ID, cluster name, network, extension providers). @default {} */
   readonly istiodValues?: Values;
-}
-
-/** Stable Helm settings: wait for readiness, roll back a failed upgrade. */
-function release(
-  ref: ChartRef,
-  name: string,
-  namespace: string,
-  values: Values,
-): k8s.helm.v3.ReleaseArgs {
-  return {
-    name,
-    chart: ref.chart,
-    version: ref.version,
-    repositoryOpts: { repo: ref.repo },
-    namespace,
-    values,
-    skipAwait: false,
-    atomic: true,
-    timeout: 600,
-  };
 }
 
 export class IstioMesh extends pulumi.ComponentResource {
@@ -94,25 +75,25 @@ export class IstioMesh extends pulumi.ComponentResource {
 
     this.base = new k8s.helm.v3.Release(
       `${name}-base`,
-      release(CHARTS.istioBase, RELEASES.base, ISTIO_NAMESPACE, baseValues()),
+      helmReleaseArgs(CHARTS.istioBase, RELEASES.base, ISTIO_NAMESPACE, baseValues()),
       { ...k, dependsOn: [this.systemNamespace] },
     );
     // The node agent does not need the CRDs: it installs beside base, not after it.
     this.cni = new k8s.helm.v3.Release(
       `${name}-cni`,
-      release(CHARTS.istioCni, RELEASES.cni, ISTIO_NAMESPACE, cniValues(istio.mode)),
+      helmReleaseArgs(CHARTS.istioCni, RELEASES.cni, ISTIO_NAMESPACE, cniValues(istio.mode)),
       { ...k, dependsOn: [this.systemNamespace] },
     );
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
-      release(CHARTS.istiod, RELEASES.istiod, ISTIO_NAMESPACE, istiodVals),
+      helmReleaseArgs(CHARTS.istiod, RELEASES.istiod, ISTIO_NAMESPACE, istiodVals),
       { ...k, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
     );
     if (istio.mode === "ambient") {
       // ztunnel gets its certificates from istiod, so it is only ready once istiod is.
       this.ztunnel = new k8s.helm.v3.Release(
         `${name}-ztunnel`,
-        release(CHARTS.ztunnel, RELEASES.ztunnel, ISTIO_NAMESPACE, ztunnelValues()),
+        helmReleaseArgs(CHARTS.ztunnel, RELEASES.ztunnel, ISTIO_NAMESPACE, ztunnelValues()),
         { ...k, dependsOn: [this.istiod] },
       );
     }
@@ -120,7 +101,7 @@ export class IstioMesh extends pulumi.ComponentResource {
     // webhook: both must be ready first.
     this.gateway = new k8s.helm.v3.Release(
       `${name}-gateway`,
-      release(CHARTS.istioGateway, RELEASES.gateway, istio.gateway.namespace, gwVals),
+      helmReleaseArgs(CHARTS.istioGateway, RELEASES.gateway, istio.gateway.namespace, gwVals),
       {
         ...k,
         dependsOn: [

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { helmReleaseArgs } from "./helm";
 import { CHARTS } from "../config/versions";
 import { lbcPolicyDocument } from "./iam-policies";
 import { IrsaRole } from "./irsa-role";
@@ -41,21 +42,16 @@ export class LbController extends pulumi.ComponentResource {
     );
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
-      {
-        name: RELEASES.lbController,
-        chart: CHARTS.lbController.chart,
-        version: CHARTS.lbController.version,
-        repositoryOpts: { repo: CHARTS.lbController.repo },
-        namespace: LBC_NAMESPACE,
-        values: lbControllerValues({
+      helmReleaseArgs(
+        CHARTS.lbController,
+        RELEASES.lbController,
+        LBC_NAMESPACE,
+        lbControllerValues({
           clusterName: args.clusterName,
           region: args.region,
           vpcId: args.vpcId,
         }),
-        skipAwait: false,
-        atomic: true,
-        timeout: 600,
-      },
+      ),
       {
         parent: this,
         provider: args.provider,

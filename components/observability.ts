@@ -2,10 +2,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { helmReleaseArgs } from "./helm";
 import { ObservabilityConfig } from "../config/sections/observability";
-import { ChartRef, CHARTS, CLOUDWATCH_ADDON } from "../config/versions";
+import { CHARTS, CLOUDWATCH_ADDON } from "../config/versions";
 import { IrsaRole } from "./irsa-role";
-import { ISTIO_NAMESPACE, Values } from "./istio-values";
+import { ISTIO_NAMESPACE } from "./istio-values";
 import {
   CLOUDWATCH_AGENT,
   istioMonitors,
@@ -37,20 +38,6 @@ export interface ObservabilityArgs {
   readonly tags?: Record<string, string>;
 }
 
-function helm(ref: ChartRef, name: string, namespace: string, values: Values) {
-  return {
-    name,
-    chart: ref.chart,
-    version: ref.version,
-    repositoryOpts: { repo: ref.repo },
-    namespace,
-    values,
-    skipAwait: false,
-    atomic: true,
-    timeout: 600,
-  };
-}
-
 export class Observability extends pulumi.ComponentResource {
   public readonly prometheus?: k8s.helm.v3.Release;
   public readonly kiali?: k8s.helm.v3.Release;
@@ -72,7 +59,12 @@ export class Observability extends pulumi.ComponentResource {
       const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: o.namespace } }, k);
       this.prometheus = new k8s.helm.v3.Release(
         `${name}-prometheus`,
-        helm(CHARTS.kubePrometheusStack, OBS_RELEASES.prometheus, o.namespace, prometheusValues()),
+        helmReleaseArgs(
+          CHARTS.kubePrometheusStack,
+          OBS_RELEASES.prometheus,
+          o.namespace,
+          prometheusValues(),
+        ),
         { ...k, dependsOn: [ns] },
       );
       // The monitor CRDs come with the chart.
@@ -95,7 +87,7 @@ export class Observability extends pulumi.ComponentResource {
     if (o.kiali) {
       this.kiali = new k8s.helm.v3.Release(
         `${name}-kiali`,
-        helm(CHARTS.kiali, OBS_RELEASES.kiali, ISTIO_NAMESPACE, kialiValues(o)),
+        helmReleaseArgs(CHARTS.kiali, OBS_RELEASES.kiali, ISTIO_NAMESPACE, kialiValues(o)),
         { ...k, dependsOn: [args.istioBase] },
       );
     }
