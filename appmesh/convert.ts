@@ -1992,16 +1992,24 @@ function connectionPool(p: NonNullable<Listener["connectionPool"]>): Obj | undef
   return isEmpty(out) ? undefined : out;
 }
 
+/** An HTTP match's rank: exact path, then longer prefixes, then more header/query/method conditions. */
+function httpMatchSpecificity(m: {
+  path?: { exact?: string; regex?: string };
+  prefix?: string;
+  headers?: readonly unknown[];
+  queryParameters?: readonly unknown[];
+  method?: string;
+}): number[] {
+  return specificity({
+    path: m.path,
+    prefix: m.prefix,
+    conditions: (m.headers?.length ?? 0) + (m.queryParameters?.length ?? 0) + (m.method ? 1 : 0),
+  });
+}
+
 function routeSpecificity(r: Route): number[] {
   const h = r.httpRoute ?? r.http2Route;
-  if (h) {
-    const m = h.match;
-    return specificity({
-      path: m.path,
-      prefix: m.prefix,
-      conditions: (m.headers?.length ?? 0) + (m.queryParameters?.length ?? 0) + (m.method ? 1 : 0),
-    });
-  }
+  if (h) return httpMatchSpecificity(h.match);
   if (r.grpcRoute) {
     const m = r.grpcRoute.match;
     return specificity({
@@ -2015,14 +2023,7 @@ function routeSpecificity(r: Route): number[] {
 
 function gatewayRouteSpecificity(s: GatewayRouteSpec): number[] {
   const h = s.httpRoute ?? s.http2Route;
-  if (h) {
-    const m = h.match;
-    return specificity({
-      path: m.path,
-      prefix: m.prefix,
-      conditions: (m.headers?.length ?? 0) + (m.queryParameters?.length ?? 0) + (m.method ? 1 : 0),
-    });
-  }
+  if (h) return httpMatchSpecificity(h.match);
   if (s.grpcRoute)
     return specificity({
       serviceName: s.grpcRoute.match.serviceName,

@@ -4,31 +4,29 @@ import { IstioObject } from "./types";
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
-const LOADERS: Record<string, () => Promise<ModelClass>> = {
-  "networking.istio.io/v1/VirtualService": async () =>
-    (await import("@kubernetes-models/istio/networking.istio.io/v1/VirtualService"))
-      .VirtualService as unknown as ModelClass,
-  "networking.istio.io/v1/DestinationRule": async () =>
-    (await import("@kubernetes-models/istio/networking.istio.io/v1/DestinationRule"))
-      .DestinationRule as unknown as ModelClass,
-  "networking.istio.io/v1/Gateway": async () =>
-    (await import("@kubernetes-models/istio/networking.istio.io/v1/Gateway"))
-      .Gateway as unknown as ModelClass,
-  "networking.istio.io/v1/ServiceEntry": async () =>
-    (await import("@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry"))
-      .ServiceEntry as unknown as ModelClass,
-  "networking.istio.io/v1/Sidecar": async () =>
-    (await import("@kubernetes-models/istio/networking.istio.io/v1/Sidecar"))
-      .Sidecar as unknown as ModelClass,
-  "security.istio.io/v1/PeerAuthentication": async () =>
-    (await import("@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication"))
-      .PeerAuthentication as unknown as ModelClass,
-  "security.istio.io/v1/AuthorizationPolicy": async () =>
-    (await import("@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy"))
-      .AuthorizationPolicy as unknown as ModelClass,
+/** The Istio APIs meshlift emits, as @kubernetes-models/istio modules (ESM-only: loaded with import()). */
+const MODULES: Readonly<Record<string, string>> = {
+  "networking.istio.io/v1": "@kubernetes-models/istio/networking.istio.io/v1",
+  "security.istio.io/v1": "@kubernetes-models/istio/security.istio.io/v1",
+  "telemetry.istio.io/v1": "@kubernetes-models/istio/telemetry.istio.io/v1",
 };
 
-const cache = new Map<string, Promise<ModelClass>>();
+const modules = new Map<string, Promise<Record<string, ModelClass | undefined>>>();
+
+/** The schema model of an Istio kind, or undefined when meshlift does not emit that API. */
+export async function istioModel(
+  apiVersion: string,
+  kind: string,
+): Promise<ModelClass | undefined> {
+  const spec = MODULES[apiVersion];
+  if (!spec) return undefined;
+  let mod = modules.get(spec);
+  if (!mod) {
+    mod = import(spec) as Promise<Record<string, ModelClass | undefined>>;
+    modules.set(spec, mod);
+  }
+  return (await mod)[kind];
+}
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -115,18 +113,12 @@ export async function validateIstioObjects(
   const problems: { object: string; message: string }[] = [];
   for (const o of objects) {
     const id = `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
-    const k = `${o.apiVersion}/${o.kind}`;
-    const load = LOADERS[k];
-    if (!load) {
+    const Model = await istioModel(o.apiVersion, o.kind);
+    if (!Model) {
+      const k = `${o.apiVersion}/${o.kind}`;
       problems.push({ object: id, message: `${k} is not an Istio kind meshlift emits` });
       continue;
     }
-    let model = cache.get(k);
-    if (!model) {
-      model = load();
-      cache.set(k, model);
-    }
-    const Model = await model;
     try {
       new Model(o).validate();
     } catch (e) {
