@@ -111,19 +111,21 @@ const sdsRef = o({ secretName: nonEmpty });
 const fileCert = o({ certificateChain: nonEmpty, privateKey: nonEmpty });
 const fileTrust = o({ certificateChain: nonEmpty });
 const sanMatch = o({ match: o({ exact: z.array(str) }) });
+/** How a TLS peer's certificate is validated: the same shape for clients and listeners. */
+const tlsValidation = o({
+  trust: o({
+    acm: o({ certificateAuthorityARNs: z.array(str).min(1) }).optional(),
+    file: fileTrust.optional(),
+    sds: sdsRef.optional(),
+  }),
+  subjectAlternativeNames: sanMatch.optional(),
+});
 const clientPolicy = o({
   tls: o({
     enforce: z.boolean().optional(),
     ports: z.array(port).optional(),
     certificate: o({ file: fileCert.optional(), sds: sdsRef.optional() }).optional(),
-    validation: o({
-      trust: o({
-        acm: o({ certificateAuthorityARNs: z.array(str).min(1) }).optional(),
-        file: fileTrust.optional(),
-        sds: sdsRef.optional(),
-      }),
-      subjectAlternativeNames: sanMatch.optional(),
-    }),
+    validation: tlsValidation,
   }).optional(),
 });
 const listenerTls = o({
@@ -250,14 +252,7 @@ const gatewayListener = o({
       file: fileCert.optional(),
       sds: sdsRef.optional(),
     }),
-    validation: o({
-      trust: o({
-        acm: o({ certificateAuthorityARNs: z.array(str).min(1) }).optional(),
-        file: fileTrust.optional(),
-        sds: sdsRef.optional(),
-      }),
-      subjectAlternativeNames: sanMatch.optional(),
-    }).optional(),
+    validation: tlsValidation.optional(),
   }).optional(),
 });
 export const virtualGatewaySpec = o({
