@@ -4,10 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPUTED } from "./offline-mocks";
 import { SECRET_PLACEHOLDER } from "../config/stack-file";
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG } = pulumi.runtime;
+const { specialResourceSig: RESOURCE_SIG, unknownValue: UNKNOWN } = pulumi.runtime;
 
 export interface RecordedResource {
   urn: string;

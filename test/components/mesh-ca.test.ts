@@ -14,22 +14,7 @@ import {
 } from "../../components/multicluster-spec";
 import { MultiClusterConfig, multiClusterSchema } from "../../config/sections/multicluster";
 import { hasOpenssl, issue, Issued } from "../support/ca";
-
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
-
-interface Seen {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-
-/** Unwraps a secret as mocks receive it; fails when the value is not marked secret. */
-function secretValue(v: unknown, what: string): unknown {
-  const o = v as Record<string, unknown>;
-  assert.equal(o?.[SIG], SECRET, `${what} must be a Pulumi secret`);
-  return o.value;
-}
+import { secretValue, Seen } from "../support/secrets";
 
 function mc(over: Record<string, unknown> = {}): MultiClusterConfig {
   return multiClusterSchema.parse({

@@ -4,15 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { RemoteSecrets } from "../../components/remote-secrets";
 import { MultiClusterConfig, multiClusterSchema } from "../../config/sections/multicluster";
-
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
-
-interface Seen {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import { secretValue, Seen } from "../support/secrets";
 
 function mc(): MultiClusterConfig {
   return multiClusterSchema.parse({
@@ -50,12 +42,6 @@ const PEER_OUTPUTS: Record<string, Record<string, unknown>> = {
     },
   },
 };
-
-function secretValue(v: unknown, what: string): unknown {
-  const o = v as Record<string, unknown>;
-  assert.equal(o?.[SIG], SECRET, `${what} must be a Pulumi secret`);
-  return o.value;
-}
 
 function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
   return (o as unknown as { promise(): Promise<T> }).promise();
