@@ -530,6 +530,23 @@ class Converter {
     return ref ? this.services.get(key(ref.namespace ?? ns, ref.name)) : undefined;
   }
 
+  /** A VirtualService whose provider the input does not define: reported, nothing emitted. */
+  private missingProvider(
+    vs: VsEntity,
+    kind: "VirtualRouter" | "VirtualNode",
+    ref: Ref,
+    host: string,
+  ): void {
+    const field =
+      kind === "VirtualRouter" ? "virtualRouter.virtualRouterRef" : "virtualNode.virtualNodeRef";
+    this.find(
+      "warning",
+      vs,
+      `spec.provider.${field}`,
+      `${kind} ${ref.namespace ?? vs.namespace}/${ref.name} is not in the input; no Istio VirtualService for ${host}`,
+    );
+  }
+
   private virtualService(vs: VsEntity): void {
     const { host, inCluster } = this.vsHost(vs);
     if (vs.spec.awsName && !vs.fromApi && vs.spec.awsName.toLowerCase() !== host) {
@@ -544,15 +561,7 @@ class Converter {
     if (p?.virtualRouter?.virtualRouterRef) {
       const ref = p.virtualRouter.virtualRouterRef;
       const r = this.routers.get(key(ref.namespace ?? vs.namespace, ref.name));
-      if (!r) {
-        this.find(
-          "warning",
-          vs,
-          "spec.provider.virtualRouter.virtualRouterRef",
-          `VirtualRouter ${ref.namespace ?? vs.namespace}/${ref.name} is not in the input; no Istio VirtualService for ${host}`,
-        );
-        return;
-      }
+      if (!r) return this.missingProvider(vs, "VirtualRouter", ref, host);
       this.routerUsed.add(key(r.namespace, r.name));
       if (!inCluster) this.nonClusterHost(vs, host);
       this.routerVirtualService(
@@ -566,15 +575,7 @@ class Converter {
       const ref = p.virtualNode.virtualNodeRef;
       const n = this.nodes.get(key(ref.namespace ?? vs.namespace, ref.name));
       const t = n ? this.nodeTarget(n.namespace, n.name)! : undefined;
-      if (!n || !t) {
-        this.find(
-          "warning",
-          vs,
-          "spec.provider.virtualNode.virtualNodeRef",
-          `VirtualNode ${ref.namespace ?? vs.namespace}/${ref.name} is not in the input; no Istio VirtualService for ${host}`,
-        );
-        return;
-      }
+      if (!n || !t) return this.missingProvider(vs, "VirtualNode", ref, host);
       if (t.host === host && !t.subset) return; // Clients already call the node's own Service: plain Kubernetes routing.
       if (!inCluster && !t.inCluster) return; // An external host: its ServiceEntry is enough.
       if (!inCluster) this.nonClusterHost(vs, host);
