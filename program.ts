@@ -10,24 +10,22 @@ import { convert } from "./appmesh";
 import { EksCluster } from "./components/eks-cluster";
 import { loadMigrationInputs, NamespaceInputs } from "./config/exports";
 import { AppMeshController } from "./components/appmesh-controller";
-import {
-  ConvertFn,
-  convertNamespaces,
-  NamespaceConversion,
-} from "./components/converted-resources";
-import { dnsRecordsIn, manualCleanup } from "./components/cutover-spec";
+import { ConvertFn, convertNamespaces, NamespaceConversion } from "./config/conversions";
+import { dnsRecordsIn } from "./builders/route53-cutover";
+import { manualCleanup } from "./builders/appmesh-controller";
 import { NamespaceMigration } from "./components/namespace-migration";
 import { Route53Cutover } from "./components/route53-cutover";
 import { IstioMesh } from "./components/istio-mesh";
 import { LbController } from "./components/lb-controller";
 import { Observability } from "./components/observability";
-import { tracingMeshValues } from "./components/observability-values";
+import { tracingMeshValues } from "./builders/observability";
 import { SecurityBaseline } from "./components/security-baseline";
 import { ObservabilityConfig, resolveObservability } from "./config/sections/observability";
 import { MeshCa } from "./components/mesh-ca";
 import { MeshRoot } from "./components/mesh-root";
-import { istioNamespaceLabels, OUTPUTS, ownsRoot } from "./components/multicluster-spec";
-import { deepMerge, ISTIO_NAMESPACE } from "./components/istio-values";
+import { istioNamespaceLabels, OUTPUTS, ownsRoot } from "./builders/multicluster";
+import { deepMerge } from "./builders/helm";
+import { ISTIO_NAMESPACE } from "./builders/istio-common";
 import { RemoteSecrets } from "./components/remote-secrets";
 import { MultiClusterConfig } from "./config/sections/multicluster";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";

@@ -1,6 +1,6 @@
 // Bench: per phase and mesh mode, the longest chain of Helm installs and how many resources the plan registers.
-import { runOfflinePlan } from "../automation/offline-plan";
-import { countByType, HELM_RELEASE, longestHelmChain } from "../automation/plan-metrics";
+import { runOfflinePlan } from "../plan/offline";
+import { countByType, HELM_RELEASE, longestHelmChain } from "../plan/metrics";
 import { PHASES } from "../phases/phases";
 import type { Bench } from "./run";
 

@@ -1,12 +1,8 @@
 // Bench: offline plans of the two-region mesh stacks, and the cacerts chain check on real certificates.
 import { performance } from "node:perf_hooks";
-import { runOfflinePlan } from "../automation/offline-plan";
-import {
-  cacertsData,
-  cacertsProblems,
-  intermediateCaSpec,
-  rootCaSpec,
-} from "../components/multicluster-spec";
+import { runOfflinePlan } from "../plan/offline";
+import { cacertsData, cacertsProblems, intermediateCaSpec } from "../builders/mesh-ca";
+import { rootCaSpec } from "../builders/mesh-root";
 import { multiClusterSchema } from "../config/sections/multicluster";
 import { hasOpenssl, issue } from "../test/support/ca";
 

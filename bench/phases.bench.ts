@@ -1,6 +1,6 @@
 // Resources changed per phase transition of the dev stack (adjacent pairs, both directions), from two offline plans each.
-import { PlanDocument, runOfflinePlan } from "../automation/offline-plan";
-import { countChanges, diffPlans } from "../automation/plan-diff";
+import { PlanDocument, runOfflinePlan } from "../plan/offline";
+import { countChanges, diffPlans } from "../plan/diff";
 import { Phase, PHASES } from "../phases/phases";
 
 /** The dev stack plus the adopted App Mesh controller, so that decommission has its uninstall. */

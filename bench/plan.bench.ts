@@ -1,6 +1,6 @@
 // Bench: wall time of `npm start` from cold, and of one in-process offline plan per phase of each stack.
 import { spawnSync } from "node:child_process";
-import { PROJECT_DIR, runOfflinePlan } from "../automation/offline-plan";
+import { PROJECT_DIR, runOfflinePlan } from "../plan/offline";
 import { listStacks } from "../config/stack-file";
 import { PHASES } from "../phases/phases";
 

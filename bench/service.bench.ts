@@ -2,8 +2,8 @@
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AutomationRunner } from "../automation/runners/automation-runner";
-import { PlanRunner } from "../automation/runners/plan-runner";
+import { AutomationRunner } from "../automation/runners/local";
+import { PlanRunner } from "../automation/runners/plan";
 import { Runner, RunRequest } from "../automation/runners/runner";
 import { Store } from "../automation/service/store";
 import { makeProject, startService, tempDir, TOKENS } from "../test/automation/support";

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppMeshControllerConfig } from "../config/sections/migration";
 import { PhaseSpec } from "../phases/phases";
+import { controllerImportId } from "../builders/appmesh-controller";
 
 export interface AppMeshControllerArgs {
   /** The validated `meshlift:appmesh.controller` handle. */
@@ -11,11 +12,6 @@ export interface AppMeshControllerArgs {
   readonly phase: PhaseSpec;
   /** The cluster's Kubernetes provider. */
   readonly provider: k8s.Provider;
-}
-
-/** The import id of a Helm release: `<namespace>/<name>`. */
-export function controllerImportId(c: AppMeshControllerConfig): string {
-  return c.importId ?? `${c.namespace}/${c.releaseName}`;
 }
 
 export class AppMeshController extends pulumi.ComponentResource {

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MultiClusterConfig } from "../config/sections/multicluster";
-import { crossClusterRules } from "./multicluster-spec";
+import { crossClusterRules } from "../builders/cross-cluster-rules";
 
 export interface CrossClusterRulesArgs {
   readonly multiCluster: MultiClusterConfig;

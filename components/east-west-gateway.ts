@@ -1,15 +1,15 @@
 // EastWestGateway: the gateway chart as a network gateway plus the AUTO_PASSTHROUGH Gateway, for multi-network meshes.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { helmReleaseArgs } from "./helm";
+import { helmReleaseArgs } from "../builders/helm";
 import { MultiClusterConfig } from "../config/sections/multicluster";
 import { CHARTS } from "../config/versions";
 import {
   crossNetworkGateway,
   EAST_WEST_GATEWAY_NAME,
   eastWestGatewayValues,
-  ISTIO_NAMESPACE,
-} from "./multicluster-spec";
+} from "../builders/east-west-gateway";
+import { ISTIO_NAMESPACE } from "../builders/istio-common";
 
 export interface EastWestGatewayArgs {
   /** The validated `meshlift:multiCluster` section (eastWest.enabled must be true). */

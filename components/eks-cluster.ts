@@ -16,7 +16,7 @@ import {
   issuerHostPath,
   NODE_ROLE_POLICIES,
   nodeGroupSpecs,
-} from "./eks-cluster-spec";
+} from "../builders/eks-cluster";
 
 export interface EksClusterArgs {
   /** The validated `meshlift:cluster` section. */

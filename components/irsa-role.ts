@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrustPolicy, PolicyDocument } from "./iam-policies";
+import { irsaTrustPolicy, PolicyDocument } from "../builders/irsa-role";
 
 export interface IrsaRoleArgs {
   /** ARN of the cluster's IAM OIDC provider. */

@@ -3,18 +3,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioConfig } from "../config/sections/istio";
 import { CHARTS, ISTIO_VERSION } from "../config/versions";
-import { helmReleaseArgs } from "./helm";
+import { deepMerge, helmReleaseArgs, Values } from "../builders/helm";
 import {
   baseValues,
   cniValues,
-  deepMerge,
   gatewayValues,
-  ISTIO_NAMESPACE,
   istiodValues,
   RELEASES,
-  Values,
   ztunnelValues,
-} from "./istio-values";
+} from "../builders/istio-mesh";
+import { ISTIO_NAMESPACE } from "../builders/istio-common";
 
 export interface IstioMeshArgs {
   /** The validated `meshlift:istio` section. */

@@ -2,11 +2,16 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { helmReleaseArgs } from "./helm";
+import { helmReleaseArgs } from "../builders/helm";
 import { CHARTS } from "../config/versions";
-import { lbcPolicyDocument } from "./iam-policies";
+import {
+  LBC_NAMESPACE,
+  LBC_RELEASE,
+  LBC_SERVICE_ACCOUNT,
+  lbcPolicyDocument,
+  lbControllerValues,
+} from "../builders/lb-controller";
 import { IrsaRole } from "./irsa-role";
-import { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT, lbControllerValues, RELEASES } from "./istio-values";
 
 export interface LbControllerArgs {
   readonly clusterName: pulumi.Input<string>;
@@ -44,7 +49,7 @@ export class LbController extends pulumi.ComponentResource {
       `${name}-release`,
       helmReleaseArgs(
         CHARTS.lbController,
-        RELEASES.lbController,
+        LBC_RELEASE,
         LBC_NAMESPACE,
         lbControllerValues({
           clusterName: args.clusterName,

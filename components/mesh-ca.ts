@@ -12,14 +12,11 @@ import {
   intermediateCaSpec,
   INTERMEDIATE_EARLY_RENEWAL_HOURS,
   intermediateRotationTrigger,
-  istioNamespaceLabels,
-  ISTIO_NAMESPACE,
   multiClusterIstiodValues,
-  caCertOptions,
-  OUTPUTS,
-  ownsRoot,
-  qualifiedStack,
-} from "./multicluster-spec";
+} from "../builders/mesh-ca";
+import { istioNamespaceLabels, OUTPUTS, ownsRoot, qualifiedStack } from "../builders/multicluster";
+import { ISTIO_NAMESPACE } from "../builders/istio-common";
+import { caCertOptions } from "../builders/mesh-root";
 
 export interface MeshCaArgs {
   /** The validated `meshlift:multiCluster` section. */

@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { MultiClusterConfig } from "../config/sections/multicluster";
-import { caCertOptions, OUTPUTS, rootCaSpec } from "./multicluster-spec";
+import { caCertOptions, rootCaSpec } from "../builders/mesh-root";
+import { OUTPUTS } from "../builders/multicluster";
 
 export interface MeshRootArgs {
   /** The validated `meshlift:multiCluster` section of the caStack. */

@@ -3,8 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NamespaceInputs } from "../config/exports";
 import { PhaseSpec } from "../phases/phases";
-import { IstioObject } from "./converted-resources";
-import { convertedResourcesIn, namespaceLabels, restartAnnotations } from "./cutover-spec";
+import { IstioObject } from "../config/conversions";
+import {
+  convertedResourcesIn,
+  namespaceLabels,
+  restartAnnotations,
+} from "../builders/namespace-migration";
 
 /** Lets a patch take a label or annotation over from kubectl or the App Mesh tooling that set it. */
 const FORCE = { "pulumi.com/patchForce": "true" } as const;

@@ -2,11 +2,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { helmReleaseArgs } from "./helm";
+import { helmReleaseArgs } from "../builders/helm";
 import { ObservabilityConfig } from "../config/sections/observability";
 import { CHARTS, CLOUDWATCH_ADDON } from "../config/versions";
 import { IrsaRole } from "./irsa-role";
-import { ISTIO_NAMESPACE } from "./istio-values";
+import { ISTIO_NAMESPACE } from "../builders/istio-common";
 import {
   CLOUDWATCH_AGENT,
   istioMonitors,
@@ -15,8 +15,8 @@ import {
   OBS_RELEASES,
   prometheusValues,
   tracingTelemetry,
-} from "./observability-values";
-import { IstioObject } from "./security-manifests";
+} from "../builders/observability";
+import { IstioObject } from "../builders/security-baseline";
 
 export interface ObservabilityArgs {
   /** The resolved `meshlift:observability` section. */

@@ -4,13 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { MultiClusterConfig } from "../config/sections/multicluster";
 import {
   checkRemoteAccess,
-  ISTIO_NAMESPACE,
-  OUTPUTS,
-  qualifiedStack,
   readerTokenSecret,
   RemoteAccess,
   remoteSecret,
-} from "./multicluster-spec";
+} from "../builders/remote-secrets";
+import { ISTIO_NAMESPACE } from "../builders/istio-common";
+import { OUTPUTS, qualifiedStack } from "../builders/multicluster";
 
 export interface RemoteSecretsArgs {
   /** The validated `meshlift:multiCluster` section. */

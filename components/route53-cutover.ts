@@ -3,10 +3,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CutoverConfig } from "../config/sections/cutover";
 import { PhaseSpec } from "../phases/phases";
-import { cutoverWeights, dnsRecordsIn, nlbHostedZoneId, SET_IDENTIFIERS } from "./cutover-spec";
-
-/** The port and path of the Istio gateway's readiness endpoint (the gateway chart's status port). */
-export const GATEWAY_HEALTH = { port: 15021, path: "/healthz/ready" } as const;
+import {
+  cutoverWeights,
+  dnsRecordsIn,
+  GATEWAY_HEALTH,
+  nlbHostedZoneId,
+  SET_IDENTIFIERS,
+} from "../builders/route53-cutover";
 
 export interface Route53CutoverArgs {
   /** The phase being deployed. */

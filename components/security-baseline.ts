@@ -3,7 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConfig } from "../config/sections/security";
 import { PhaseSpec } from "../phases/phases";
-import { IstioObject, meshMtlsMode, MtlsMode, securityManifests } from "./security-manifests";
+import {
+  istioResourceName,
+  meshMtlsMode,
+  MtlsMode,
+  securityManifests,
+} from "../builders/security-baseline";
 
 export interface SecurityBaselineArgs {
   readonly spec: PhaseSpec;
@@ -16,11 +21,6 @@ export interface SecurityBaselineArgs {
   readonly istiod: pulumi.Resource;
   /** Namespaces the policies live in, when this stack creates them. @default [] */
   readonly dependsOn?: pulumi.Resource[];
-}
-
-/** Child resource name for an Istio object: kind, namespace and name keep it unique and stable. */
-export function istioResourceName(prefix: string, o: IstioObject): string {
-  return `${prefix}-${o.kind.toLowerCase()}-${o.metadata.namespace}-${o.metadata.name}`;
 }
 
 export class SecurityBaseline extends pulumi.ComponentResource {

@@ -25,7 +25,7 @@ export const CHARTS = {
   istioCni: { chart: "cni", version: ISTIO_VERSION, repo: ISTIO_REPO },
   istioGateway: { chart: "gateway", version: ISTIO_VERSION, repo: ISTIO_REPO },
   ztunnel: { chart: "ztunnel", version: ISTIO_VERSION, repo: ISTIO_REPO },
-  /** Chart 3.x ships controller v3.x; the IAM policy in components/lbc-iam-policy.ts is tied to it. */
+  /** Chart 3.x ships controller v3.x; the IAM policy in builders/lb-controller.ts is tied to it. */
   lbController: {
     chart: "aws-load-balancer-controller",
     version: "3.5.0",

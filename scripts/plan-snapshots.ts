@@ -11,12 +11,7 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { listStacks } from "../config/stack-file";
 import { PHASES } from "../phases/phases";
-import {
-  PlanDocument,
-  PlanResource,
-  PROJECT_DIR,
-  runOfflinePlan,
-} from "../automation/offline-plan";
+import { PlanDocument, PlanResource, PROJECT_DIR, runOfflinePlan } from "../plan/offline";
 
 /** Config variants planned besides each stack file as it is. */
 export const VARIANTS: readonly { stack: string; name: string; set: Record<string, string> }[] = [

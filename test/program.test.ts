@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { convert } from "../appmesh";
-import { PROJECT_DIR } from "../automation/offline-plan";
+import { PROJECT_DIR } from "../plan/offline";
 import { named, ofType, plan } from "./support/plan";
 
 describe("program: converted App Mesh resources", () => {

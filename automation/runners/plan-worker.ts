@@ -1,6 +1,6 @@
 // Worker-thread side of the plan runner: runs the real offline plan off the main thread and posts the document.
 import { parentPort } from "node:worker_threads";
-import { PlanOptions, runOfflinePlan } from "../offline-plan";
+import { PlanOptions, runOfflinePlan } from "../../plan/offline";
 
 export interface PlanJob {
   readonly id: number;

@@ -59,7 +59,7 @@ export function qualifyKey(key: string): string {
 }
 
 /**
- * The directory holding Pulumi.yaml: `PROJECT_DIR` of automation/offline-plan.ts, without importing the
+ * The directory holding Pulumi.yaml: `PROJECT_DIR` of plan/offline.ts, without importing the
  * program (the service starts and answers reads before anything loads the Pulumi SDK).
  */
 export const DEFAULT_PROJECT_DIR = path.resolve(__dirname, "..", "..");

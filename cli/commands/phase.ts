@@ -12,8 +12,8 @@ import {
   phaseIndex,
 } from "../../phases/phases";
 import { pulumiCli } from "../../automation/prerequisites";
-import { AutomationRunner } from "../../automation/runners/automation-runner";
-import { phaseDiff, renderDiff } from "../../automation/runners/phase-diff";
+import { AutomationRunner } from "../../automation/runners/local";
+import { phaseDiff, renderDiff } from "../../plan/phase-diff";
 import { Progress } from "../../automation/runners/progress";
 import { DEFAULT_PROJECT_DIR, Runner } from "../../automation/runners/runner";
 import { CliError, EXIT } from "../errors";

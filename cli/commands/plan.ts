@@ -1,9 +1,9 @@
 // `meshlift plan`: the offline plan of a stack at a phase, as a tree, a JSON document and manifest files.
 import * as fs from "node:fs";
 import { Command, Option } from "commander";
-import { runOfflinePlan } from "../../automation/offline-plan";
-import { diffPlans, renderDiff } from "../../automation/plan-diff";
-import { renderTree, writeManifests } from "../../automation/plan-render";
+import { runOfflinePlan } from "../../plan/offline";
+import { diffPlans, renderDiff } from "../../plan/diff";
+import { renderTree, writeManifests } from "../../plan/render";
 import { PHASES, Phase } from "../../phases/phases";
 import { CliError } from "../errors";
 

@@ -1,7 +1,7 @@
 // `meshlift runbook`: prints the Markdown runbook of a stack's configured phase, from its offline plan.
 import { Command } from "commander";
-import { planConfig, runOfflinePlan } from "../../automation/offline-plan";
-import { renderRunbook } from "../../automation/runbook";
+import { planConfig, runOfflinePlan } from "../../plan/offline";
+import { renderRunbook } from "../../plan/runbook";
 import { parseConfig } from "../../config/load";
 import { parseSet } from "./plan";
 

@@ -1,7 +1,7 @@
 // `meshlift serve`: the automation API over HTTP, with embedded defaults (127.0.0.1:8080, SQLite under ~/.meshlift).
 import { Command } from "commander";
-import { AutomationRunner } from "../../automation/runners/automation-runner";
-import { PlanRunner } from "../../automation/runners/plan-runner";
+import { AutomationRunner } from "../../automation/runners/local";
+import { PlanRunner } from "../../automation/runners/plan";
 import { createService, Service } from "../../automation/service/server";
 import {
   loadTokens,

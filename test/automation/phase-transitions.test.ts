@@ -1,13 +1,8 @@
 // The migration's safety guarantees, table-driven over every adjacent pair of phases in both directions.
 import * as assert from "node:assert/strict";
-import { PlanDocument } from "../../automation/offline-plan";
-import {
-  countChanges,
-  diffPlans,
-  protectedChanges,
-  PROTECTED_RESOURCES,
-} from "../../automation/plan-diff";
-import { SET_IDENTIFIERS } from "../../components/cutover-spec";
+import { PlanDocument } from "../../plan/offline";
+import { countChanges, diffPlans, protectedChanges, PROTECTED_RESOURCES } from "../../plan/diff";
+import { SET_IDENTIFIERS } from "../../builders/route53-cutover";
 import { Phase, PHASES, PHASE_SPECS } from "../../phases/phases";
 import { planAt } from "../support/phases";
 import { ofType } from "../support/plan";

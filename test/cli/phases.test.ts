@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../automation/offline-plan";
+import { PROJECT_DIR } from "../../plan/offline";
 
 function meshlift(...args: string[]) {
   const r = spawnSync(

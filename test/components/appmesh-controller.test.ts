@@ -1,6 +1,6 @@
 // AppMeshController: the adopted release's import id and inputs, and its removal at decommission.
 import * as assert from "node:assert/strict";
-import { controllerImportId } from "../../components/appmesh-controller";
+import { controllerImportId } from "../../builders/appmesh-controller";
 import { parseConfig } from "../../config/load";
 import { planAt } from "../support/phases";
 import { ofType } from "../support/plan";

@@ -1,10 +1,6 @@
 // EksCluster under mocks: node groups, taints, sizes, OIDC, Istio's security group rules, and adoption.
 import * as assert from "node:assert/strict";
-import {
-  nodeGroupSpecs,
-  adoptedKubeconfig,
-  issuerHostPath,
-} from "../../components/eks-cluster-spec";
+import { nodeGroupSpecs, adoptedKubeconfig, issuerHostPath } from "../../builders/eks-cluster";
 import { parseConfig } from "../../config/load";
 import { named, ofType, plan } from "../support/plan";
 

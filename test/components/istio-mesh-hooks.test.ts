@@ -2,8 +2,8 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { offlineMocks } from "../../automation/offline-mocks";
-import { RecordedResource, RecordingMonitor } from "../../automation/recording-monitor";
+import { offlineMocks } from "../../plan/mocks";
+import { RecordedResource, RecordingMonitor } from "../../plan/recorder";
 import { IstioMesh } from "../../components/istio-mesh";
 import { istioSchema } from "../../config/sections/istio";
 import { loadKeys, unknownKeys } from "../support/chart-keys";

@@ -1,7 +1,7 @@
 // Tests IstioMesh and LbController under the offline plan: releases, order, namespaces, providers, mode guard.
 import * as assert from "node:assert/strict";
-import { PlanDocument, PlanError, PlanResource } from "../../automation/offline-plan";
-import { HELM_RELEASE, longestHelmChain } from "../../automation/plan-metrics";
+import { PlanDocument, PlanError, PlanResource } from "../../plan/offline";
+import { HELM_RELEASE, longestHelmChain } from "../../plan/metrics";
 import { CHARTS, ISTIO_VERSION } from "../../config/versions";
 import { KEY_FILES, loadKeys, unknownKeys } from "../support/chart-keys";
 import { named, ofType, plan, transitiveDeps } from "../support/plan";

@@ -4,14 +4,9 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCa } from "../../components/mesh-ca";
 import { MeshRoot } from "../../components/mesh-root";
-import {
-  CACERTS_KEYS,
-  intermediateCaSpec,
-  ownsRoot,
-  rootCaSpec,
-  splitPem,
-  validityHours,
-} from "../../components/multicluster-spec";
+import { CACERTS_KEYS, intermediateCaSpec, splitPem } from "../../builders/mesh-ca";
+import { ownsRoot } from "../../builders/multicluster";
+import { rootCaSpec, validityHours } from "../../builders/mesh-root";
 import { MultiClusterConfig, multiClusterSchema } from "../../config/sections/multicluster";
 import { hasOpenssl, issue, Issued } from "../support/ca";
 import { secretValue, Seen } from "../support/secrets";

@@ -1,10 +1,10 @@
 // The multi-cluster mesh in offline plans of the example stacks: what each cluster gets, secrets, ordering, rotation.
 import * as assert from "node:assert/strict";
-import { PlanDocument, PlanResource, PROJECT_DIR } from "../../automation/offline-plan";
+import { PlanDocument, PlanResource, PROJECT_DIR } from "../../plan/offline";
 import { readStackFile, SECRET_PLACEHOLDER } from "../../config/stack-file";
 import { hasOpenssl, issue } from "../support/ca";
 import { named, ofType, plan, transitiveDeps } from "../support/plan";
-import { rootCaSpec } from "../../components/multicluster-spec";
+import { rootCaSpec } from "../../builders/mesh-root";
 import { multiClusterSchema } from "../../config/sections/multicluster";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";

@@ -1,7 +1,7 @@
 // NamespaceMigration in the real program: labels, converted resources, restarts, per phase and state.
 import * as assert from "node:assert/strict";
-import { PlanDocument } from "../../automation/offline-plan";
-import { bothInjectors, RESTART_ANNOTATION } from "../../components/cutover-spec";
+import { PlanDocument } from "../../plan/offline";
+import { bothInjectors, RESTART_ANNOTATION } from "../../builders/namespace-migration";
 import { Phase, PHASES } from "../../phases/phases";
 import { planAt } from "../support/phases";
 import { named, ofType } from "../support/plan";

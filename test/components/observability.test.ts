@@ -1,7 +1,7 @@
 // Tests observability: Kiali values against its chart keys, tracing wiring, Telemetry, monitors, the add-on.
 import * as assert from "node:assert/strict";
-import { PlanDocument } from "../../automation/offline-plan";
-import { HELM_RELEASE } from "../../automation/plan-metrics";
+import { PlanDocument } from "../../plan/offline";
+import { HELM_RELEASE } from "../../plan/metrics";
 import {
   istioMonitors,
   kialiValues,
@@ -9,7 +9,7 @@ import {
   TRACING_PROVIDER,
   tracingMeshValues,
   tracingTelemetry,
-} from "../../components/observability-values";
+} from "../../builders/observability";
 import { observabilitySchema, resolveObservability } from "../../config/sections/observability";
 import { loadKeys, unknownKeys } from "../support/chart-keys";
 import { validateIstio } from "../support/istio-models";

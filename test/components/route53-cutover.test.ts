@@ -1,6 +1,6 @@
 // Route53Cutover in the real program: alias targets, set identifiers, health check, zone lookup, and the hostname wiring.
 import * as assert from "node:assert/strict";
-import { GATEWAY_HEALTH } from "../../components/route53-cutover";
+import { GATEWAY_HEALTH } from "../../builders/route53-cutover";
 import { GATEWAY_HOSTNAME, planAt } from "../support/phases";
 import { named, transitiveDeps } from "../support/plan";
 

@@ -1,6 +1,6 @@
 // Tests the security baseline: mTLS per phase, authorization and JWT objects, schema validation, plan wiring.
 import * as assert from "node:assert/strict";
-import { PlanDocument } from "../../automation/offline-plan";
+import { PlanDocument } from "../../plan/offline";
 import {
   allowPolicy,
   defaultDeny,
@@ -8,7 +8,7 @@ import {
   jwtPolicies,
   meshMtlsMode,
   securityManifests,
-} from "../../components/security-manifests";
+} from "../../builders/security-baseline";
 import { securitySchema, SecurityConfig } from "../../config/sections/security";
 import { PHASE_SPECS, PHASES } from "../../phases/phases";
 import { validateIstio } from "../support/istio-models";

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { ConfigError, didYouMean } from "../../config/errors";
 import { parseConfig } from "../../config/load";
 import { listStacks, readStackFile, flattenConfig } from "../../config/stack-file";
-import { PROJECT_DIR } from "../../automation/offline-plan";
+import { PROJECT_DIR } from "../../plan/offline";
 
 const base = {
   "aws:region": "eu-west-1",

@@ -4,11 +4,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PlanError, runOfflinePlan } from "../../automation/offline-plan";
+import { PlanError, runOfflinePlan } from "../../plan/offline";
 import { ConfigError } from "../../config/errors";
 import { loadMigrationInputs } from "../../config/exports";
 import { parseConfig } from "../../config/load";
-import { convertNamespaces } from "../../components/converted-resources";
+import { convertNamespaces } from "../../config/conversions";
 import { tinyConvert } from "../support/phases";
 
 const base = {

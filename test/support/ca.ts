@@ -4,7 +4,7 @@ import { X509Certificate, generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CaCertSpec, CaUse } from "../../components/multicluster-spec";
+import { CaCertSpec, CaUse } from "../../builders/mesh-root";
 
 /** Whether the openssl CLI is on this machine (CI images have it). */
 export function hasOpenssl(): boolean {

@@ -1,8 +1,8 @@
 // Test fixtures for the migration phases: a tiny hand-written converter, a gateway hostname, and plans at a phase.
 import YAML from "yaml";
-import { PlanDocument, PlanOptions } from "../../automation/offline-plan";
+import { PlanDocument, PlanOptions } from "../../plan/offline";
 import { InputError } from "../../appmesh";
-import { ConvertFn, IstioObject } from "../../components/converted-resources";
+import { ConvertFn, IstioObject } from "../../config/conversions";
 import { Phase } from "../../phases/phases";
 import { plan } from "./plan";
 

@@ -1,10 +1,5 @@
 // Test helpers over the offline plan: run a stack, find resources, follow dependencies.
-import {
-  PlanDocument,
-  PlanOptions,
-  PlanResource,
-  runOfflinePlan,
-} from "../../automation/offline-plan";
+import { PlanDocument, PlanOptions, PlanResource, runOfflinePlan } from "../../plan/offline";
 
 export async function plan(opts: PlanOptions): Promise<PlanDocument> {
   return (await runOfflinePlan(opts)).document;

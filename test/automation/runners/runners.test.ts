@@ -2,14 +2,14 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../../automation/offline-plan";
+import { PROJECT_DIR } from "../../../plan/offline";
 import { PulumiCliMissingError } from "../../../automation/prerequisites";
 import {
   AutomationRunner,
   defaultBackendUrl,
   prepareBackend,
-} from "../../../automation/runners/automation-runner";
-import { PlanRunner } from "../../../automation/runners/plan-runner";
+} from "../../../automation/runners/local";
+import { PlanRunner } from "../../../automation/runners/plan";
 import { Progress } from "../../../automation/runners/progress";
 import {
   CancelledError,

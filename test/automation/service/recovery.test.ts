@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { PlanRunner } from "../../../automation/runners/plan-runner";
-import { AutomationRunner } from "../../../automation/runners/automation-runner";
+import { PlanRunner } from "../../../automation/runners/plan";
+import { AutomationRunner } from "../../../automation/runners/local";
 import {
   get,
   makeProject,

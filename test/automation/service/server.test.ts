@@ -2,8 +2,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AutomationRunner } from "../../../automation/runners/automation-runner";
-import { PlanRunner } from "../../../automation/runners/plan-runner";
+import { AutomationRunner } from "../../../automation/runners/local";
+import { PlanRunner } from "../../../automation/runners/plan";
 import {
   call,
   GateRunner,

@@ -1,0 +1,9 @@
+// Facts about Istio that several builders share: where the control plane runs and istiod's ports.
+
+/** The Istio control plane namespace: base, istiod, cni, ztunnel, `cacerts` and the remote secrets. */
+export const ISTIO_NAMESPACE = "istio-system";
+
+/** istiod's xDS and certificate signing port. */
+export const ISTIOD_XDS_PORT = 15012;
+/** istiod's webhooks (sidecar injection, config validation). */
+export const ISTIOD_WEBHOOK_PORT = 15017;

@@ -1,0 +1,138 @@
+// Pure builders for IstioMesh: Helm values for the Istio charts, checked against the real charts' keys in tests.
+import { IstioConfig, IstioMode } from "../config/sections/istio";
+import { GATEWAY_NODE_LABEL, GATEWAY_NODE_TAINT } from "./eks-cluster";
+import { Values, zoneSpread } from "./helm";
+
+/** Gateway name: the Deployment, Service and `app` label; pinned so the labels never depend on a release name. */
+export const GATEWAY_NAME = "istio-ingressgateway";
+/** The selector Gateway resources use, as in Istio's docs. */
+export const GATEWAY_LABELS = { istio: "ingressgateway" } as const;
+
+/** Helm release names, pinned: Pulumi must not suffix them (a suffix changes labels and service names). */
+export const RELEASES = {
+  base: "istio-base",
+  istiod: "istiod",
+  cni: "istio-cni",
+  ztunnel: "ztunnel",
+  gateway: GATEWAY_NAME,
+} as const;
+
+/** The EKS taint as a Kubernetes toleration (the EKS API spells effects NO_SCHEDULE, pods NoSchedule). */
+export function gatewayToleration(): Values {
+  const effects: Record<string, string> = {
+    NO_SCHEDULE: "NoSchedule",
+    NO_EXECUTE: "NoExecute",
+    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+  };
+  return {
+    key: GATEWAY_NODE_TAINT.key,
+    operator: "Equal",
+    value: GATEWAY_NODE_TAINT.value,
+    effect: effects[GATEWAY_NODE_TAINT.effect],
+  };
+}
+
+/** `base`: CRDs and the default-revision validation webhook (as istio.io's Helm install does). */
+export function baseValues(): Values {
+  return { defaultRevision: "default" };
+}
+
+/**
+ * `istiod` with HA and the mesh defaults. Every key is top level (no legacy `pilot.` prefix);
+ * concurrency lives in meshConfig.defaultConfig, where the proxy reads it.
+ */
+export function istiodValues(istio: IstioConfig): Values {
+  const d = istio.istiod;
+  const values: Values = {
+    autoscaleEnabled: true,
+    autoscaleMin: d.autoscaleMin,
+    autoscaleMax: d.autoscaleMax,
+    resources: d.resources,
+    topologySpreadConstraints: zoneSpread({ app: "istiod" }),
+    // The chart creates the PDB only with autoscaleMin > 1, which the config schema guarantees.
+    pdb: { minAvailable: 1 },
+    // Sidecar redirection comes from the istio-cni node agent, not privileged init containers.
+    cni: { enabled: true },
+    // Only namespaces labelled later (the workloads phase) get sidecars; nothing by default.
+    sidecarInjectorWebhook: { enableNamespacesByDefault: false },
+    global: {
+      defaultPodDisruptionBudget: { enabled: true },
+      proxy: { autoInject: "enabled", resources: istio.proxy.resources },
+    },
+    meshConfig: {
+      accessLogFile: istio.accessLog.file,
+      accessLogEncoding: istio.accessLog.encoding,
+      defaultConfig: { concurrency: istio.proxy.concurrency },
+    },
+  };
+  return istio.mode === "ambient" ? { ...values, profile: "ambient" } : values;
+}
+
+/** `cni`: the node agent; in ambient mode the ambient profile turns on its ambient redirection. */
+export function cniValues(mode: IstioMode): Values {
+  const values: Values = {
+    // Runs on every node, the gateway nodes included, and never rewires kube-system pods.
+    excludeNamespaces: ["kube-system"],
+    resources: { requests: { cpu: "100m", memory: "100Mi" } },
+  };
+  return mode === "ambient" ? { ...values, profile: "ambient" } : values;
+}
+
+/** `ztunnel` (ambient only): chart defaults are right for EKS; nothing to set. */
+export function ztunnelValues(): Values {
+  return {};
+}
+
+/** Annotations that make the LB controller provision an NLB with IP targets for the gateway. */
+export function gatewayServiceAnnotations(scheme: IstioConfig["gateway"]["scheme"]): Values {
+  return {
+    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
+    "service.beta.kubernetes.io/aws-load-balancer-attributes":
+      "load_balancing.cross_zone.enabled=true",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
+  };
+}
+
+/** Service ports: Istio's status port (NLB health check) and HTTP/HTTPS. */
+export const GATEWAY_PORTS = [
+  { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
+  { name: "http2", port: 80, protocol: "TCP", targetPort: 80 },
+  { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
+] as const;
+
+/**
+ * `gateway`: values at the top level (the chart's schema rejects unknown top-level keys, so no
+ * `gateways.istio-ingressgateway.*`); resources as strings, as its schema demands.
+ */
+export function gatewayValues(istio: IstioConfig, dedicatedNodes: boolean): Values {
+  const g = istio.gateway;
+  const scheduling: Values = dedicatedNodes
+    ? {
+        nodeSelector: { [GATEWAY_NODE_LABEL.key]: GATEWAY_NODE_LABEL.value },
+        tolerations: [gatewayToleration()],
+      }
+    : {};
+  return {
+    name: GATEWAY_NAME,
+    labels: { ...GATEWAY_LABELS },
+    ...scheduling,
+    topologySpreadConstraints: zoneSpread({ app: GATEWAY_NAME }),
+    autoscaling: {
+      enabled: true,
+      minReplicas: g.minReplicas,
+      maxReplicas: g.maxReplicas,
+      targetCPUUtilizationPercentage: 80,
+    },
+    podDisruptionBudget: { minAvailable: 1 },
+    resources: g.resources,
+    service: {
+      type: "LoadBalancer",
+      annotations: gatewayServiceAnnotations(g.scheme),
+      ports: GATEWAY_PORTS.map((p) => ({ ...p })),
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// The offline plan: runs the real program in-process under a recording mock monitor with a stack's config file.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseConfig } from "../config/load";
+import { readStackFile } from "../config/stack-file";
+import { DeployedState } from "../phases/deployed";
+import { Phase } from "../phases/phases";
+import { meshlift, ProgramOptions } from "../program";
+import { offlineMocks } from "./mocks";
+import { RecordedResource, RecordingMonitor } from "./recorder";
+
+export const PROJECT = "meshlift";
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The Pulumi organization an offline plan runs as. */
+export const OFFLINE_ORGANIZATION = "organization";
+
+export interface PlanOptions {
+  readonly stack: string;
+  /** Overrides `meshlift:phase`. */
+  readonly phase?: Phase;
+  /** Extra config, `key=value` as `pulumi config set` takes it (`meshlift:` is implied). */
+  readonly set?: Readonly<Record<string, string>>;
+  /** Pretend this phase is deployed, to exercise the transition guard offline. */
+  readonly deployedPhase?: Phase;
+  /** Pretend the stack last exported these outputs (e.g. `istioMode`), with deployedPhase as `phase`. */
+  readonly deployedOutputs?: Readonly<Record<string, unknown>>;
+  /** @default the directory holding Pulumi.yaml */
+  readonly projectDir?: string;
+  /** Program inputs that other components or tests provide (converter, gateway hostname). */
+  readonly program?: Pick<ProgramOptions, "convert" | "gatewayHostname">;
+}
+
+/** One resource of the plan: the stable contract that tests, other issues and external checks read. */
+export interface PlanResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly inputs: Record<string, unknown>;
+  readonly dependsOn: string[];
+  readonly provider: string | null;
+  readonly protect: boolean;
+}
+
+export interface PlanDocument {
+  readonly project: string;
+  readonly stack: string;
+  readonly phase: Phase;
+  readonly resources: PlanResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+/** The plan plus what the JSON contract leaves out (secret input names, custom vs component). */
+export interface PlanResult {
+  readonly document: PlanDocument;
+  readonly recorded: RecordedResource[];
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Plans run one at a time: the Pulumi runtime is process-global. */
+export function runOfflinePlan(opts: PlanOptions): Promise<PlanResult> {
+  const run = queue.then(() => planOnce(opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Flat config for a plan: the stack file, then `--set`, then `--phase`. Validated before anything runs. */
+export function planConfig(opts: PlanOptions): {
+  config: Record<string, string>;
+  secretKeys: string[];
+} {
+  const file = readStackFile(opts.projectDir ?? PROJECT_DIR, opts.stack);
+  const config = { ...file.config };
+  for (const [k, v] of Object.entries(opts.set ?? {}))
+    config[k.includes(":") ? k : `${PROJECT}:${k}`] = v;
+  if (opts.phase) config[`${PROJECT}:phase`] = opts.phase;
+  parseConfig(opts.stack, config);
+  return { config, secretKeys: file.secretKeys };
+}
+
+async function planOnce(opts: PlanOptions): Promise<PlanResult> {
+  const { config, secretKeys } = planConfig(opts);
+  const monitor = new RecordingMonitor(offlineMocks);
+  // The organization qualifies StackReference names (multi-cluster peers, the mesh's caStack).
+  pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, true, OFFLINE_ORGANIZATION);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  const deployed: DeployedState =
+    opts.deployedPhase || opts.deployedOutputs
+      ? {
+          known: true,
+          outputs: {
+            ...opts.deployedOutputs,
+            phase: opts.deployedPhase ?? opts.deployedOutputs?.phase,
+          },
+        }
+      : { known: false, reason: "offline plan: no deployed state" };
+  try {
+    await pulumi.runtime.runInPulumiStack(() =>
+      meshlift({ deployed, projectDir: opts.projectDir ?? PROJECT_DIR, ...opts.program }),
+    );
+    await pulumi.runtime.disconnect();
+  } catch (e) {
+    // A RunError carries a user-facing message (bad config, refused transition): rethrow it plainly.
+    if (pulumi.RunError.isInstance(e)) throw new PlanError(e.message);
+    throw e;
+  }
+  const recorded = [...monitor.recorded].sort((a, b) => a.urn.localeCompare(b.urn));
+  const phase = (monitor.stackOutputs.phase ?? config[`${PROJECT}:phase`] ?? "discovery") as Phase;
+  return {
+    recorded,
+    document: {
+      project: PROJECT,
+      stack: opts.stack,
+      phase,
+      resources: recorded.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        inputs: r.inputs,
+        dependsOn: r.dependsOn,
+        provider: r.provider,
+        protect: r.protect,
+      })),
+      outputs: monitor.stackOutputs,
+    },
+  };
+}
+
+/** A plan that stopped for a reason the user can fix (the message says how). */
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanError";
+  }
+}

@@ -1,0 +1,60 @@
+// The runbook of a stack's phase: what is deployed, the checks, and the commands to advance and roll back.
+import * as assert from "node:assert/strict";
+import { planConfig } from "../../plan/offline";
+import { renderRunbook } from "../../plan/runbook";
+import { parseConfig } from "../../config/load";
+import { Phase } from "../../phases/phases";
+import { planAt } from "../support/phases";
+
+async function runbookAt(phase: Phase, set: Record<string, string> = {}): Promise<string> {
+  const all = { ...set, phase };
+  const config = parseConfig("dev", planConfig({ stack: "dev", set: all }).config);
+  const plan = await planAt(phase, { set });
+  return renderRunbook({ stack: "dev", config, plan });
+}
+
+describe("runbook", () => {
+  it("at discovery: no Istio checks yet, the weighted-record prerequisite, advance to parallel, nothing to roll back", async () => {
+    const md = await runbookAt("discovery");
+    assert.match(md, /^# meshlift runbook: stack `dev`, phase `discovery`/);
+    assert.match(md, /\| `eks:index:Cluster` \| 1 \|/);
+    assert.doesNotMatch(md, /istioctl/);
+    assert.match(md, /kubectl get ns shop payments --show-labels/);
+    assert.match(md, /SetIdentifier appmesh/);
+    assert.match(md, /pulumi config set meshlift:phase parallel --stack dev/);
+    assert.match(md, /meshlift plan --stack dev --diff-phase parallel/);
+    assert.match(md, /nothing to roll back to/);
+  });
+
+  it("at cutover: weights, Route 53 and Prometheus checks, weight steps, rollback of traffic first", async () => {
+    const md = await runbookAt("cutover");
+    assert.match(md, /App Mesh 90, Istio 10; 2 weighted record\(s\)/);
+    assert.match(md, /istioctl analyze -A/);
+    assert.match(md, /istioctl proxy-status/);
+    assert.match(md, /aws route53 list-resource-record-sets .*shop\.dev\.example\.com\./);
+    assert.match(
+      md,
+      /istio_requests_total\{reporter="destination",destination_service_namespace="shop"/,
+    );
+    assert.match(md, /envoy_http_downstream_rq_xx/);
+    assert.match(md, /cutover\.istioWeight' 25 --stack dev/);
+    assert.doesNotMatch(
+      md,
+      /cutover\.istioWeight' 10 --stack dev &&/,
+      "no step at or below the current weight",
+    );
+    assert.match(
+      md,
+      /cutover\.istioWeight' 0 --stack dev && pulumi up --stack dev {3}# traffic first/,
+    );
+    assert.match(md, /pulumi config set meshlift:phase workloads --stack dev/);
+  });
+
+  it("at decommission: what is left to remove by hand, and no next phase", async () => {
+    const md = await runbookAt("decommission");
+    assert.match(md, /Left to remove by hand/);
+    assert.match(md, /aws appmesh delete-mesh --mesh-name dev-mesh/);
+    assert.match(md, /This is the last phase/);
+    assert.match(md, /pulumi config set meshlift:phase cutover --stack dev/);
+  });
+});
