@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MultiClusterConfig } from "../config/sections/multicluster";
 import { crossClusterRules } from "../builders/cross-cluster-rules";
+import { cidrFamily } from "../config/sections/network";
 
 export interface CrossClusterRulesArgs {
   readonly multiCluster: MultiClusterConfig;
@@ -25,10 +26,11 @@ export class CrossClusterRules extends pulumi.ComponentResource {
       (r) =>
         new aws.vpc.SecurityGroupIngressRule(
           // Named by port and CIDR, so adding a peer never renames (replaces) another's rule.
-          `${name}-${r.port}-${r.cidr.replace(/[./]/g, "-")}`,
+          `${name}-${r.port}-${r.cidr.replace(/[./:]/g, "-")}`,
           {
             securityGroupId: args.securityGroupId,
-            cidrIpv4: r.cidr,
+            // Peers of an IPv6 cluster give IPv6 CIDRs; the rule takes each family in its own field.
+            ...(cidrFamily(r.cidr) === "ipv6" ? { cidrIpv6: r.cidr } : { cidrIpv4: r.cidr }),
             ipProtocol: "tcp",
             fromPort: r.port,
             toPort: r.port,

@@ -1,11 +1,22 @@
 // Reads the stack config once: flat Pulumi config map in, one typed, validated object out (or a ConfigError).
 import { z } from "zod";
 import { ConfigError, ConfigProblem, didYouMean } from "./errors";
+import {
+  forbiddenSegment,
+  KNOWN_NAMESPACES,
+  MAX_CONFIG_DEPTH,
+  NAMESPACE,
+  refusedSegmentMessage,
+  splitKey,
+  valueProblem,
+} from "./keys";
+import { isSecretSchema, looksSecret, REDACTED, secretName, shownValue } from "./redact";
+import { SUPPORTED_REGIONS } from "./regions";
 import { meshliftSchema, MeshliftSchemaOutput, STRING_KEYS } from "./schema";
 import { CreateClusterConfig, ExistingClusterConfig } from "./sections/cluster";
 import { multiClusterStackProblems } from "./sections/multicluster";
 
-export const NAMESPACE = "meshlift";
+export { NAMESPACE };
 
 /** The validated stack config handed to components. */
 export type MeshliftConfig = Omit<MeshliftSchemaOutput, "cluster"> & {
@@ -34,8 +45,15 @@ export function parseConfig(stack: string, flat: Readonly<Record<string, string>
   } else if (!REGION.test(region)) {
     problems.push({
       key: "aws:region",
-      given: region,
+      given: shownValue(region),
       message: "must be an AWS region such as eu-west-1",
+    });
+  } else if (!SUPPORTED_REGIONS.includes(region)) {
+    // Checked here, not where the Route 53 alias needs the region's NLB zone (mid-run, with a trace).
+    problems.push({
+      key: "aws:region",
+      given: region,
+      message: `is not a region meshlift supports: its Network Load Balancer alias zone is not known (supported: ${SUPPORTED_REGIONS.join(", ")})`,
     });
   }
 
@@ -68,38 +86,146 @@ function finish(stack: string, region: string, c: MeshliftSchemaOutput): Meshlif
   return { ...c, stack, region, cluster };
 }
 
-/** Picks the `meshlift:` keys, parses their values and expands dotted keys (`istio.mode`) into objects. */
+/**
+ * Picks the `meshlift:` keys, parses their values and expands dotted keys (`istio.mode`) into
+ * objects. A dotted key deep-merges into the section (`cluster.nodeGroups` keeps what it does not
+ * name); more specific keys win, and a numeric segment indexes a list. Keys outside the known
+ * namespaces, and `__proto__`/`prototype`/`constructor` segments anywhere, are problems: objects
+ * are built without prototypes, so that no key can reach one.
+ */
 function collectNamespace(
   flat: Readonly<Record<string, string>>,
   problems: ConfigProblem[],
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const dotted: [string[], unknown][] = [];
+  const out = Object.create(null) as Record<string, unknown>;
+  const entries: [string[], unknown][] = [];
   for (const [fullKey, value] of Object.entries(flat)) {
-    const idx = fullKey.indexOf(":");
-    if (fullKey.slice(0, idx) !== NAMESPACE) continue;
-    const key = fullKey.slice(idx + 1).replace(/^config:/, "");
-    const path = key.split(".");
-    const v = STRING_KEYS.has(key) ? value : parseValue(value);
-    if (path.length === 1) out[key] = v;
-    else dotted.push([path, v]);
-  }
-  for (const [path, v] of dotted) {
-    let node: Record<string, unknown> = out;
-    for (const seg of path.slice(0, -1)) {
-      const child = node[seg];
-      if (child === undefined) node[seg] = {};
-      else if (typeof child !== "object" || child === null || Array.isArray(child)) {
-        problems.push({
-          key: `${NAMESPACE}:${path.join(".")}`,
-          message: `conflicts with ${NAMESPACE}:${seg}, which is not an object`,
-        });
-        break;
-      }
-      node = node[seg] as Record<string, unknown>;
+    const { namespace, key: rawKey } = splitKey(fullKey);
+    if (namespace === undefined || !KNOWN_NAMESPACES.includes(namespace)) {
+      problems.push({ key: fullKey, message: unknownNamespaceMessage(namespace, rawKey) });
+      continue;
     }
-    node[path[path.length - 1]] = v;
+    if (namespace !== NAMESPACE) continue;
+    const key = rawKey.replace(/^config:/, "");
+    const path = key.split(".");
+    const refused = forbiddenSegment(path);
+    if (refused !== undefined || path.some((s) => s === "")) {
+      problems.push({
+        key: fullKey,
+        message: refused
+          ? refusedSegmentMessage(refused)
+          : "has an empty segment (keys are dot-separated names)",
+      });
+      continue;
+    }
+    const v = STRING_KEYS.has(key) ? value : parseValue(value);
+    const bad = valueProblem(v, MAX_CONFIG_DEPTH - path.length);
+    if (bad) {
+      problems.push({
+        key: `${NAMESPACE}:${[...path, ...bad.path].join(".")}`,
+        message: bad.message,
+      });
+      continue;
+    }
+    entries.push([path, nullPrototype(v)]);
   }
+  // Shorter paths first: `cluster` is the base that `cluster.nodeGroups` merges into.
+  entries.sort((a, b) => a[0].length - b[0].length);
+  for (const [path, v] of entries) mergeAt(out, path, v, problems);
+  return out;
+}
+
+function unknownNamespaceMessage(namespace: string | undefined, key: string): string {
+  const allowed = KNOWN_NAMESPACES.map((n) => `${n}:`).join(", ");
+  const hint = schemasAt(key.split(".")).length > 0 ? `; did you mean ${NAMESPACE}:${key}?` : "";
+  return namespace === undefined
+    ? `has no namespace (expected ${NAMESPACE}:${key})`
+    : `is in namespace "${namespace}:", which this program does not read (allowed: ${allowed})${hint}`;
+}
+
+/** Sets `path` under `root`: objects deep-merge into what is there, anything else replaces it. */
+function mergeAt(
+  root: Record<string, unknown>,
+  path: readonly string[],
+  v: unknown,
+  problems: ConfigProblem[],
+): void {
+  let node: unknown = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i];
+    const existing = childOf(node, seg);
+    if (existing === undefined) {
+      const created = Object.create(null) as Record<string, unknown>;
+      if (!setChild(node, seg, created)) return conflict(path, i, node, problems);
+      node = created;
+    } else if (typeof existing === "object" && existing !== null) {
+      node = existing;
+    } else {
+      return conflict(path, i + 1, existing, problems);
+    }
+  }
+  const last = path[path.length - 1];
+  const existing = childOf(node, last);
+  if (
+    !setChild(node, last, isPlainObject(existing) && isPlainObject(v) ? deepMerge(existing, v) : v)
+  )
+    conflict(path, path.length - 1, node, problems);
+}
+
+/** A dotted key that walks into a value that cannot hold it (a string, or a list by a name). */
+function conflict(path: readonly string[], at: number, found: unknown, problems: ConfigProblem[]) {
+  const holder = `${NAMESPACE}:${path.slice(0, at).join(".")}`;
+  const what = Array.isArray(found)
+    ? `a list (index it with a number, 0 to ${found.length})`
+    : `${JSON.stringify(shownValue(found))}, not an object`;
+  problems.push({
+    key: `${NAMESPACE}:${path.join(".")}`,
+    message: `cannot be set: ${holder} is ${what}`,
+  });
+}
+
+function childOf(node: unknown, seg: string): unknown {
+  if (typeof node !== "object" || node === null) return undefined;
+  return Object.prototype.hasOwnProperty.call(node, seg)
+    ? (node as Record<string, unknown>)[seg]
+    : undefined;
+}
+
+/** Sets an own property; a list takes only an index up to its length (appending one). */
+function setChild(node: unknown, seg: string, v: unknown): boolean {
+  if (Array.isArray(node)) {
+    if (!/^\d+$/.test(seg) || Number(seg) > node.length) return false;
+    node[Number(seg)] = v;
+    return true;
+  }
+  if (typeof node !== "object" || node === null) return false;
+  (node as Record<string, unknown>)[seg] = v;
+  return true;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `over` merged into a copy of `base`, recursively for objects; lists and values replace. */
+function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = Object.assign(Object.create(null) as Record<string, unknown>, base);
+  for (const [k, v] of Object.entries(over)) {
+    const b = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
+    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+/** A parsed value rebuilt from prototype-free objects (its keys were checked by valueProblem). */
+function nullPrototype(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(nullPrototype);
+  if (!isPlainObject(v)) return v;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, x] of Object.entries(v)) out[k] = nullPrototype(x);
   return out;
 }
 
@@ -114,19 +240,25 @@ function parseValue(s: string): unknown {
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   const path = issue.path.map(String);
   const key = (p: readonly string[]) => `${NAMESPACE}:${p.join(".")}`;
-  const given = redact(valueAt(raw, path), path[path.length - 1]);
+  const given = givenAt(raw, path);
   if (issue.code === "unrecognized_keys") {
     const siblings = knownKeysAt(path);
     return issue.keys.map((k) => {
       const guess = didYouMean(k, siblings);
       return {
         key: key([...path, k]),
-        given: redact(valueAt(raw, [...path, k]), k),
+        given: givenAt(raw, [...path, k]),
         message: `unknown key${guess ? `; did you mean ${key([...path, guess])}?` : ""} (allowed: ${siblings.join(", ")})`,
       };
     });
   }
   return [{ key: key(path), given, message: describe(issue, given) }];
+}
+
+/** The value at `path` as an error may show it: redacted, then bounded. */
+function givenAt(raw: unknown, path: readonly string[]): unknown {
+  const v = valueAt(raw, path);
+  return v === undefined ? undefined : shownValue(redact(v, path));
 }
 
 function describe(issue: z.core.$ZodIssue, given: unknown): string {
@@ -152,15 +284,21 @@ function article(t: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
-/** Keys whose values never appear in an error message (private keys, tokens). */
-const SENSITIVE_KEY = /(keyPem|token|password)$/i;
-
-/** Replaces sensitive values, at any depth, so a config error cannot leak a private key. */
-export function redact(v: unknown, key = ""): unknown {
-  if (SENSITIVE_KEY.test(key) && v !== undefined) return "<redacted>";
-  if (Array.isArray(v)) return v.map((x) => redact(x));
+/**
+ * Replaces secret values at any depth below `path`, so that no error or record shows a private
+ * key: keys the schema marks secret, values that look like key material or tokens, and unknown
+ * keys whose name says secret (a misspelt `rootCa.kyePem`).
+ */
+export function redact(v: unknown, path: readonly string[] = []): unknown {
+  if (v === undefined) return v;
+  if (path.length > 0) {
+    if (isSecretPath(path)) return REDACTED;
+    if (schemasAt(path).length === 0 && secretName(path[path.length - 1])) return REDACTED;
+  }
+  if (looksSecret(v)) return REDACTED;
+  if (Array.isArray(v)) return v.map((x, i) => redact(x, [...path, String(i)]));
   if (typeof v === "object" && v !== null) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, k)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, [...path, k])]));
   }
   return v;
 }
@@ -174,11 +312,21 @@ function valueAt(raw: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-/** The keys the schema allows at a path, for "did you mean" and "allowed:" hints. */
-export function knownKeysAt(path: readonly string[]): string[] {
+/** The schemas that describe the value at a path (several below a union); none for an unknown key. */
+export function schemasAt(path: readonly string[]): z.core.$ZodType[] {
   let schemas: z.core.$ZodType[] = [meshliftSchema];
   for (const seg of path) schemas = schemas.flatMap((s) => childSchemas(s, seg));
-  return [...new Set(schemas.flatMap((s) => objectKeys(s)))].sort();
+  return schemas;
+}
+
+/** The keys the schema allows at a path, for "did you mean" and "allowed:" hints. */
+export function knownKeysAt(path: readonly string[]): string[] {
+  return [...new Set(schemasAt(path).flatMap((s) => objectKeys(s)))].sort();
+}
+
+/** True when the schema marks the key at `path` secret (SECRET_META). */
+export function isSecretPath(path: readonly string[]): boolean {
+  return schemasAt(path).some((s) => isSecretSchema(s) || unwrap(s).some(isSecretSchema));
 }
 
 function unwrap(s: z.core.$ZodType): z.core.$ZodType[] {
@@ -204,7 +352,8 @@ function childSchemas(s: z.core.$ZodType, seg: string): z.core.$ZodType[] {
       shape?: Record<string, z.core.$ZodType>;
       element?: z.core.$ZodType;
     };
-    if (def.type === "object" && def.shape?.[seg]) return [def.shape[seg]];
+    if (def.type === "object" && def.shape && Object.prototype.hasOwnProperty.call(def.shape, seg))
+      return [def.shape[seg]];
     if (def.type === "array" && def.element && /^\d+$/.test(seg)) return [def.element];
     return [];
   });

@@ -1,6 +1,7 @@
 // The `meshlift:cluster` section: create a new EKS cluster, or adopt the one App Mesh already runs on.
 import { z } from "zod";
 import { DEFAULT_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "../versions";
+import { cidrSchema } from "./network";
 
 const instanceType = z
   .string()
@@ -66,10 +67,7 @@ const clusterName = z
 const vpcSchema = z
   .object({
     /** CIDR of the VPC meshlift creates (ignored with `vpcId`). */
-    cidr: z
-      .string()
-      .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR from /16 to /24")
-      .default("10.0.0.0/16"),
+    cidr: cidrSchema({ families: ["ipv4"], ipv4Prefix: [16, 24] }).default("10.0.0.0/16"),
     /** Availability zones of a new VPC; nodes run in private subnets in each. */
     availabilityZones: z.number().int().min(2).max(6).default(3),
     /** NAT gateways of a new VPC: one shared, or one per AZ for zone-independent egress. */

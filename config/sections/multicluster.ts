@@ -1,7 +1,9 @@
 // The `meshlift:multiCluster` section: one Istio mesh over several cluster stacks (shared root CA, peers).
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { z } from "zod";
+import { SECRET_META } from "../redact";
 import { SECRET_PLACEHOLDER } from "../stack-file";
+import { cidrSchema } from "./network";
 
 /** Istio cluster ids, mesh ids and network names end up in label values and Secret names. */
 const dnsLabel = z
@@ -19,10 +21,6 @@ const stackName = z
     "must be a stack name such as prod-usw2 or org/project/prod-usw2",
   );
 
-const cidr = z
-  .string()
-  .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR such as 10.30.0.0/16");
-
 /**
  * Offline, a secure config value reads as "[secret]"; the real value is checked by `pulumi up`.
  * Everything else must parse as what it claims to be, so a pasted-wrong PEM stops the run early.
@@ -33,19 +31,22 @@ const certificatePem = z.string().superRefine((v, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", input: "<PEM>", message: problem });
 });
 
-const privateKeyPem = z.string().superRefine((v, ctx) => {
-  if (v === SECRET_PLACEHOLDER) return;
-  try {
-    createPrivateKey(v);
-  } catch {
-    // Never echo a private key back, not even a broken one.
-    ctx.addIssue({
-      code: "custom",
-      input: "<redacted>",
-      message: "must be a PEM private key (-----BEGIN PRIVATE KEY----- or RSA/EC PRIVATE KEY)",
-    });
-  }
-});
+const privateKeyPem = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (v === SECRET_PLACEHOLDER) return;
+    try {
+      createPrivateKey(v);
+    } catch {
+      // Never echo a private key back, not even a broken one.
+      ctx.addIssue({
+        code: "custom",
+        input: "<redacted>",
+        message: "must be a PEM private key (-----BEGIN PRIVATE KEY----- or RSA/EC PRIVATE KEY)",
+      });
+    }
+  })
+  .meta(SECRET_META);
 
 /** Why a PEM is not a usable CA certificate, or undefined when it is. */
 export function certificateProblem(pem: string): string | undefined {
@@ -79,7 +80,7 @@ const peerSchema = z
     /** The peer's network. @default this cluster's network (multi-primary on one network) */
     network: dnsLabel.optional(),
     /** The peer's VPC CIDRs: in create mode, security group rules admit cross-cluster traffic from them. @default [] */
-    cidrs: z.array(cidr).default([]),
+    cidrs: z.array(cidrSchema()).default([]),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // The `meshlift:security` section: mTLS mode, default-deny and allow rules, JWT request authentication.
 import { z } from "zod";
 import { dnsLabel } from "./k8s-common";
+import { cidrSchema } from "./network";
 
 const HTTP_METHODS = [
   "GET",
@@ -14,12 +15,7 @@ const HTTP_METHODS = [
   "TRACE",
 ];
 
-const cidr = z
-  .string()
-  .regex(
-    /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+(\/\d{1,3})?)$/,
-    "must be an IP address or CIDR such as 10.0.0.0/16",
-  );
+const cidr = cidrSchema({ allowAddress: true });
 
 /** A URL path or Istio path pattern: exact, `/prefix*`, `*suffix` or `*`. */
 const pathPattern = z

@@ -118,7 +118,7 @@ describe("multiCluster config", () => {
       peers: [{ name: "b", stack: "b", cidrs: ["10.0.0.0"] }],
     });
     assert.match(msg, /multiCluster\.clusterName \(given: "Prod_1"\): must be a DNS label/);
-    assert.match(msg, /peers\.0\.cidrs\.0 \(given: "10\.0\.0\.0"\): must be an IPv4 CIDR/);
+    assert.match(msg, /peers\.0\.cidrs\.0 \(given: "10\.0\.0\.0"\): must be an IPv4 or IPv6 CIDR/);
   });
 
   it("suggests the right key for a typo", () => {
