@@ -44,3 +44,26 @@ export const JAEGER_IMAGE = "jaegertracing/jaeger:2.14.0";
 
 /** The EKS add-on that runs CloudWatch Container Insights (version: the add-on default for the cluster). */
 export const CLOUDWATCH_ADDON = "amazon-cloudwatch-observability";
+
+/**
+ * The Pulumi Kubernetes Operator that runs the fleet: v2.9.0, whose CRDs the rendered Stack objects
+ * are validated against. The chart is published as an OCI artifact by the operator's release
+ * workflow (pulumi/pulumi-kubernetes-operator, deploy/helm/pulumi-operator, chart version = operator
+ * version); `repo` + `/` + `chart` is the OCI reference Helm installs.
+ */
+export const PULUMI_OPERATOR = {
+  version: "2.9.0",
+  chart: {
+    chart: "pulumi-kubernetes-operator",
+    version: "2.9.0",
+    repo: "oci://ghcr.io/pulumi/helm-charts",
+  },
+  /** The controller image the chart runs; pinned in its values rather than left to appVersion. */
+  image: { registry: "docker.io", repository: "pulumi/pulumi-kubernetes-operator", tag: "v2.9.0" },
+} as const satisfies { version: string; chart: ChartRef; image: Record<string, string> };
+
+/**
+ * The workspace image each Stack runs in: the Pulumi CLI of the SDK this project pins (structured
+ * stack config needs CLI 3.200+), non-root for the operator's `restricted` security profile.
+ */
+export const WORKSPACE_IMAGE = "pulumi/pulumi:3.270.0-nonroot";
