@@ -23,7 +23,13 @@ export class CliError extends Error {
 }
 
 /** Known errors whose message is already written for the user. */
-const USER_ERRORS = new Set(["ConfigError", "StackNotFoundError", "PlanError", "TransitionError"]);
+const USER_ERRORS = new Set([
+  "ConfigError",
+  "StackNotFoundError",
+  "PlanError",
+  "TransitionError",
+  "FleetError",
+]);
 
 export function exitCodeFor(e: unknown): { code: number; message: string } {
   if (e instanceof CliError) return { code: e.exitCode, message: e.message };

@@ -8,6 +8,7 @@ import { registerDoctor } from "./commands/doctor";
 import { registerRunbook } from "./commands/runbook";
 import { registerConvert } from "./commands/convert";
 import { registerPrecheck } from "./commands/precheck";
+import { registerFleet } from "./commands/fleet";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerRunbook(program);
   registerConvert(program);
   registerPrecheck(program);
+  registerFleet(program);
   return program;
 }
 
