@@ -1,6 +1,6 @@
 // Pure builders for a fleet workspace's identity: its ServiceAccount, the operator's RBAC binding and its IAM role.
-import { irsaTrustPolicy, PolicyDocument, PolicyStatement } from "../components/iam-policies";
-import { issuerHostPath } from "../components/eks-cluster-spec";
+import { irsaTrustPolicy, PolicyDocument, PolicyStatement } from "../builders/irsa-role";
+import { issuerHostPath } from "../builders/eks-cluster";
 import { FleetConfig, isPulumiCloud } from "../config/sections/fleet";
 
 /** A Kubernetes object as rendered: plain JSON, ready for YAML. */
