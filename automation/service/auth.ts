@@ -12,6 +12,19 @@ export interface TokenEntry {
   readonly scope: Scope;
   /** SHA-256 of the token; the token itself is not kept. */
   readonly hash: Buffer;
+  /** Who holds the token, from the optional label after it (`operate:<token> ci-deployer`). */
+  readonly label?: string;
+}
+
+/** A label names a token's holder in operation records: letters, digits and `._@-`, up to 64. */
+export const TOKEN_LABEL = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/**
+ * The non-secret name recorded as who started an operation: the token's label, else its scope and
+ * the first 8 hex digits of its SHA-256 (enough to tell tokens apart, nothing to authenticate with).
+ */
+export function tokenIdentity(t: Pick<TokenEntry, "scope" | "hash" | "label">): string {
+  return t.label ?? `${t.scope}:${t.hash.subarray(0, 4).toString("hex")}`;
 }
 
 function sha256(s: string): Buffer {
@@ -19,7 +32,8 @@ function sha256(s: string): Buffer {
 }
 
 /**
- * Parses `scope:token` entries, one per line or separated by commas; `#` starts a comment.
+ * Parses `scope:token [label]` entries, one per line or separated by commas; `#` starts a comment.
+ * A bearer token cannot hold whitespace, so whatever follows the token after a space is its label.
  * `source` names where they came from, for the error message.
  */
 export function parseTokens(text: string, source: string): TokenEntry[] {
@@ -33,7 +47,8 @@ export function parseTokens(text: string, source: string): TokenEntry[] {
   items.forEach((item, i) => {
     const idx = item.indexOf(":");
     const scope = idx > 0 ? item.slice(0, idx) : "";
-    const token = idx > 0 ? item.slice(idx + 1) : "";
+    const [token = "", ...rest] = idx > 0 ? item.slice(idx + 1).split(/\s+/) : [];
+    const label = rest.join(" ");
     if (!(SCOPES as readonly string[]).includes(scope)) {
       throw new Error(
         `${source}: entry ${i + 1} has scope "${scope || item.slice(0, 8)}": expected "<scope>:<token>" with scope one of ${SCOPES.join(", ")}`,
@@ -44,7 +59,13 @@ export function parseTokens(text: string, source: string): TokenEntry[] {
         `${source}: entry ${i + 1} (${scope}) has a token of ${token.length} characters; at least ${MIN_TOKEN_LENGTH} are required`,
       );
     }
-    entries.push({ scope: scope as Scope, hash: sha256(token) });
+    if (label && !TOKEN_LABEL.test(label)) {
+      throw new Error(
+        // The label is not quoted: a token pasted with a space in it would otherwise be printed.
+        `${source}: entry ${i + 1} (${scope}) has an invalid label after the token: a label is one word of 1-64 letters, digits, '.', '_', '@' or '-'`,
+      );
+    }
+    entries.push({ scope: scope as Scope, hash: sha256(token), ...(label ? { label } : {}) });
   });
   return entries;
 }
@@ -59,7 +80,7 @@ export function generateToken(): string {
 }
 
 export type AuthResult =
-  | { readonly ok: true; readonly scope: Scope }
+  | { readonly ok: true; readonly scope: Scope; readonly identity: string }
   | { readonly ok: false; readonly status: 401 | 403; readonly message: string };
 
 export function scopeAllows(have: Scope, need: Scope): boolean {
@@ -80,19 +101,19 @@ export class Authenticator {
       };
     }
     const presented = sha256(m[1]);
-    let found: Scope | undefined;
+    let found: TokenEntry | undefined;
     // Every entry is compared, hit or miss, so the time taken says nothing about which one matched.
     for (const t of this.tokens) {
-      if (crypto.timingSafeEqual(presented, t.hash) && found === undefined) found = t.scope;
+      if (crypto.timingSafeEqual(presented, t.hash) && found === undefined) found = t;
     }
     if (found === undefined) return { ok: false, status: 401, message: "invalid bearer token" };
-    if (!scopeAllows(found, need)) {
+    if (!scopeAllows(found.scope, need)) {
       return {
         ok: false,
         status: 403,
-        message: `this token has scope "${found}"; this request needs "${need}"`,
+        message: `this token has scope "${found.scope}"; this request needs "${need}"`,
       };
     }
-    return { ok: true, scope: found };
+    return { ok: true, scope: found.scope, identity: tokenIdentity(found) };
   }
 }

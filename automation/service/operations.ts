@@ -47,6 +47,8 @@ export interface OperationRequest {
   readonly queue?: boolean;
   /** Must equal the stack name for `destroy`. */
   readonly confirm?: string;
+  /** Who submits it, as recorded: a token label or scope and hash prefix, never a token. */
+  readonly startedBy?: string;
 }
 
 export interface Runners {
@@ -154,6 +156,12 @@ export class Operations {
     return entry;
   }
 
+  /** The stack file parsed, or the ConfigError naming every bad key; 404 for an unknown stack. */
+  config(stack: string): MeshliftConfig | ConfigError {
+    this.requireStack(stack);
+    return this.stackFile(stack).parsed;
+  }
+
   /** The phase in the stack file, the one deployed through this service, and which one counts. */
   phaseOf(stack: string): {
     configured: Phase | null;
@@ -238,6 +246,7 @@ export class Operations {
       phase: req.phase,
       config,
       fromPhase: target?.from,
+      startedBy: req.startedBy,
     });
     this.pending.push(op);
     this.pump();

@@ -37,6 +37,8 @@ export interface OperationRecord {
   readonly summary: Record<string, unknown> | null;
   /** How many events were recorded. */
   readonly events: number;
+  /** Who submitted it: the token's label, or its scope and hash prefix (never the token). */
+  readonly startedBy: string | null;
 }
 
 export interface StoredEvent {
@@ -70,6 +72,7 @@ interface OperationRow {
   guidance: string | null;
   summary: string | null;
   events: number;
+  started_by: string | null;
 }
 
 const SCHEMA = `
@@ -88,7 +91,8 @@ CREATE TABLE IF NOT EXISTS operations (
   error TEXT,
   guidance TEXT,
   summary TEXT,
-  events INTEGER NOT NULL DEFAULT 0
+  events INTEGER NOT NULL DEFAULT 0,
+  started_by TEXT
 );
 CREATE INDEX IF NOT EXISTS operations_stack ON operations (stack, seq);
 CREATE INDEX IF NOT EXISTS operations_status ON operations (status);
@@ -115,7 +119,11 @@ export interface NewOperation {
   readonly phase?: string;
   readonly config: Record<string, string>;
   readonly fromPhase?: string;
+  readonly startedBy?: string;
 }
+
+/** Columns added after the first release, with their definitions, for databases created before them. */
+const ADDED_COLUMNS: readonly (readonly [string, string])[] = [["started_by", "TEXT"]];
 
 export class Store {
   private readonly db: Database.Database;
@@ -131,6 +139,11 @@ export class Store {
       // FULL: a record acknowledged with 202 survives a power cut too, not only a killed process.
       this.db.pragma("synchronous = FULL");
       this.db.exec(SCHEMA);
+      const have = new Set(
+        (this.db.pragma("table_info(operations)") as { name: string }[]).map((c) => c.name),
+      );
+      for (const [name, type] of ADDED_COLUMNS)
+        if (!have.has(name)) this.db.exec(`ALTER TABLE operations ADD COLUMN ${name} ${type}`);
     } catch (e) {
       this.db.close();
       if ((e as { code?: string }).code === "SQLITE_BUSY") {
@@ -142,8 +155,8 @@ export class Store {
     }
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO operations (id, stack, kind, phase, config, from_phase, status, created_at)
-         VALUES (@id, @stack, @kind, @phase, @config, @fromPhase, 'queued', @at)`,
+        `INSERT INTO operations (id, stack, kind, phase, config, from_phase, status, created_at, started_by)
+         VALUES (@id, @stack, @kind, @phase, @config, @fromPhase, 'queued', @at, @startedBy)`,
       ),
       get: this.db.prepare<[string], OperationRow>(`SELECT * FROM operations WHERE id = ?`),
       start: this.db.prepare(
@@ -155,6 +168,15 @@ export class Store {
       ),
       last: this.db.prepare<[string], OperationRow>(
         `SELECT * FROM operations WHERE stack = ? ORDER BY seq DESC LIMIT 1`,
+      ),
+      recent: this.db.prepare<[string, number, number], OperationRow>(
+        `SELECT * FROM operations WHERE stack = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      ),
+      seqOf: this.db.prepare<[string, string], { seq: number }>(
+        `SELECT seq FROM operations WHERE id = ? AND stack = ?`,
+      ),
+      count: this.db.prepare<[string], { n: number }>(
+        `SELECT count(*) AS n FROM operations WHERE stack = ?`,
       ),
       list: this.db.prepare<[number], OperationRow>(
         `SELECT * FROM operations ORDER BY seq ASC LIMIT ?`,
@@ -187,6 +209,7 @@ export class Store {
       config: JSON.stringify(op.config),
       fromPhase: op.fromPhase ?? null,
       at: now(),
+      startedBy: op.startedBy ?? null,
     });
     return this.get(op.id) as OperationRecord;
   }
@@ -223,6 +246,24 @@ export class Store {
   lastOperation(stack: string): OperationRecord | undefined {
     const row = this.stmts.last.get(stack);
     return row && toRecord(row);
+  }
+
+  /**
+   * A stack's operations, newest first: at most `limit`, older than operation `before` when given.
+   * Undefined when `before` is not an operation of this stack.
+   */
+  recent(stack: string, limit: number, before?: string): OperationRecord[] | undefined {
+    let below = Number.MAX_SAFE_INTEGER;
+    if (before !== undefined) {
+      const row = this.stmts.seqOf.get(before, stack);
+      if (!row) return undefined;
+      below = row.seq;
+    }
+    return this.stmts.recent.all(stack, below, limit).map(toRecord);
+  }
+
+  countOperations(stack: string): number {
+    return this.stmts.count.get(stack)?.n ?? 0;
   }
 
   list(limit = 10_000): OperationRecord[] {
@@ -337,6 +378,7 @@ function toRecord(r: OperationRow): OperationRecord {
     guidance: r.guidance,
     summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null,
     events: r.events,
+    startedBy: r.started_by,
   };
 }
 
