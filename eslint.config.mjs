@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "eslint.config.mjs"] },
+  { ignores: ["node_modules/**", "bin/**", "web/dist/**", "test-output/**", "eslint.config.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -35,27 +35,26 @@ export class PlanRunner implements Runner {
   async run(req: RunRequest): Promise<RunResult> {
     if (req.signal.aborted) throw new CancelledError();
     const started = Date.now();
-    const opts: PlanOptions = {
+    const document = await this.document({
       stack: req.stack,
       phase: req.phase,
       set: req.config,
       deployedPhase: req.currentPhase,
-      projectDir: this.opts.projectDir,
-    };
-    let document: PlanDocument;
-    if (this.pool) {
-      document = await this.pool.run(opts);
-    } else {
-      // Loaded on first use: the program and the Pulumi SDK take seconds to import, reads should not wait.
-      const { runOfflinePlan } =
-        require("../../plan/offline") as typeof import("../../plan/offline");
-      document = (await runOfflinePlan(opts)).document;
-    }
+    });
     // The plan itself cannot be interrupted (the runtime is process-global); a cancel that arrived
     // meanwhile still wins, so that a cancelled operation never reports a result.
     if (req.signal.aborted) throw new CancelledError();
     for (const e of planEvents(document, started)) req.onEvent(e);
     return { summary: planSummary(document) };
+  }
+
+  /** The plan document itself, on the same workers (the board's diff and runbook read it). */
+  async document(opts: PlanOptions): Promise<PlanDocument> {
+    const o = { ...opts, projectDir: opts.projectDir ?? this.opts.projectDir };
+    if (this.pool) return this.pool.run(o);
+    // Loaded on first use: the program and the Pulumi SDK take seconds to import, reads should not wait.
+    const { runOfflinePlan } = require("../../plan/offline") as typeof import("../../plan/offline");
+    return (await runOfflinePlan(o)).document;
   }
 
   /** Starts every worker and waits until each has loaded the program, so no plan pays for it. */

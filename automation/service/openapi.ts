@@ -16,6 +16,16 @@ const stackParam = {
   schema: { type: "string" },
 };
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const nullable = (type: string) => ({ type: [type, "null"] });
+const count = { type: "integer", minimum: 0 };
+const phaseEnum = { type: "string", enum: [...PHASES] };
+const boardReadErrors = {
+  "400": error("a path segment is not valid percent-encoding"),
+  "401": error("no or invalid token"),
+  "404": error("unknown stack"),
+  "414": error("request target too long"),
+  "422": error("unknown, repeated or invalid query parameter"),
+};
 
 function bodySchema(): Record<string, unknown> {
   const s = z.toJSONSchema(operationBodySchema, { io: "input" }) as Record<string, unknown>;
@@ -63,6 +73,153 @@ export function openApiDocument(version: string): Record<string, unknown> {
             guidance: { type: ["string", "null"], description: "what to do next" },
             summary: { type: ["object", "null"] },
             events: { type: "integer", description: "engine events recorded so far" },
+            startedBy: {
+              type: ["string", "null"],
+              description:
+                "the submitting token's label, or its scope and SHA-256 prefix; never the token",
+            },
+          },
+        },
+        BoardOperation: {
+          type: "object",
+          required: ["id", "kind", "status", "createdAt", "durationMs", "startedBy"],
+          properties: {
+            id: { type: "string" },
+            kind: { type: "string" },
+            phase: nullable("string"),
+            fromPhase: nullable("string"),
+            status: { type: "string", enum: [...OPERATION_STATUSES] },
+            createdAt: { type: "string", format: "date-time" },
+            startedAt: nullable("string"),
+            finishedAt: nullable("string"),
+            durationMs: { ...nullable("integer"), description: "finishedAt - startedAt" },
+            startedBy: nullable("string"),
+            error: nullable("string"),
+            events: count,
+          },
+        },
+        BoardStack: {
+          type: "object",
+          required: ["stack", "phase", "dns", "namespaces", "operations", "discovery"],
+          properties: {
+            stack: { type: "string" },
+            phase: { ...nullable("string"), description: "deployed, else configured" },
+            configuredPhase: nullable("string"),
+            deployedPhase: nullable("string"),
+            configError: nullable("string"),
+            istio: {
+              oneOf: [
+                { type: "null" },
+                {
+                  type: "object",
+                  properties: {
+                    mode: { type: "string" },
+                    version: { type: "string" },
+                    installed: { type: "boolean" },
+                    source: { type: "string", enum: ["deployed", "configured"] },
+                  },
+                },
+              ],
+            },
+            dns: {
+              type: "array",
+              description:
+                "weights per cutover hostname in the current phase; null: no such record",
+              items: {
+                type: "object",
+                properties: {
+                  hostname: { type: "string" },
+                  appmesh: nullable("integer"),
+                  istio: nullable("integer"),
+                },
+              },
+            },
+            namespaces: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  name: { type: "string" },
+                  state: { type: "string", enum: ["appmesh", "istio"] },
+                  status: {
+                    type: "string",
+                    enum: ["on-appmesh", "waiting-for-workloads", "on-istio"],
+                  },
+                },
+              },
+            },
+            runningOperation: nullable("string"),
+            queuedOperations: { type: "array", items: { type: "string" } },
+            operations: {
+              type: "array",
+              items: ref("BoardOperation"),
+              description: "newest first",
+            },
+            operationCount: count,
+            discovery: {
+              description: "from <discovery dir>/<stack>/inventory.json; null when absent",
+              oneOf: [
+                { type: "null" },
+                {
+                  type: "object",
+                  properties: {
+                    file: { type: "string" },
+                    generatedAt: nullable("string"),
+                    atRisk: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        properties: { namespace: { type: "string" }, pods: count },
+                      },
+                    },
+                    atRiskPods: count,
+                    precheck: {
+                      type: "object",
+                      properties: { blocker: count, warning: count, info: count },
+                    },
+                  },
+                },
+              ],
+            },
+            discoveryError: {
+              type: "string",
+              description: "inventory.json present but unreadable",
+            },
+          },
+        },
+        BoardDiff: {
+          type: "object",
+          properties: {
+            stack: { type: "string" },
+            from: phaseEnum,
+            to: phaseEnum,
+            changes: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  kind: { type: "string", enum: ["create", "update", "replace", "delete"] },
+                  type: { type: "string" },
+                  name: { type: "string" },
+                  urn: { type: "string" },
+                  changedInputs: { type: "array", items: { type: "string" } },
+                  replaceBecause: { type: "array", items: { type: "string" } },
+                },
+              },
+            },
+            counts: {
+              type: "object",
+              properties: { create: count, update: count, replace: count, delete: count },
+            },
+            unchanged: count,
+            protectedChanges: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: { what: { type: "string" }, urn: { type: "string" } },
+              },
+            },
+            text: { type: "string", description: "as `meshlift plan --diff-phase` prints it" },
           },
         },
         Stack: {
@@ -156,6 +313,37 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       "/v1/stacks/{stack}/operations": {
+        get: {
+          summary: "a stack's operations, newest first, a page at a time",
+          security: read,
+          parameters: [
+            stackParam,
+            {
+              name: "limit",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+            },
+            {
+              name: "before",
+              in: "query",
+              description: "an operation id: the page after it",
+              schema: { type: "string" },
+            },
+          ],
+          responses: {
+            "200": {
+              description: "ok",
+              content: json({
+                type: "object",
+                properties: {
+                  operations: { type: "array", items: ref("BoardOperation") },
+                  next: { ...nullable("string"), description: "`before` for the next page" },
+                },
+              }),
+            },
+            ...boardReadErrors,
+          },
+        },
         post: {
           summary: "submit an operation; recorded before the answer",
           security: operate,
@@ -177,6 +365,94 @@ export function openApiDocument(version: string): Record<string, unknown> {
             "413": error("body too large"),
             "422": error("invalid body, config or phase change (next allowed step in `next`)"),
             "503": error("the Pulumi CLI is missing (plan still works)"),
+          },
+        },
+      },
+      "/v1/whoami": {
+        get: {
+          summary: "the scope and recorded identity of the presented token",
+          security: read,
+          responses: {
+            "200": {
+              description: "ok",
+              content: json({
+                type: "object",
+                properties: {
+                  scope: { type: "string", enum: ["read", "operate", "admin"] },
+                  identity: { type: "string" },
+                },
+              }),
+            },
+            "401": error("no or invalid token"),
+          },
+        },
+      },
+      "/v1/board": {
+        get: {
+          summary: "every stack as the migration board shows it, with its last operations",
+          security: read,
+          responses: {
+            "200": {
+              description: "ok",
+              content: json({
+                type: "object",
+                properties: {
+                  generatedAt: { type: "string", format: "date-time" },
+                  phases: { type: "array", items: phaseEnum },
+                  operationKinds: { type: "array", items: { type: "string" } },
+                  stacks: { type: "array", items: ref("BoardStack") },
+                },
+              }),
+            },
+            ...boardReadErrors,
+          },
+        },
+      },
+      "/v1/board/{stack}": {
+        get: {
+          summary: "one stack as the migration board shows it",
+          security: read,
+          parameters: [stackParam],
+          responses: {
+            "200": { description: "ok", content: json(ref("BoardStack")) },
+            ...boardReadErrors,
+          },
+        },
+      },
+      "/v1/stacks/{stack}/diff": {
+        get: {
+          summary:
+            "offline diff from the stack's current phase to `phase` (default the next): create, update, replace, delete",
+          security: read,
+          parameters: [stackParam, { name: "phase", in: "query", schema: phaseEnum }],
+          responses: {
+            "200": { description: "ok", content: json(ref("BoardDiff")) },
+            ...boardReadErrors,
+            "422": error(
+              "bad query, a config error, or a phase change the service refuses (`next`)",
+            ),
+          },
+        },
+      },
+      "/v1/stacks/{stack}/runbook": {
+        get: {
+          summary: "the Markdown runbook of the stack's configured phase",
+          security: read,
+          parameters: [stackParam],
+          responses: {
+            "200": {
+              description: "ok",
+              content: json({
+                type: "object",
+                properties: {
+                  stack: { type: "string" },
+                  phase: phaseEnum,
+                  markdown: { type: "string" },
+                },
+              }),
+            },
+            ...boardReadErrors,
+            "422": error("the stack file does not parse"),
           },
         },
       },

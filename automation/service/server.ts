@@ -1,10 +1,13 @@
 // The HTTP service on node:http: routing, auth, body limits, JSON errors and the SSE event stream.
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import { isPhase, PHASES } from "../../phases/phases";
 import { Authenticator, Scope, TokenEntry } from "./auth";
+import { board, boardOperation, boardStack, PlanDocuments, PlanViews } from "./board";
 import { openApiDocument } from "./openapi";
 import { Operations, OperationMessage, Runners, ServiceError } from "./operations";
 import { fieldErrors, operationBodySchema } from "./schemas";
+import { BOARD_PAGE, isBoardRoute, loadBoardAssets, StaticAsset } from "./static";
 import { OperationRecord, Store } from "./store";
 
 export interface ServiceOptions {
@@ -20,7 +23,28 @@ export interface ServiceOptions {
   readonly maxBodyBytes?: number;
   /** Seconds between SSE keep-alive comments. @default 15 */
   readonly heartbeatSeconds?: number;
+  /** The built board (web/build.ts output) served at `/`; without it `/` answers 404. */
+  readonly boardDir?: string;
+  /** Where `meshlift discover` output lives: `<dir>/<stack>/inventory.json`. @default none */
+  readonly discoveryDir?: string;
+  /** Offline plans for the board's diff and runbook. @default in-process runOfflinePlan */
+  readonly planDocuments?: PlanDocuments;
 }
+
+/** Sent with every answer: the board runs only its own script and style, in no frame, sniffing nothing. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Security-Policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
+/** Longer request targets answer 414 (Node itself answers 431 above its 16 KiB header limit). */
+export const MAX_URL_LENGTH = 4096;
 
 export const SERVICE_VERSION = "1";
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -49,8 +73,26 @@ export function createService(opts: ServiceOptions): Service {
   const heartbeatMs = (opts.heartbeatSeconds ?? 15) * 1000;
   const streams = new Set<http.ServerResponse>();
   const openapi = JSON.stringify(openApiDocument(SERVICE_VERSION));
+  const assets: Map<string, StaticAsset> = opts.boardDir
+    ? loadBoardAssets(opts.boardDir)
+    : new Map();
+  const reads = { operations, store, discoveryDir: opts.discoveryDir };
+  const views = new PlanViews({
+    ...reads,
+    projectDir: opts.projectDir,
+    plan:
+      opts.planDocuments ??
+      (async (o) => {
+        const { runOfflinePlan } =
+          require("../../plan/offline") as typeof import("../../plan/offline");
+        return (await runOfflinePlan(o)).document;
+      }),
+  });
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if ((req.url ?? "").length > MAX_URL_LENGTH)
+      throw new ServiceError(414, `request target longer than ${MAX_URL_LENGTH} characters`);
     const url = new URL(req.url ?? "/", "http://localhost");
     const p = url.pathname;
     const method = req.method ?? "GET";
@@ -60,11 +102,73 @@ export function createService(opts: ServiceOptions): Service {
         if (r.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="meshlift"');
         throw new ServiceError(r.status, r.message);
       }
+      return r;
     };
     let m: RegExpExecArray | null;
 
+    if (
+      (method === "GET" || method === "HEAD") &&
+      (isBoardRoute(p) || assets.has(p)) &&
+      assets.size > 0
+    ) {
+      return sendAsset(req, res, assets.get(isBoardRoute(p) ? BOARD_PAGE : p) as StaticAsset);
+    }
     if (p === "/healthz" && method === "GET") return sendJson(res, 200, { status: "ok" });
     if (p === "/openapi.json" && method === "GET") return sendRaw(res, 200, openapi);
+    if (p === "/v1/whoami" && method === "GET") {
+      const who = need("read");
+      noQuery(url);
+      return sendJson(res, 200, { scope: who.scope, identity: who.identity });
+    }
+    if (p === "/v1/board" && method === "GET") {
+      need("read");
+      noQuery(url);
+      return sendJson(res, 200, board(reads));
+    }
+    if ((m = /^\/v1\/board\/([^/]+)$/.exec(p)) && method === "GET") {
+      need("read");
+      noQuery(url);
+      const stack = pathParam(m[1]);
+      operations.requireStack(stack);
+      return sendJson(res, 200, boardStack(reads, stack));
+    }
+    if ((m = /^\/v1\/stacks\/([^/]+)\/operations$/.exec(p)) && method === "GET") {
+      need("read");
+      const q = query(url, { limit: intParam(1, 100), before: idParam });
+      const stack = pathParam(m[1]);
+      operations.requireStack(stack);
+      const limit = (q.limit as number | undefined) ?? 20;
+      const page = store.recent(stack, limit + 1, q.before as string | undefined);
+      if (!page) {
+        throw new ServiceError(
+          422,
+          `before: "${q.before}" is not an operation of stack "${stack}"`,
+          {
+            fields: [
+              { path: "before", given: q.before, message: "must be an operation id of this stack" },
+            ],
+          },
+        );
+      }
+      return sendJson(res, 200, {
+        operations: page.slice(0, limit).map(boardOperation),
+        next: page.length > limit ? page[limit - 1].id : null,
+      });
+    }
+    if ((m = /^\/v1\/stacks\/([^/]+)\/diff$/.exec(p)) && method === "GET") {
+      need("read");
+      const q = query(url, { phase: phaseParam });
+      const stack = pathParam(m[1]);
+      operations.requireStack(stack);
+      return sendJson(res, 200, await views.diff(stack, q.phase as (typeof PHASES)[number]));
+    }
+    if ((m = /^\/v1\/stacks\/([^/]+)\/runbook$/.exec(p)) && method === "GET") {
+      need("read");
+      noQuery(url);
+      const stack = pathParam(m[1]);
+      operations.requireStack(stack);
+      return sendJson(res, 200, await views.runbook(stack));
+    }
     if (p === "/v1/stacks" && method === "GET") {
       need("read");
       return sendJson(res, 200, {
@@ -76,7 +180,7 @@ export function createService(opts: ServiceOptions): Service {
       return sendJson(res, 200, operations.stackView(decodeURIComponent(m[1])));
     }
     if ((m = /^\/v1\/stacks\/([^/]+)\/operations$/.exec(p)) && method === "POST") {
-      need("operate");
+      const who = need("operate");
       const stack = decodeURIComponent(m[1]);
       const body = await readJson(req, maxBody);
       const parsed = operationBodySchema.safeParse(body);
@@ -89,7 +193,7 @@ export function createService(opts: ServiceOptions): Service {
       const config = parsed.data.config
         ? Object.fromEntries(Object.entries(parsed.data.config).map(([k, v]) => [k, String(v)]))
         : undefined;
-      const op = operations.submit(stack, { ...parsed.data, config });
+      const op = operations.submit(stack, { ...parsed.data, config, startedBy: who.identity });
       res.setHeader("Location", `/v1/operations/${op.id}`);
       return sendJson(res, 202, { id: op.id, status: op.status });
     }
@@ -108,7 +212,10 @@ export function createService(opts: ServiceOptions): Service {
       const after = Number(req.headers["last-event-id"] ?? url.searchParams.get("after") ?? 0);
       return streamEvents(id, Number.isFinite(after) && after > 0 ? after : 0, res);
     }
-    const known = ["/healthz", "/openapi.json", "/v1/stacks"].includes(p) || p.startsWith("/v1/");
+    const known =
+      ["/healthz", "/openapi.json", "/v1/stacks"].includes(p) ||
+      p.startsWith("/v1/") ||
+      (assets.size > 0 && (isBoardRoute(p) || assets.has(p)));
     throw new ServiceError(known ? 405 : 404, `no route ${method} ${p}`);
   };
 
@@ -192,6 +299,70 @@ export function createService(opts: ServiceOptions): Service {
       store.close();
     },
   };
+}
+
+function sendAsset(req: http.IncomingMessage, res: http.ServerResponse, a: StaticAsset): void {
+  const headers = { ETag: a.etag, "Cache-Control": "no-cache" };
+  if (req.headers["if-none-match"] === a.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, "Content-Type": a.type, "Content-Length": a.body.length });
+  res.end(req.method === "HEAD" ? undefined : a.body);
+}
+
+/** A path segment, percent-decoded; 400 when the encoding is broken. */
+function pathParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ServiceError(400, "a path segment is not valid percent-encoding");
+  }
+}
+
+type ParamParser = (v: string, name: string) => unknown;
+
+const intParam =
+  (min: number, max: number): ParamParser =>
+  (v, name) => {
+    if (!/^\d{1,6}$/.test(v) || Number(v) < min || Number(v) > max)
+      throw badParam(name, v, `must be a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+const idParam: ParamParser = (v, name) => {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(v)) throw badParam(name, v, "must be an operation id");
+  return v;
+};
+const phaseParam: ParamParser = (v, name) => {
+  if (!isPhase(v)) throw badParam(name, v, `must be one of: ${PHASES.join(", ")}`);
+  return v;
+};
+
+function badParam(name: string, given: string, message: string): ServiceError {
+  const shown = given.length > 64 ? `${given.slice(0, 64)}...` : given;
+  return new ServiceError(422, `query parameter ${name}: ${message}`, {
+    fields: [{ path: name, given: shown, message }],
+  });
+}
+
+/** The query parameters a route takes, each given at most once; 422 naming any other. */
+function query(url: URL, allowed: Readonly<Record<string, ParamParser>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of new Set(url.searchParams.keys())) {
+    if (!Object.hasOwn(allowed, name)) {
+      const known = Object.keys(allowed).join(", ") || "none";
+      throw badParam(name.slice(0, 64), "", `unknown query parameter (allowed: ${known})`);
+    }
+    const values = url.searchParams.getAll(name);
+    if (values.length > 1) throw badParam(name, values[0], "may be given once");
+    out[name] = allowed[name](values[0], name);
+  }
+  return out;
+}
+
+function noQuery(url: URL): void {
+  query(url, {});
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

@@ -9,7 +9,9 @@ import {
   SERVE_ENV,
   ServeFlags,
 } from "../../automation/service/settings";
+import * as path from "node:path";
 import { pulumiCli } from "../../automation/prerequisites";
+import { ensureBoard } from "../../web/build";
 import { CliError } from "../errors";
 
 /** Starts the service as the CLI does; resolves once it listens. */
@@ -27,6 +29,14 @@ export async function startServe(
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  let boardDir: string | undefined;
+  try {
+    boardDir = await ensureBoard(log);
+  } catch (e) {
+    // The API serves without the board; say why and how to get it.
+    log(`the board is not served: ${(e as Error).message} (run \`npm run build:web\`)`);
+  }
+  const discoveryDir = path.join(settings.dataDir, "discovery");
   const plan = new PlanRunner({ projectDir: settings.projectDir, workers: settings.planWorkers });
   const service = createService({
     dbFile: settings.dbFile,
@@ -34,6 +44,9 @@ export async function startServe(
     projectDir: settings.projectDir,
     maxConcurrent: settings.maxConcurrent,
     maxBodyBytes: settings.maxBodyBytes,
+    boardDir,
+    discoveryDir,
+    planDocuments: (o) => plan.document(o),
     runners: {
       plan,
       automation: new AutomationRunner({
@@ -46,6 +59,8 @@ export async function startServe(
     log(`operation ${op.id} (${op.kind} on ${op.stack}) was interrupted: ${op.guidance ?? ""}`);
   const url = await service.listen(settings.port, settings.host);
   log(`meshlift serve listening on ${url} (database ${settings.dbFile})`);
+  if (boardDir)
+    log(`migration board: ${url}/ (discovery data from ${discoveryDir}/<stack>/inventory.json)`);
   log(`Pulumi state: ${settings.backendUrl}; project: ${settings.projectDir}`);
   if (!pulumiCli().present)
     log("Pulumi CLI not found: plan and reads work; preview/up/refresh/destroy answer 503");

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseTokens } from "../../automation/service/auth";
 import { Runners } from "../../automation/service/operations";
-import { createService, Service } from "../../automation/service/server";
+import { createService, Service, ServiceOptions } from "../../automation/service/server";
 import {
   CancelledError,
   DEFAULT_PROJECT_DIR,
@@ -65,6 +65,8 @@ export async function startService(o: {
   dbFile?: string;
   maxConcurrent?: number;
   maxBodyBytes?: number;
+  /** Further service options (the board's build, discovery directory, plan documents). */
+  extra?: Partial<ServiceOptions>;
 }): Promise<Started> {
   const dbFile = o.dbFile ?? path.join(tempDir(), "meshlift.db");
   const service = createService({
@@ -74,6 +76,7 @@ export async function startService(o: {
     projectDir: o.projectDir,
     maxConcurrent: o.maxConcurrent,
     maxBodyBytes: o.maxBodyBytes,
+    ...o.extra,
   });
   const url = await service.listen(0, "127.0.0.1");
   return { service, url, dbFile, projectDir: o.projectDir };
