@@ -1,6 +1,6 @@
 // The board's entry: the token form, the routes (`/` and `/stacks/<name>`), and client-side navigation.
 import { render } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { WhoAmI } from "../../automation/service/board-types";
 import { api, ApiError } from "./api";
 import { BoardPage } from "./board";
@@ -124,8 +124,12 @@ function App() {
       document.removeEventListener("click", onClick);
     };
   }, []);
+  // After an in-page navigation (not on load: the skip link stays the first stop), focus the new heading.
+  const navigated = useRef(false);
   useEffect(() => {
-    document.querySelector<HTMLElement>("main h1")?.focus({ preventScroll: true });
+    if (navigated.current)
+      document.querySelector<HTMLElement>("main h1")?.focus({ preventScroll: true });
+    navigated.current = true;
   }, [path]);
 
   const r = route(path);
