@@ -341,6 +341,11 @@ export class Store {
     return found.map((op) => this.get(op.id) as OperationRecord);
   }
 
+  /** Runs `fn` as one transaction: one disk sync for many writes (seeding, imports). */
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   close(): void {
     this.db.close();
   }

@@ -324,9 +324,9 @@ describe("migration board in Chromium", function () {
   it("reads on a phone width and works from the keyboard", async () => {
     const page = await open(serve.url, TOKENS.read, { width: 390, height: 844 });
     await page.locator("article.card").first().waitFor();
-    const overflow = (await page.evaluate(
+    const overflow = await page.evaluate<number>(
       "document.documentElement.scrollWidth - document.documentElement.clientWidth",
-    )) as number;
+    );
     assert.ok(overflow <= 0, `the board is ${overflow}px wider than the phone`);
     await page.screenshot({ path: path.join(OUTPUT, "board-phone.png"), fullPage: false });
     // Landmarks, and a skip link as the first stop of the keyboard.

@@ -314,6 +314,16 @@ describe("operation store: started_by", () => {
       );
       assert.equal(store.recent("dev", 10, "nope"), undefined);
       assert.equal(store.countOperations("dev"), 2);
+      // A batch is all or nothing.
+      assert.throws(() =>
+        store.batch(() => {
+          store.insert({ id: "batch-1", stack: "dev", kind: "plan", config: {} });
+          throw new Error("stop");
+        }),
+      );
+      assert.equal(store.get("batch-1"), undefined);
+      store.batch(() => store.insert({ id: "batch-2", stack: "dev", kind: "plan", config: {} }));
+      assert.equal(store.countOperations("dev"), 3);
     } finally {
       store.close();
     }
