@@ -53,28 +53,39 @@ export function staleReason(dir: string = DIST_DIR): string | undefined {
 /** Bundles web/src into `dir` (minified, no source maps, no network), replacing what was there. */
 export async function buildBoard(dir: string = DIST_DIR): Promise<BuiltManifest> {
   // Loaded here: `meshlift serve` imports this module only to check the build.
-  const esbuild = await import("esbuild");
+  let esbuild: typeof import("esbuild");
+  try {
+    esbuild = await import("esbuild");
+  } catch {
+    throw new Error("esbuild is not installed (a dev dependency of meshlift): run `npm ci`");
+  }
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   fs.mkdirSync(tmp, { recursive: true });
   try {
-    const result = await esbuild.build({
-      entryPoints: {
-        board: path.join(SRC_DIR, "main.tsx"),
-        "board-style": path.join(SRC_DIR, "board.css"),
-      },
-      outdir: tmp,
-      bundle: true,
-      minify: true,
-      format: "esm",
-      target: ["es2020", "chrome100", "firefox100", "safari15"],
-      jsx: "automatic",
-      jsxImportSource: "preact",
-      tsconfig: path.join(SRC_DIR, "tsconfig.json"),
-      legalComments: "none",
-      metafile: true,
-      logLevel: "silent",
-      absWorkingDir: ROOT,
-    });
+    const result = await esbuild
+      .build({
+        entryPoints: {
+          board: path.join(SRC_DIR, "main.tsx"),
+          "board-style": path.join(SRC_DIR, "board.css"),
+        },
+        outdir: tmp,
+        bundle: true,
+        minify: true,
+        format: "esm",
+        target: ["es2020", "chrome100", "firefox100", "safari15"],
+        jsx: "automatic",
+        jsxImportSource: "preact",
+        tsconfig: path.join(SRC_DIR, "tsconfig.json"),
+        legalComments: "none",
+        metafile: true,
+        logLevel: "silent",
+        absWorkingDir: ROOT,
+      })
+      .catch((e: Error) => {
+        // A package the board needs is missing: usually node_modules predates a dependency.
+        const hint = /Could not resolve/.test(e.message) ? " (run `npm install`)" : "";
+        throw new Error(`${e.message.replace(/\s+/g, " ").trim()}${hint}`);
+      });
     for (const f of Object.values(COPIED))
       fs.copyFileSync(path.join(SRC_DIR, f.file), path.join(tmp, f.file));
     const inputs = [

@@ -39,7 +39,12 @@ export interface BoardDiscovery {
   readonly file: string;
   readonly generatedAt: string | null;
   /** Namespaces whose pods still run the App Mesh Envoy, with their pod counts. */
-  readonly atRisk: readonly { readonly namespace: string; readonly pods: number }[];
+  readonly atRisk: readonly {
+    readonly namespace: string;
+    readonly pods: number;
+    /** A controller will restart these pods soon (rollout, autoscaler, drained node). */
+    readonly restartSoon: boolean;
+  }[];
   readonly atRiskPods: number;
   readonly precheck: { readonly blocker: number; readonly warning: number; readonly info: number };
 }

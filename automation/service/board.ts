@@ -77,10 +77,16 @@ export function dnsWeights(config: MeshliftConfig, phase: Phase): BoardStack["dn
 }
 
 const count = z.number().int().nonnegative();
+const severities = z.object({
+  blocker: count.optional(),
+  warning: count.optional(),
+  info: count.optional(),
+});
 /**
  * The parts of `meshlift discover`'s inventory.json the board reads; everything else is ignored.
- * At-risk namespaces come from `atRisk[]` (`namespace`, `pods` as a count or a list); precheck counts
- * from `precheck` (`{blocker, warning, info}` counts, or a list of findings with a `severity`).
+ * At-risk namespaces come from `atRisk[]` (`namespace`, `pods` as a count or a list, `restartSoon`);
+ * precheck counts from a top-level `precheck` (`{blocker, warning, info}` counts, or a list of
+ * findings with a `severity`), else summed over `namespaces[].precheck` (discover's own layout).
  */
 const inventorySchema = z.object({
   generatedAt: z.string().max(64).optional(),
@@ -89,15 +95,17 @@ const inventorySchema = z.object({
       z.object({
         namespace: z.string().max(253),
         pods: z.union([count, z.array(z.unknown())]).optional(),
+        restartSoon: z.boolean().optional(),
       }),
     )
     .max(100_000)
     .optional(),
   precheck: z
-    .union([
-      z.object({ blocker: count.optional(), warning: count.optional(), info: count.optional() }),
-      z.array(z.object({ severity: z.string() })).max(1_000_000),
-    ])
+    .union([severities, z.array(z.object({ severity: z.string() })).max(1_000_000)])
+    .optional(),
+  namespaces: z
+    .array(z.object({ precheck: severities.optional() }))
+    .max(100_000)
     .optional(),
 });
 
@@ -142,14 +150,22 @@ export function readDiscovery(
   const atRisk = (inv.atRisk ?? []).map((a) => ({
     namespace: a.namespace,
     pods: Array.isArray(a.pods) ? a.pods.length : (a.pods ?? 0),
+    restartSoon: a.restartSoon === true,
   }));
   const precheck = { blocker: 0, warning: 0, info: 0 };
+  const add = (c: z.infer<typeof severities>) => {
+    precheck.blocker += c.blocker ?? 0;
+    precheck.warning += c.warning ?? 0;
+    precheck.info += c.info ?? 0;
+  };
   if (Array.isArray(inv.precheck)) {
     for (const f of inv.precheck)
       if (f.severity === "blocker" || f.severity === "warning" || f.severity === "info")
         precheck[f.severity] += 1;
   } else if (inv.precheck) {
-    Object.assign(precheck, inv.precheck);
+    add(inv.precheck);
+  } else {
+    for (const ns of inv.namespaces ?? []) if (ns.precheck) add(ns.precheck);
   }
   return {
     file: rel,

@@ -27,6 +27,26 @@ const boardReadErrors = {
   "422": error("unknown, repeated or invalid query parameter"),
 };
 
+/** A GET of the board's read API: read scope, its answer's schema, and the errors they share. */
+function readGet(
+  summary: string,
+  schema: Record<string, unknown>,
+  o: { parameters?: unknown[]; errors?: Record<string, unknown> } = {},
+): { get: Record<string, unknown> } {
+  return {
+    get: {
+      summary,
+      security: [{ bearer: ["read"] }],
+      ...(o.parameters ? { parameters: o.parameters } : {}),
+      responses: {
+        "200": { description: "ok", content: json(schema) },
+        ...boardReadErrors,
+        ...o.errors,
+      },
+    },
+  };
+}
+
 function bodySchema(): Record<string, unknown> {
   const s = z.toJSONSchema(operationBodySchema, { io: "input" }) as Record<string, unknown>;
   delete s.$schema;
@@ -169,7 +189,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
                       type: "array",
                       items: {
                         type: "object",
-                        properties: { namespace: { type: "string" }, pods: count },
+                        properties: {
+                          namespace: { type: "string" },
+                          pods: count,
+                          restartSoon: { type: "boolean" },
+                        },
                       },
                     },
                     atRiskPods: count,
@@ -313,37 +337,32 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       "/v1/stacks/{stack}/operations": {
-        get: {
-          summary: "a stack's operations, newest first, a page at a time",
-          security: read,
-          parameters: [
-            stackParam,
-            {
-              name: "limit",
-              in: "query",
-              schema: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+        ...readGet(
+          "a stack's operations, newest first, a page at a time",
+          {
+            type: "object",
+            properties: {
+              operations: { type: "array", items: ref("BoardOperation") },
+              next: { ...nullable("string"), description: "`before` for the next page" },
             },
-            {
-              name: "before",
-              in: "query",
-              description: "an operation id: the page after it",
-              schema: { type: "string" },
-            },
-          ],
-          responses: {
-            "200": {
-              description: "ok",
-              content: json({
-                type: "object",
-                properties: {
-                  operations: { type: "array", items: ref("BoardOperation") },
-                  next: { ...nullable("string"), description: "`before` for the next page" },
-                },
-              }),
-            },
-            ...boardReadErrors,
           },
-        },
+          {
+            parameters: [
+              stackParam,
+              {
+                name: "limit",
+                in: "query",
+                schema: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+              },
+              {
+                name: "before",
+                in: "query",
+                description: "an operation id: the page after it",
+                schema: { type: "string" },
+              },
+            ],
+          },
+        ),
         post: {
           summary: "submit an operation; recorded before the answer",
           security: operate,
@@ -368,94 +387,48 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
-      "/v1/whoami": {
-        get: {
-          summary: "the scope and recorded identity of the presented token",
-          security: read,
-          responses: {
-            "200": {
-              description: "ok",
-              content: json({
-                type: "object",
-                properties: {
-                  scope: { type: "string", enum: ["read", "operate", "admin"] },
-                  identity: { type: "string" },
-                },
-              }),
-            },
-            "401": error("no or invalid token"),
+      "/v1/whoami": readGet("the scope and recorded identity of the presented token", {
+        type: "object",
+        properties: {
+          scope: { type: "string", enum: ["read", "operate", "admin"] },
+          identity: { type: "string" },
+        },
+      }),
+      "/v1/board": readGet(
+        "every stack as the migration board shows it, with its last operations",
+        {
+          type: "object",
+          properties: {
+            generatedAt: { type: "string", format: "date-time" },
+            phases: { type: "array", items: phaseEnum },
+            operationKinds: { type: "array", items: { type: "string" } },
+            stacks: { type: "array", items: ref("BoardStack") },
           },
         },
-      },
-      "/v1/board": {
-        get: {
-          summary: "every stack as the migration board shows it, with its last operations",
-          security: read,
-          responses: {
-            "200": {
-              description: "ok",
-              content: json({
-                type: "object",
-                properties: {
-                  generatedAt: { type: "string", format: "date-time" },
-                  phases: { type: "array", items: phaseEnum },
-                  operationKinds: { type: "array", items: { type: "string" } },
-                  stacks: { type: "array", items: ref("BoardStack") },
-                },
-              }),
-            },
-            ...boardReadErrors,
-          },
-        },
-      },
-      "/v1/board/{stack}": {
-        get: {
-          summary: "one stack as the migration board shows it",
-          security: read,
-          parameters: [stackParam],
-          responses: {
-            "200": { description: "ok", content: json(ref("BoardStack")) },
-            ...boardReadErrors,
-          },
-        },
-      },
-      "/v1/stacks/{stack}/diff": {
-        get: {
-          summary:
-            "offline diff from the stack's current phase to `phase` (default the next): create, update, replace, delete",
-          security: read,
+      ),
+      "/v1/board/{stack}": readGet("one stack as the migration board shows it", ref("BoardStack"), {
+        parameters: [stackParam],
+      }),
+      "/v1/stacks/{stack}/diff": readGet(
+        "offline diff from the stack's current phase to `phase` (default the next): create, update, replace, delete",
+        ref("BoardDiff"),
+        {
           parameters: [stackParam, { name: "phase", in: "query", schema: phaseEnum }],
-          responses: {
-            "200": { description: "ok", content: json(ref("BoardDiff")) },
-            ...boardReadErrors,
+          errors: {
             "422": error(
               "bad query, a config error, or a phase change the service refuses (`next`)",
             ),
           },
         },
-      },
-      "/v1/stacks/{stack}/runbook": {
-        get: {
-          summary: "the Markdown runbook of the stack's configured phase",
-          security: read,
-          parameters: [stackParam],
-          responses: {
-            "200": {
-              description: "ok",
-              content: json({
-                type: "object",
-                properties: {
-                  stack: { type: "string" },
-                  phase: phaseEnum,
-                  markdown: { type: "string" },
-                },
-              }),
-            },
-            ...boardReadErrors,
-            "422": error("the stack file does not parse"),
-          },
+      ),
+      "/v1/stacks/{stack}/runbook": readGet(
+        "the Markdown runbook of the stack's configured phase",
+        {
+          type: "object",
+          properties: { stack: { type: "string" }, phase: phaseEnum, markdown: { type: "string" } },
         },
-      },
+        { parameters: [stackParam], errors: { "422": error("the stack file does not parse") } },
+      ),
       "/v1/operations/{id}": {
         get: {
           summary: "an operation",

@@ -120,6 +120,7 @@ export function Discovery(props: { s: BoardStack & { discoveryError?: string } }
           {d.atRisk.slice(0, 10).map((a, i) => (
             <li key={i}>
               {a.namespace}: {a.pods} pod{a.pods === 1 ? "" : "s"}
+              {a.restartSoon && <strong class="soon"> (restarts soon)</strong>}
             </li>
           ))}
           {d.atRisk.length > 10 && <li>and {d.atRisk.length - 10} more</li>}

@@ -210,8 +210,8 @@ describe("board API", () => {
       file: path.join("alpha", "inventory.json"),
       generatedAt: "2026-11-30T10:00:00Z",
       atRisk: [
-        { namespace: "shop", pods: 4 },
-        { namespace: "cart", pods: 2 },
+        { namespace: "shop", pods: 4, restartSoon: false },
+        { namespace: "cart", pods: 2, restartSoon: false },
       ],
       atRiskPods: 6,
       precheck: { blocker: 1, warning: 2, info: 0 },
@@ -224,6 +224,24 @@ describe("board API", () => {
     const counts = (await get(s.url, "/v1/board/alpha")).body.discovery;
     assert.deepEqual(counts.precheck, { blocker: 0, warning: 3, info: 1 });
     assert.equal(counts.atRiskPods, 0);
+    // meshlift discover's layout: counts per namespace, at-risk pods as counts with restartSoon.
+    fs.writeFileSync(
+      path.join(discoveryDir, "alpha", "inventory.json"),
+      JSON.stringify({
+        meshlift: { command: "discover", format: 1 },
+        generatedAt: "2026-12-01T09:00:00Z",
+        namespaces: [
+          { name: "shop", precheck: { blocker: 2, warning: 1, info: 0 } },
+          { name: "cart", precheck: { blocker: 0, warning: 4, info: 3, error: "ignored" } },
+          { name: "plain" },
+        ],
+        atRisk: [{ namespace: "shop", pods: 5, owners: [], restartSoon: true, stopInjection: "x" }],
+        blockers: { total: 2, byNamespace: { shop: 2 } },
+      }),
+    );
+    const discovered = (await get(s.url, "/v1/board/alpha")).body.discovery;
+    assert.deepEqual(discovered.precheck, { blocker: 2, warning: 5, info: 3 });
+    assert.deepEqual(discovered.atRisk, [{ namespace: "shop", pods: 5, restartSoon: true }]);
   });
 
   it("serves the board at / and at each stack's path, with security headers on every answer", async () => {
