@@ -7,7 +7,7 @@ import { DeployedState } from "../phases/deployed";
 import { Phase } from "../phases/phases";
 import { meshlift, ProgramOptions } from "../program";
 import { offlineMocks } from "./mocks";
-import { RecordedResource, RecordingMonitor } from "./recorder";
+import { RecordedResource, RecordingMonitor, ResourceOptionsRecord } from "./recorder";
 
 export const PROJECT = "meshlift";
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -40,6 +40,11 @@ export interface PlanResource {
   readonly dependsOn: string[];
   readonly provider: string | null;
   readonly protect: boolean;
+  /**
+   * Options as registered: `retainOnDelete`, `deleteBeforeReplace`, `ignoreChanges`, `import`,
+   * `replaceOnChanges`, `aliases`. An absent key means the option is unset.
+   */
+  readonly options: ResourceOptionsRecord;
 }
 
 export interface PlanDocument {
@@ -122,6 +127,7 @@ async function planOnce(opts: PlanOptions): Promise<PlanResult> {
         dependsOn: r.dependsOn,
         provider: r.provider,
         protect: r.protect,
+        options: r.options,
       })),
       outputs: monitor.stackOutputs,
     },

@@ -21,6 +21,46 @@ export interface RecordedResource {
   protect: boolean;
   /** Names of inputs that held secrets (their values read "[secret]"). */
   secretInputs: string[];
+  /** Resource options as registered; a key is present only when the option is set. */
+  options: ResourceOptionsRecord;
+}
+
+/** An alias as registered: the old URN, or the parts of the old identity that differ. */
+export type AliasRecord =
+  | string
+  | {
+      name?: string;
+      type?: string;
+      stack?: string;
+      project?: string;
+      parentUrn?: string;
+      noParent?: true;
+    };
+
+/** The options of a registration that decide what the engine does on replace and delete. */
+export interface ResourceOptionsRecord {
+  retainOnDelete?: boolean;
+  deleteBeforeReplace?: boolean;
+  ignoreChanges?: string[];
+  /** The import id. */
+  import?: string;
+  replaceOnChanges?: string[];
+  aliases?: AliasRecord[];
+}
+
+interface AliasMsg {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 
 interface Req {
@@ -35,6 +75,42 @@ interface Req {
     forEach(fn: (v: { getUrnsList(): string[] }, k: string) => void): void;
   };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  hasRetainondelete(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getIgnorechangesList(): string[];
+  getImportid(): string;
+  getReplaceonchangesList(): string[];
+  getAliasesList(): AliasMsg[];
+  getAliasurnsList(): string[];
+}
+
+/** Reads the options off a RegisterResourceRequest, leaving out the ones that are unset. */
+function registeredOptions(req: Req): ResourceOptionsRecord {
+  const o: ResourceOptionsRecord = {};
+  if (req.hasRetainondelete()) o.retainOnDelete = Boolean(req.getRetainondelete());
+  if (req.getDeletebeforereplacedefined()) o.deleteBeforeReplace = req.getDeletebeforereplace();
+  if (req.getIgnorechangesList().length) o.ignoreChanges = [...req.getIgnorechangesList()];
+  if (req.getImportid()) o.import = req.getImportid();
+  if (req.getReplaceonchangesList().length) o.replaceOnChanges = [...req.getReplaceonchangesList()];
+  const aliases: AliasRecord[] = [
+    ...req.getAliasurnsList(),
+    ...req.getAliasesList().map((a): AliasRecord => {
+      const spec = a.hasSpec() ? a.getSpec() : undefined;
+      if (!spec) return a.getUrn();
+      const rec: Exclude<AliasRecord, string> = {};
+      if (spec.getName()) rec.name = spec.getName();
+      if (spec.getType()) rec.type = spec.getType();
+      if (spec.getStack()) rec.stack = spec.getStack();
+      if (spec.getProject()) rec.project = spec.getProject();
+      if (spec.getParenturn()) rec.parentUrn = spec.getParenturn();
+      if (spec.getNoparent()) rec.noParent = true;
+      return rec;
+    }),
+  ];
+  if (aliases.length) o.aliases = aliases;
+  return o;
 }
 
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
@@ -74,6 +150,7 @@ export class RecordingMonitor extends MockMonitor {
       provider,
       protect: req.getProtect(),
       secretInputs,
+      options: registeredOptions(req),
     };
     return super.registerResource(req, (err: unknown, resp?: { getUrn(): string }) => {
       if (!err && resp) {

@@ -80,6 +80,7 @@ const FIELDS: readonly (keyof PlanResource)[] = [
   "dependsOn",
   "provider",
   "protect",
+  "options",
 ];
 
 /** Differences between two snapshots of the same stack and phase, one line each. */

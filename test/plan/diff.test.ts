@@ -20,6 +20,7 @@ function res(type: string, name: string, inputs: Record<string, unknown>): PlanR
     dependsOn: [],
     provider: null,
     protect: false,
+    options: {},
   };
 }
 function doc(phase: Phase, resources: PlanResource[]): PlanDocument {

@@ -25,6 +25,7 @@ describe("offline plan", () => {
         "dependsOn",
         "inputs",
         "name",
+        "options",
         "parent",
         "protect",
         "provider",

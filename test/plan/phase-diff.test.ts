@@ -12,6 +12,7 @@ const res = (name: string, type: string): PlanResource => ({
   dependsOn: [],
   provider: null,
   protect: false,
+  options: {},
 });
 const doc = (phase: PlanDocument["phase"], resources: PlanResource[]): PlanDocument => ({
   project: "meshlift",
