@@ -45,10 +45,12 @@ export class NamespaceMigration extends pulumi.ComponentResource {
     const objects = convertedResourcesIn(ns.state, args.phase) ? (args.objects ?? []) : [];
     const childOpts = { parent: this, provider: args.provider };
 
+    // Retained on delete: with patchForce the patch owns the injection labels, and deleting it would
+    // leave them with no field manager, so Kubernetes drops them and new pods start with no sidecar.
     const labels = new k8s.core.v1.NamespacePatch(
       `${name}-labels`,
       { metadata: { name: ns.name, labels: this.labels, annotations: { ...FORCE } } },
-      childOpts,
+      { ...childOpts, retainOnDelete: true },
     );
 
     // Routing and policy must exist before pods come up with the Istio sidecar.

@@ -32,6 +32,14 @@ describe("NamespaceMigration", () => {
   const labelsOf = (doc: PlanDocument, name: string) =>
     (named(doc, `ns-${name}-labels`).inputs.metadata as { labels: Record<string, string> }).labels;
 
+  it("keeps the injection labels when a namespace patch is deleted (retainOnDelete), in every phase", () => {
+    for (const [p, doc] of plans) {
+      for (const r of ofType(doc, PATCH)) {
+        assert.equal(r.options.retainOnDelete, true, `${p}: ${r.name}`);
+      }
+    }
+  });
+
   it("asserts today's App Mesh labels from discovery on, and restarts or converts nothing before workloads", () => {
     for (const p of ["discovery", "parallel"] as const) {
       const doc = plans.get(p)!;
