@@ -30,6 +30,7 @@ import { RemoteSecrets } from "./components/remote-secrets";
 import { MultiClusterConfig } from "./config/sections/multicluster";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
 import { guardIstioMode, IstioModeError } from "./phases/istio-mode";
+import { DeployGuardError, guardDecommissionTraffic } from "./phases/guards";
 import { PHASE_SPECS } from "./phases/phases";
 
 export interface ProgramOptions {
@@ -72,7 +73,7 @@ export async function readOwnOutputs(): Promise<DeployedState> {
   const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const self = new pulumi.StackReference(`${pulumi.getStack()}-previous`, { name });
   const outputs: Record<string, unknown> = {};
-  for (const key of ["phase", "istioMode"]) {
+  for (const key of ["phase", "istioMode", "dnsWeights"]) {
     outputs[key] = (await self.getOutputDetails(key)).value;
   }
   return { known: true, outputs };
@@ -103,9 +104,10 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
   let observability: ObservabilityConfig;
   try {
     istioModeGuard = guardIstioMode(opts.deployed, cfg.istio.mode, spec.istioInstalled);
+    guardDecommissionTraffic(opts.deployed, spec);
     observability = resolveObservability(cfg.stack, cfg.environment, cfg.observability);
   } catch (e) {
-    if (e instanceof IstioModeError || e instanceof ConfigError)
+    if (e instanceof IstioModeError || e instanceof ConfigError || e instanceof DeployGuardError)
       throw new pulumi.RunError(e.message);
     throw e;
   }

@@ -43,6 +43,15 @@ export function dnsRecordsIn(spec: PhaseSpec): {
   return { appmesh: !spec.appmeshRemoved, istio: spec.dnsRecords };
 }
 
+/**
+ * Whether the adopted App Mesh record is retained when the stack deletes it: while it carries any
+ * weight. It served traffic before the stack existed, so only once all traffic is on Istio (weight
+ * 0, `cutover.istioWeight` 100) may leaving the program delete it, which `decommission` does.
+ */
+export function appmeshRecordRetained(w: Weights): boolean {
+  return w.appmesh > 0;
+}
+
 /** The alias hosted zone id of the region's NLBs; throws for a region the table does not know. */
 export function nlbHostedZoneId(region: string): string {
   const id = Object.hasOwn(NLB_HOSTED_ZONE_IDS, region) ? NLB_HOSTED_ZONE_IDS[region] : undefined;

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CutoverConfig } from "../config/sections/cutover";
 import { PhaseSpec } from "../phases/phases";
 import {
+  appmeshRecordRetained,
   cutoverWeights,
   dnsRecordsIn,
   GATEWAY_HEALTH,
@@ -89,7 +90,9 @@ export class Route53Cutover extends pulumi.ComponentResource {
               // Adopts the weighted record that serves traffic today (an UPSERT of the same content).
               allowOverwrite: true,
             },
-            { parent: this },
+            // Never deleted while it carries traffic (destroy, a removed records entry, a new set
+            // identifier): it existed before the stack. At weight 0 decommission may remove it.
+            { parent: this, retainOnDelete: appmeshRecordRetained(this.weights) },
           ),
         );
       }

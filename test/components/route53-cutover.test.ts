@@ -3,6 +3,8 @@ import * as assert from "node:assert/strict";
 import { GATEWAY_HEALTH } from "../../builders/route53-cutover";
 import { GATEWAY_HOSTNAME, planAt } from "../support/phases";
 import { named, transitiveDeps } from "../support/plan";
+import { DeployGuardError, guardDecommissionTraffic } from "../../phases/guards";
+import { PHASE_SPECS } from "../../phases/phases";
 
 describe("Route53Cutover", () => {
   it("aliases the App Mesh ingress and the gateway NLB with the region's NLB zone, evaluating target health", async () => {
@@ -49,6 +51,43 @@ describe("Route53Cutover", () => {
       is.dependsOn.join(", "),
     );
     assert.deepEqual(doc.outputs.dnsWeights, { appmesh: 90, istio: 10 });
+  });
+
+  it("retains the adopted App Mesh record on delete while it carries weight, and only then", async () => {
+    const am = "dns-shop-dev-example-com-appmesh";
+    const discovery = await planAt("discovery");
+    assert.equal(named(discovery, am).options.retainOnDelete, true, "discovery: weight 100");
+    const cutover = await planAt("cutover");
+    assert.equal(named(cutover, am).options.retainOnDelete, true, "cutover at istioWeight 10");
+    assert.equal(
+      named(cutover, "dns-shop-dev-example-com-istio").options.retainOnDelete,
+      undefined,
+    );
+    const all = await planAt("cutover", { set: { "cutover.istioWeight": "100" } });
+    assert.deepEqual(all.outputs.dnsWeights, { appmesh: 0, istio: 100 });
+    assert.equal(named(all, am).options.retainOnDelete, false, "weight 0: decommission removes it");
+  });
+
+  it("refuses to enter decommission while the deployed App Mesh records still carry weight", async () => {
+    await assert.rejects(
+      planAt("decommission", {
+        deployedOutputs: { phase: "cutover", dnsWeights: { appmesh: 90, istio: 10 } },
+      }),
+      /still carry weight 90.*istioWeight 100/s,
+    );
+    const spec = PHASE_SPECS.decommission;
+    const at = (appmesh: unknown) =>
+      guardDecommissionTraffic(
+        { known: true, outputs: { phase: "cutover", dnsWeights: { appmesh, istio: 100 } } },
+        spec,
+      );
+    assert.match(at(0), /carry no weight/);
+    assert.match(at(null), /carry no weight/, "no App Mesh record deployed");
+    assert.match(
+      guardDecommissionTraffic({ known: false, reason: "offline" }, spec),
+      /not checked/,
+    );
+    assert.throws(() => at(1), DeployGuardError);
   });
 
   it("fails on a region without a known NLB zone, naming it", async () => {
