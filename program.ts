@@ -124,7 +124,7 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
       ? new MeshRoot("mesh-root", { multiCluster: mc, protect: cfg.environment.startsWith("prod") })
       : undefined;
 
-  let istio: { mesh: IstioMesh; outputs: Record<string, unknown> } | undefined;
+  let istio: ReturnType<typeof installIstio> | undefined;
   let peering: Record<string, unknown> = {};
   if (spec.istioInstalled) {
     // istio-system is created here, not inside IstioMesh, so that it keeps one identity whether or
@@ -150,6 +150,7 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
       peering = meshPeering(cfg, mc, cluster, tags, {
         afterBase: [istio.mesh.base],
         afterIstiod: [istio.mesh.istiod],
+        lbController: istio.lbController,
       });
     }
   }
@@ -243,7 +244,7 @@ function installIstio(
     istiodDependsOn: pulumi.Resource[];
     istiodValues: Record<string, unknown>;
   },
-): { mesh: IstioMesh; outputs: Record<string, unknown> } {
+): { mesh: IstioMesh; lbController?: pulumi.Resource; outputs: Record<string, unknown> } {
   const spec = PHASE_SPECS[cfg.phase];
   const provider = cluster.provider;
   // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
@@ -300,7 +301,7 @@ function installIstio(
     gatewayHostedZoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }).id,
     lbControllerRoleArn: lbc?.irsa.roleArn,
   };
-  return { mesh, outputs };
+  return { mesh, lbController: lbc?.release, outputs };
 }
 
 /**
@@ -313,7 +314,11 @@ function meshPeering(
   mc: MultiClusterConfig,
   cluster: EksCluster,
   tags: Record<string, string>,
-  after: { afterBase: pulumi.Resource[]; afterIstiod: pulumi.Resource[] },
+  after: {
+    afterBase: pulumi.Resource[];
+    afterIstiod: pulumi.Resource[];
+    lbController?: pulumi.Resource;
+  },
 ): Record<string, unknown> {
   const opts = { providers: [cluster.provider] };
   const remote = new RemoteSecrets(
@@ -322,7 +327,15 @@ function meshPeering(
     opts,
   );
   if (mc.eastWest.enabled) {
-    new EastWestGateway("mesh-eastwest", { multiCluster: mc, dependsOn: after.afterIstiod }, opts);
+    // Like the ingress gateway: its LoadBalancer Service needs the LB controller, and on rollback or
+    // destroy the controller must outlive it, or the Service's finalizer never clears and the NLB
+    // (and its security groups) are orphaned.
+    const lbc = after.lbController ? [after.lbController] : [];
+    new EastWestGateway(
+      "mesh-eastwest",
+      { multiCluster: mc, dependsOn: [...after.afterIstiod, ...lbc] },
+      opts,
+    );
   }
   if (cfg.cluster.mode === "create") {
     new CrossClusterRules("mesh-peers", {

@@ -65,6 +65,16 @@ describe("multi-cluster mesh in the offline plan", () => {
     assert.ok(gw.dependsOn.includes(named(use1, "mesh-eastwest-release").urn));
   });
 
+  it("installs the east-west gateway after the LB controller, which a rollback then removes last", () => {
+    for (const doc of [use1, usw2]) {
+      const ew = named(doc, "mesh-eastwest-release");
+      assert.ok(
+        ew.dependsOn.includes(named(doc, "lb-controller-release").urn),
+        ew.dependsOn.join(),
+      );
+    }
+  });
+
   it("installs istiod only after cacerts, with each cluster's mesh id, cluster name and network", () => {
     for (const [doc, cluster, network] of [
       [use1, "prod-use1", "net-use1"],
