@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
-import { cutoverSchema } from "./sections/cutover";
+import { checkHealthCheckReachable, cutoverSchema } from "./sections/cutover";
 import { appmeshSchema, checkMigrationAgainstPhase, migrationSchema } from "./sections/migration";
 import { istioSchema } from "./sections/istio";
 import { observabilitySchema } from "./sections/observability";
@@ -33,7 +33,8 @@ export const meshliftSchema = z
     multiCluster: multiClusterSchema.optional(),
   })
   .strict()
-  .superRefine(checkMigrationAgainstPhase);
+  .superRefine(checkMigrationAgainstPhase)
+  .superRefine(checkHealthCheckReachable);
 
 /** Top-level keys whose values are plain strings; every other value is parsed as JSON when it parses. */
 export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "phase"]);

@@ -88,3 +88,21 @@ export const cutoverSchema = z
 
 export type CutoverConfig = z.infer<typeof cutoverSchema>;
 export type CutoverRecordConfig = CutoverConfig["records"][number];
+
+/**
+ * Cross-section rule: Route 53 health checkers probe from the public internet, so a check on an
+ * internal gateway NLB never passes and would pull every Istio record out of DNS.
+ */
+export function checkHealthCheckReachable(
+  c: { cutover: CutoverConfig; istio: { gateway: { scheme: string } } },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (!c.cutover.healthCheck || c.istio.gateway.scheme !== "internal") return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["cutover", "healthCheck"],
+    input: true,
+    message:
+      'Route 53 health checkers run on the public internet and cannot reach an internal gateway (meshlift:istio.gateway.scheme "internal"), so the check would never pass: set cutover.healthCheck false (meshlift does not create a private endpoint health check source), or make the gateway internet-facing',
+  });
+}

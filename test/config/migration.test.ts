@@ -302,3 +302,18 @@ describe("App Mesh exports", () => {
     );
   });
 });
+
+describe("config: cutover.healthCheck", () => {
+  it("refuses a Route 53 health check on an internal gateway, which public checkers never reach", () => {
+    const p = problems({
+      ...base,
+      "meshlift:cutover": JSON.stringify({ healthCheck: true }),
+      "meshlift:istio.gateway.scheme": "internal",
+    });
+    assert.equal(p.length, 1);
+    assert.equal(p[0].key, "meshlift:cutover.healthCheck");
+    assert.match(p[0].message, /public internet.*istio\.gateway\.scheme "internal"/);
+    const ok = parseConfig("t", { ...base, "meshlift:istio.gateway.scheme": "internal" });
+    assert.equal(ok.cutover.healthCheck, false, "internal gateway without a health check is fine");
+  });
+});
