@@ -6,6 +6,14 @@ export function controllerImportId(c: AppMeshControllerConfig): string {
   return c.importId ?? `${c.namespace}/${c.releaseName}`;
 }
 
+/**
+ * Release inputs Helm does not record, so an imported release never has them and an import that sets
+ * them fails with "inputs to import do not match" (pulumi/pulumi-kubernetes#1818, #2136): the chart
+ * repository. Ignoring it also keeps the stack from ever upgrading the controller (which would fetch
+ * its chart) just because the repository was given.
+ */
+export const CONTROLLER_UNRECORDED_INPUTS = ["repositoryOpts"] as const;
+
 /** What `decommission` leaves for a person to remove, in the order that works. */
 export function manualCleanup(args: {
   /** The adopted controller release, when the stack uninstalls it. */

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppMeshControllerConfig } from "../config/sections/migration";
 import { PhaseSpec } from "../phases/phases";
-import { controllerImportId } from "../builders/appmesh-controller";
+import { CONTROLLER_UNRECORDED_INPUTS, controllerImportId } from "../builders/appmesh-controller";
 
 export interface AppMeshControllerArgs {
   /** The validated `meshlift:appmesh.controller` handle. */
@@ -33,7 +33,12 @@ export class AppMeshController extends pulumi.ComponentResource {
           repositoryOpts: { repo: c.repository },
           values: c.values,
         },
-        { parent: this, provider: args.provider, import: controllerImportId(c) },
+        {
+          parent: this,
+          provider: args.provider,
+          import: controllerImportId(c),
+          ignoreChanges: [...CONTROLLER_UNRECORDED_INPUTS],
+        },
       );
     }
     this.registerOutputs({ releaseName: this.release?.name });

@@ -41,6 +41,19 @@ describe("AppMeshController", () => {
     assert.deepEqual(rel.inputs.repositoryOpts, { repo: "https://aws.github.io/eks-charts" });
     assert.deepEqual(rel.inputs.values, { region: "eu-west-1" });
     assert.match(String(rel.provider), /cluster-k8s$/);
+    // Import inputs: exactly what Helm records, plus the repository, which Helm does not record
+    // and the import therefore ignores (`compat` is the SDK's own marker on every Release).
+    assert.equal(rel.inputs.compat, "true");
+    assert.deepEqual(
+      Object.keys(rel.inputs)
+        .filter((k) => k !== "compat")
+        .sort(),
+      ["chart", "name", "namespace", "repositoryOpts", "values", "version"],
+    );
+    assert.deepEqual(rel.options, {
+      import: "appmesh-system/appmesh-controller",
+      ignoreChanges: ["repositoryOpts"],
+    });
     assert.equal(doc.outputs.manualCleanup, undefined, "only decommission lists manual steps");
   });
 });
