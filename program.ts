@@ -333,7 +333,11 @@ function meshPeering(
     const lbc = after.lbController ? [after.lbController] : [];
     new EastWestGateway(
       "mesh-eastwest",
-      { multiCluster: mc, dependsOn: [...after.afterIstiod, ...lbc] },
+      {
+        multiCluster: mc,
+        repository: cfg.istio.chartRepository,
+        dependsOn: [...after.afterIstiod, ...lbc],
+      },
       opts,
     );
   }

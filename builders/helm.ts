@@ -12,18 +12,25 @@ export function helmReleaseArgs(
   namespace: string,
   values: pulumi.Input<Record<string, unknown>>,
 ): k8s.helm.v3.ReleaseArgs {
+  // An OCI registry names the chart by URL; Helm takes no repository for it.
+  const oci = ref.repo.startsWith("oci://");
   return {
     // A fixed release name: charts derive resource names and pod labels from it.
     name,
-    chart: ref.chart,
+    chart: oci ? `${ref.repo.replace(/\/+$/, "")}/${ref.chart}` : ref.chart,
     version: ref.version,
-    repositoryOpts: { repo: ref.repo },
+    ...(oci ? {} : { repositoryOpts: { repo: ref.repo } }),
     namespace,
     values,
     skipAwait: false,
     atomic: true,
     timeout: HELM_TIMEOUT_SECONDS,
   };
+}
+
+/** The chart from another repository (a mirror, or the OCI registry): same chart, same version. */
+export function fromRepository(ref: ChartRef, repo: string): ChartRef {
+  return { ...ref, repo };
 }
 
 /** Chart values, as Helm takes them. */

@@ -1,5 +1,6 @@
 // Pure builders for IstioMesh: Helm values for the Istio charts, checked against the real charts' keys in tests.
-import { IstioConfig, IstioMode } from "../config/sections/istio";
+import { IstioConfig } from "../config/sections/istio";
+import { ISTIO_VERSION } from "../config/versions";
 import { GATEWAY_NODE_LABEL, GATEWAY_NODE_TAINT } from "./eks-cluster";
 import { Values, zoneSpread } from "./helm";
 
@@ -32,6 +33,15 @@ export function gatewayToleration(): Values {
   };
 }
 
+/**
+ * Where the images come from, as `global.hub`/`global.tag` (istiod, which also injects the proxy
+ * image into sidecars and gateways, and cni). The published 1.30.x charts default to the retired
+ * registry.istio.io, so it is always set; the tag pins the images to the chart version.
+ */
+export function imageValues(istio: IstioConfig): Values {
+  return { global: { hub: istio.hub, tag: ISTIO_VERSION } };
+}
+
 /** `base`: CRDs and the default-revision validation webhook (as istio.io's Helm install does). */
 export function baseValues(): Values {
   return { defaultRevision: "default" };
@@ -56,6 +66,7 @@ export function istiodValues(istio: IstioConfig): Values {
     // Only namespaces labelled later (the workloads phase) get sidecars; nothing by default.
     sidecarInjectorWebhook: { enableNamespacesByDefault: false },
     global: {
+      ...(imageValues(istio).global as Values),
       defaultPodDisruptionBudget: { enabled: true },
       proxy: { autoInject: "enabled", resources: istio.proxy.resources },
     },
@@ -69,18 +80,22 @@ export function istiodValues(istio: IstioConfig): Values {
 }
 
 /** `cni`: the node agent; in ambient mode the ambient profile turns on its ambient redirection. */
-export function cniValues(mode: IstioMode): Values {
+export function cniValues(istio: IstioConfig): Values {
   const values: Values = {
+    ...imageValues(istio),
     // Runs on every node, the gateway nodes included, and never rewires kube-system pods.
     excludeNamespaces: ["kube-system"],
     resources: { requests: { cpu: "100m", memory: "100Mi" } },
   };
-  return mode === "ambient" ? { ...values, profile: "ambient" } : values;
+  return istio.mode === "ambient" ? { ...values, profile: "ambient" } : values;
 }
 
-/** `ztunnel` (ambient only): chart defaults are right for EKS; nothing to set. */
-export function ztunnelValues(): Values {
-  return {};
+/**
+ * `ztunnel` (ambient only): chart defaults are right for EKS except the image, which this chart
+ * reads from its own top-level `hub`/`tag` (not `global.*`).
+ */
+export function ztunnelValues(istio: IstioConfig): Values {
+  return { hub: istio.hub, tag: ISTIO_VERSION };
 }
 
 /** Annotations that make the LB controller provision an NLB with IP targets for the gateway. */

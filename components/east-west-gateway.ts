@@ -18,7 +18,7 @@ export interface EastWestGatewayArgs {
   readonly namespace?: string;
   /** @default CHARTS.istioGateway.version */
   readonly chartVersion?: string;
-  /** @default CHARTS.istioGateway.repo */
+  /** The configured `meshlift:istio.chartRepository`. @default CHARTS.istioGateway.repo */
   readonly repository?: string;
   /** istiod (the gateway's `image: auto` is filled by its injector) and the base CRDs. @default [] */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
@@ -38,6 +38,8 @@ export class EastWestGateway extends pulumi.ComponentResource {
       );
     }
     const namespace = args.namespace ?? ISTIO_NAMESPACE;
+    // Its image is `auto`: istiod injects the proxy from its own global.hub, so the gateway chart
+    // needs no hub of its own.
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       helmReleaseArgs(

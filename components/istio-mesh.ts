@@ -2,8 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioConfig } from "../config/sections/istio";
-import { CHARTS, ISTIO_VERSION } from "../config/versions";
-import { deepMerge, helmReleaseArgs, Values } from "../builders/helm";
+import { ChartRef, CHARTS, ISTIO_VERSION } from "../config/versions";
+import { deepMerge, fromRepository, helmReleaseArgs, Values } from "../builders/helm";
 import {
   baseValues,
   cniValues,
@@ -60,6 +60,8 @@ export class IstioMesh extends pulumi.ComponentResource {
     const istiodVals = deepMerge(istiodValues(istio), args.istiodValues ?? {});
     const gwVals = gatewayValues(istio, args.dedicatedGatewayNodes);
     const k = { parent: this, provider: args.provider };
+    // Every Istio chart from the configured repository (Istio's, its OCI registry, or a mirror).
+    const chart = (ref: ChartRef) => fromRepository(ref, istio.chartRepository);
 
     // Namespaces are explicit so that base and cni can install side by side without racing to create
     // them; neither carries an injection label.
@@ -73,25 +75,30 @@ export class IstioMesh extends pulumi.ComponentResource {
 
     this.base = new k8s.helm.v3.Release(
       `${name}-base`,
-      helmReleaseArgs(CHARTS.istioBase, RELEASES.base, ISTIO_NAMESPACE, baseValues()),
+      helmReleaseArgs(chart(CHARTS.istioBase), RELEASES.base, ISTIO_NAMESPACE, baseValues()),
       { ...k, dependsOn: [this.systemNamespace] },
     );
     // The node agent does not need the CRDs: it installs beside base, not after it.
     this.cni = new k8s.helm.v3.Release(
       `${name}-cni`,
-      helmReleaseArgs(CHARTS.istioCni, RELEASES.cni, ISTIO_NAMESPACE, cniValues(istio.mode)),
+      helmReleaseArgs(chart(CHARTS.istioCni), RELEASES.cni, ISTIO_NAMESPACE, cniValues(istio)),
       { ...k, dependsOn: [this.systemNamespace] },
     );
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
-      helmReleaseArgs(CHARTS.istiod, RELEASES.istiod, ISTIO_NAMESPACE, istiodVals),
+      helmReleaseArgs(chart(CHARTS.istiod), RELEASES.istiod, ISTIO_NAMESPACE, istiodVals),
       { ...k, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
     );
     if (istio.mode === "ambient") {
       // ztunnel gets its certificates from istiod, so it is only ready once istiod is.
       this.ztunnel = new k8s.helm.v3.Release(
         `${name}-ztunnel`,
-        helmReleaseArgs(CHARTS.ztunnel, RELEASES.ztunnel, ISTIO_NAMESPACE, ztunnelValues()),
+        helmReleaseArgs(
+          chart(CHARTS.ztunnel),
+          RELEASES.ztunnel,
+          ISTIO_NAMESPACE,
+          ztunnelValues(istio),
+        ),
         { ...k, dependsOn: [this.istiod] },
       );
     }
@@ -99,7 +106,12 @@ export class IstioMesh extends pulumi.ComponentResource {
     // webhook: both must be ready first.
     this.gateway = new k8s.helm.v3.Release(
       `${name}-gateway`,
-      helmReleaseArgs(CHARTS.istioGateway, RELEASES.gateway, istio.gateway.namespace, gwVals),
+      helmReleaseArgs(
+        chart(CHARTS.istioGateway),
+        RELEASES.gateway,
+        istio.gateway.namespace,
+        gwVals,
+      ),
       {
         ...k,
         dependsOn: [

@@ -4,7 +4,7 @@ import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
 import { checkHealthCheckReachable, cutoverSchema } from "./sections/cutover";
 import { appmeshSchema, checkMigrationAgainstPhase, migrationSchema } from "./sections/migration";
-import { istioSchema } from "./sections/istio";
+import { checkRetiredIstioHosts, istioSchema } from "./sections/istio";
 import { observabilitySchema } from "./sections/observability";
 import { securitySchema } from "./sections/security";
 import { multiClusterSchema } from "./sections/multicluster";
@@ -34,7 +34,8 @@ export const meshliftSchema = z
   })
   .strict()
   .superRefine(checkMigrationAgainstPhase)
-  .superRefine(checkHealthCheckReachable);
+  .superRefine(checkHealthCheckReachable)
+  .superRefine(checkRetiredIstioHosts);
 
 /** Top-level keys whose values are plain strings; every other value is parsed as JSON when it parses. */
 export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "phase"]);

@@ -16,7 +16,28 @@ export interface ChartRef {
   readonly repo: string;
 }
 
-const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+/**
+ * Istio's chart repository since it left Google Cloud (December 2026): the same charts for every
+ * version. `ISTIO_OCI_CHART_REPOSITORY` serves them too. Both are defaults of stack config, so that
+ * air-gapped users point `meshlift:istio.chartRepository` at their mirror.
+ */
+export const ISTIO_CHART_REPOSITORY = "https://blob.istio.io/istio-release/charts";
+export const ISTIO_OCI_CHART_REPOSITORY = "oci://ghcr.io/istio/release/charts";
+
+/**
+ * Istio's image registry (`meshlift:istio.hub`). The published 1.30.x charts default to
+ * `registry.istio.io/release`, which is retired, so every Istio chart that runs an image gets it.
+ */
+export const ISTIO_HUB = "docker.io/istio";
+
+/** Hosts Istio retired in December 2026 (istio/istio#61467): charts and images are gone from them. */
+export const RETIRED_ISTIO_HOSTS = [
+  "istio-release.storage.googleapis.com",
+  "gcr.io/istio-release",
+  "registry.istio.io",
+] as const;
+
+const ISTIO_REPO = ISTIO_CHART_REPOSITORY;
 
 /** Every chart the stack installs, pinned. Keys name the chart's role, not its Helm name. */
 export const CHARTS = {

@@ -1,5 +1,11 @@
 // The `meshlift:istio` section: mesh mode, istiod HA, proxy defaults, access logs and the ingress gateway.
 import { z } from "zod";
+import {
+  ISTIO_CHART_REPOSITORY,
+  ISTIO_HUB,
+  ISTIO_OCI_CHART_REPOSITORY,
+  RETIRED_ISTIO_HOSTS,
+} from "../versions";
 import { dnsLabel, resourcesSchema } from "./k8s-common";
 
 export const ISTIO_MODES = ["sidecar", "ambient"] as const;
@@ -86,10 +92,32 @@ const gatewaySchema = z
     }
   });
 
+const chartRepository = z
+  .string()
+  .regex(
+    /^(https:\/\/|oci:\/\/)[^\s/]+(\/[^\s]*)?$/,
+    `must be an https:// Helm repository or an oci:// registry path, such as ${ISTIO_CHART_REPOSITORY}`,
+  )
+  .transform((s) => s.replace(/\/+$/, ""));
+
+const imageHub = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/,
+    `must be an image registry path without a scheme, such as ${ISTIO_HUB}`,
+  );
+
 export const istioSchema = z
   .object({
     /** Data plane: sidecars, or ambient (ztunnel). Cannot change once the mesh is installed. @default sidecar */
     mode: z.enum(ISTIO_MODES).default("sidecar"),
+    /**
+     * Where the Istio charts come from: Istio's repository, its OCI registry
+     * (oci://ghcr.io/istio/release/charts) or a mirror. @default https://blob.istio.io/istio-release/charts
+     */
+    chartRepository: chartRepository.default(ISTIO_CHART_REPOSITORY),
+    /** Registry of the Istio images (istiod, proxy, CNI, ztunnel), or a mirror. @default docker.io/istio */
+    hub: imageHub.default(ISTIO_HUB),
     istiod: istiodSchema.prefault({}),
     accessLog: accessLogSchema.prefault({}),
     proxy: proxySchema.prefault({}),
@@ -108,3 +136,41 @@ export const istioSchema = z
   .strict();
 
 export type IstioConfig = z.infer<typeof istioSchema>;
+
+/** Where to point instead of a retired Istio host, for the config error. */
+const RETIRED_HOST_ADVICE =
+  `Istio retired it in December 2026: charts are at ${ISTIO_CHART_REPOSITORY} ` +
+  `(or ${ISTIO_OCI_CHART_REPOSITORY}), images at ${ISTIO_HUB} ` +
+  "(meshlift:istio.chartRepository, meshlift:istio.hub), or your mirror of them";
+
+/** The retired Istio host a value points at, if any. */
+export function retiredIstioHost(value: string): string | undefined {
+  const v = value.toLowerCase();
+  return RETIRED_ISTIO_HOSTS.find((h) =>
+    new RegExp(`(^|[/@.:])${h.replace(/\./g, "\\.")}(?=$|[/:])`).test(v),
+  );
+}
+
+/**
+ * Cross-section rule: a retired Istio host anywhere in the config (chart repository, hub, chart
+ * values of an adopted release...) is an error naming the key and where to point instead.
+ */
+export function checkRetiredIstioHosts(c: unknown, ctx: z.core.$RefinementCtx): void {
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === "string") {
+      const host = retiredIstioHost(v);
+      if (host) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          input: v,
+          message: `points at ${host}, which is gone: ${RETIRED_HOST_ADVICE}`,
+        });
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (typeof v === "object" && v !== null) {
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(c, []);
+}

@@ -1,7 +1,14 @@
 // Tests the pure Helm values for the Istio charts, including the chart-key walk.
 import * as assert from "node:assert/strict";
 import { GATEWAY_NODE_LABEL, GATEWAY_NODE_TAINT } from "../../builders/eks-cluster";
-import { baseValues, cniValues, gatewayValues, istiodValues } from "../../builders/istio-mesh";
+import {
+  baseValues,
+  cniValues,
+  gatewayValues,
+  istiodValues,
+  ztunnelValues,
+} from "../../builders/istio-mesh";
+import { ISTIO_VERSION } from "../../config/versions";
 import { Values } from "../../builders/helm";
 import { lbControllerValues } from "../../builders/lb-controller";
 import { istioSchema, IstioConfig } from "../../config/sections/istio";
@@ -67,8 +74,8 @@ describe("istiodValues", () => {
 
   it("sets profile ambient in ambient mode, on istiod and cni", () => {
     assert.equal(istiodValues(ambient).profile, "ambient");
-    assert.equal(cniValues("ambient").profile, "ambient");
-    assert.equal(cniValues("sidecar").profile, undefined);
+    assert.equal(cniValues(ambient).profile, "ambient");
+    assert.equal(cniValues(sidecar).profile, undefined);
   });
 });
 
@@ -134,13 +141,30 @@ describe("gatewayValues", () => {
   });
 });
 
+describe("Istio images", () => {
+  it("pulls every Istio image from docker.io/istio at the chart's version, never the retired registry", () => {
+    for (const v of [istiodValues(sidecar), cniValues(sidecar), cniValues(ambient)]) {
+      assert.equal(at(v, "global.hub"), "docker.io/istio");
+      assert.equal(at(v, "global.tag"), ISTIO_VERSION);
+    }
+    // ztunnel's chart reads its own top-level hub and tag, not global.*.
+    assert.deepEqual(ztunnelValues(ambient), { hub: "docker.io/istio", tag: ISTIO_VERSION });
+    const mirror = istioSchema.parse({ hub: "registry.example.com:5000/istio" });
+    assert.equal(at(istiodValues(mirror), "global.hub"), "registry.example.com:5000/istio");
+    assert.equal(ztunnelValues(mirror).hub, "registry.example.com:5000/istio");
+    // The gateway's image is `auto`, injected by istiod from its global.hub: nothing to set there.
+    assert.equal(at(gatewayValues(sidecar, false), "global"), undefined);
+  });
+});
+
 describe("chart keys", () => {
   const cases: [string, string, Values][] = [
     ["istio-base", "base", baseValues()],
     ["istiod", "istiod sidecar", istiodValues(sidecar)],
     ["istiod", "istiod ambient", istiodValues(ambient)],
-    ["istio-cni", "cni sidecar", cniValues("sidecar")],
-    ["istio-cni", "cni ambient", cniValues("ambient")],
+    ["istio-cni", "cni sidecar", cniValues(sidecar)],
+    ["istio-cni", "cni ambient", cniValues(ambient)],
+    ["ztunnel", "ztunnel", ztunnelValues(ambient)],
     ["istio-gateway", "gateway", gatewayValues(sidecar, true)],
     [
       "aws-load-balancer-controller",

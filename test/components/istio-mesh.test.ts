@@ -6,7 +6,7 @@ import { CHARTS, ISTIO_VERSION } from "../../config/versions";
 import { KEY_FILES, loadKeys, unknownKeys } from "../support/chart-keys";
 import { named, ofType, plan, transitiveDeps } from "../support/plan";
 
-const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+const ISTIO_REPO = "https://blob.istio.io/istio-release/charts";
 
 function releases(doc: PlanDocument): Map<string, PlanResource> {
   return new Map(ofType(doc, HELM_RELEASE).map((r) => [String(r.inputs.name), r]));
@@ -134,8 +134,23 @@ describe("IstioMesh", () => {
         assert.deepEqual(bad, [], `${r.name} (${chart}) sets keys the chart does not read`);
       }
     }
-    // No reference key list exists for these; their values are kept to a few well-known keys.
-    assert.deepEqual([...unchecked].sort(), ["kube-prometheus-stack", "ztunnel"]);
+    assert.deepEqual([...unchecked].sort(), [], "every chart has a reference key list");
+  });
+
+  it("takes every Istio chart from the configured repository, an OCI registry included", async () => {
+    const oci = await plan({
+      stack: "prod-use1",
+      set: { "istio.chartRepository": "oci://ghcr.io/istio/release/charts/" },
+    });
+    const istio = ofType(oci, HELM_RELEASE).filter((r) => r.name.startsWith("istio-"));
+    const ew = named(oci, "mesh-eastwest-release");
+    for (const r of [...istio, ew]) {
+      assert.match(String(r.inputs.chart), /^oci:\/\/ghcr\.io\/istio\/release\/charts\/[a-z]+$/);
+      assert.equal(r.inputs.repositoryOpts, undefined, `${r.name}: OCI charts take no repository`);
+      assert.equal(r.inputs.version, ISTIO_VERSION);
+    }
+    assert.equal(istio.length, 4);
+    assert.deepEqual(named(parallel, "istio-istiod").inputs.repositoryOpts, { repo: ISTIO_REPO });
   });
 
   it("runs ambient mode with profile ambient on istiod and cni, plus ztunnel after istiod", () => {

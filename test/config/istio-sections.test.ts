@@ -38,6 +38,53 @@ describe("config: istio", () => {
     assert.equal(c.istio.gateway.dedicatedNodes, undefined);
   });
 
+  it("takes Istio's charts from blob.istio.io and its images from docker.io/istio unless mirrored", () => {
+    const c = parse({});
+    assert.equal(c.istio.chartRepository, "https://blob.istio.io/istio-release/charts");
+    assert.equal(c.istio.hub, "docker.io/istio");
+    const m = parse({
+      "meshlift:istio.chartRepository": "oci://registry.corp.example/istio/charts/",
+      "meshlift:istio.hub": "registry.corp.example:5000/istio",
+    });
+    assert.equal(m.istio.chartRepository, "oci://registry.corp.example/istio/charts");
+    assert.equal(m.istio.hub, "registry.corp.example:5000/istio");
+  });
+
+  it("refuses a retired Istio host anywhere in the config, saying where to point instead", () => {
+    const msg = problems({
+      "meshlift:istio.chartRepository": "https://istio-release.storage.googleapis.com/charts",
+      "meshlift:istio.hub": "gcr.io/istio-release",
+      "meshlift:appmesh": JSON.stringify({
+        controller: {
+          version: "1.13.1",
+          values: { sidecar: { image: { repository: "registry.istio.io/release/proxyv2" } } },
+        },
+      }),
+    });
+    assert.match(
+      msg,
+      /meshlift:istio\.chartRepository \(given: "https:\/\/istio-release\.storage\.googleapis\.com\/charts"\): points at istio-release\.storage\.googleapis\.com, which is gone: .*https:\/\/blob\.istio\.io\/istio-release\/charts .*oci:\/\/ghcr\.io\/istio\/release\/charts.*docker\.io\/istio/,
+    );
+    assert.match(
+      msg,
+      /meshlift:istio\.hub \(given: "gcr\.io\/istio-release"\): points at gcr\.io\/istio-release/,
+    );
+    assert.match(
+      msg,
+      /meshlift:appmesh\.controller\.values\.sidecar\.image\.repository .*points at registry\.istio\.io/,
+    );
+    assert.match(problems({ "meshlift:istio.hub": "https://docker.io/istio" }), /without a scheme/);
+    assert.match(
+      problems({ "meshlift:istio.chartRepository": "http://charts.example.com" }),
+      /https:\/\/ Helm repository or an oci:\/\/ registry/,
+    );
+    // Look-alike hosts are not retired ones.
+    assert.equal(
+      parse({ "meshlift:istio.hub": "myregistry.istio.io.example.com/istio" }).istio.hub.length > 0,
+      true,
+    );
+  });
+
   it("reads the dotted key meshlift:istio.mode", () => {
     assert.equal(parse({ "meshlift:istio.mode": "ambient" }).istio.mode, "ambient");
   });

@@ -12,6 +12,8 @@ export const KEY_FILES: Readonly<Record<string, string>> = {
   gateway: "istio-gateway",
   "aws-load-balancer-controller": "aws-load-balancer-controller",
   "kiali-server": "kiali-server",
+  ztunnel: "ztunnel",
+  "kube-prometheus-stack": "kube-prometheus-stack",
 };
 
 export function loadKeys(file: string): Set<string> {
