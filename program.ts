@@ -30,7 +30,14 @@ import { RemoteSecrets } from "./components/remote-secrets";
 import { MultiClusterConfig } from "./config/sections/multicluster";
 import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
 import { guardIstioMode, IstioModeError } from "./phases/istio-mode";
-import { DeployGuardError, guardDecommissionTraffic } from "./phases/guards";
+import {
+  AdoptedClusterFacts,
+  DeployGuardError,
+  guardAdoptedVersion,
+  guardDecommissionTraffic,
+  guardKubernetesVersion,
+} from "./phases/guards";
+import { MAX_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "./config/versions";
 import { PHASE_SPECS } from "./phases/phases";
 
 export interface ProgramOptions {
@@ -47,6 +54,17 @@ export interface ProgramOptions {
   readonly gatewayHostname?: pulumi.Input<string>;
   /** Resources the converted Istio resources wait for. @default istio-base (the CRDs) and istiod */
   readonly istioReady?: pulumi.Resource[];
+  /** What an adopted cluster runs. @default read with aws.eks.getCluster (tests pass their own) */
+  readonly adoptedCluster?: AdoptedClusterFacts;
+}
+
+/** Reads an adopted cluster's version and Auto Mode before anything is planned on it. */
+export async function readAdoptedCluster(name: string): Promise<AdoptedClusterFacts> {
+  const c = await aws.eks.getCluster({ name });
+  return {
+    kubernetesVersion: c.version,
+    autoMode: (c.computeConfigs ?? []).some((x) => x.enabled),
+  };
 }
 
 /** Export files and conversions, read before any resource is registered. */
@@ -73,7 +91,7 @@ export async function readOwnOutputs(): Promise<DeployedState> {
   const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const self = new pulumi.StackReference(`${pulumi.getStack()}-previous`, { name });
   const outputs: Record<string, unknown> = {};
-  for (const key of ["phase", "istioMode", "dnsWeights"]) {
+  for (const key of ["phase", "istioMode", "dnsWeights", "kubernetesVersion"]) {
     outputs[key] = (await self.getOutputDetails(key)).value;
   }
   return { known: true, outputs };
@@ -101,10 +119,25 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
   }
   const spec = PHASE_SPECS[cfg.phase];
   let istioModeGuard: string;
+  let kubernetesVersionGuard: string;
+  // An adopted cluster is read once, before anything is planned on it.
+  const adopted =
+    cfg.cluster.mode === "existing"
+      ? (opts.adoptedCluster ?? (await readAdoptedCluster(cfg.cluster.name)))
+      : undefined;
   let observability: ObservabilityConfig;
   try {
     istioModeGuard = guardIstioMode(opts.deployed, cfg.istio.mode, spec.istioInstalled);
     guardDecommissionTraffic(opts.deployed, spec);
+    kubernetesVersionGuard =
+      cfg.cluster.mode === "create"
+        ? guardKubernetesVersion(opts.deployed, cfg.cluster)
+        : guardAdoptedVersion(
+            cfg.cluster.name,
+            adopted as AdoptedClusterFacts,
+            spec.istioInstalled,
+            { min: MIN_KUBERNETES_VERSION, max: MAX_KUBERNETES_VERSION },
+          );
     observability = resolveObservability(cfg.stack, cfg.environment, cfg.observability);
   } catch (e) {
     if (e instanceof IstioModeError || e instanceof ConfigError || e instanceof DeployGuardError)
@@ -204,6 +237,8 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
     nodeSecurityGroupId: cluster.nodeSecurityGroupId,
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
+    kubernetesVersion: cluster.kubernetesVersion,
+    kubernetesVersionGuard,
     istioModeGuard,
     ...(istio?.outputs ?? { istioInstalled: false }),
     ...meshRoot?.outputs,

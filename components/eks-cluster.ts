@@ -38,6 +38,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly nodeSecurityGroupId: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
   public readonly kubeconfig: pulumi.Output<string>;
+  /** The Kubernetes version the cluster runs (for an adopted cluster: read, never set). */
+  public readonly kubernetesVersion: pulumi.Output<string>;
   public readonly provider: k8s.Provider;
   /** Resources that must exist before workloads are scheduled (node groups); empty when adopted. */
   public readonly nodeGroups: pulumi.Resource[];
@@ -57,6 +59,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.vpcId = built.vpcId;
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.nodeGroups = built.nodeGroups;
+    this.kubernetesVersion = built.kubernetesVersion;
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
@@ -170,6 +173,7 @@ export class EksCluster extends pulumi.ComponentResource {
       nodeSecurityGroupId,
       vpcId: network.vpcId,
       kubeconfig: cluster.kubeconfigJson,
+      kubernetesVersion: pulumi.output(cluster.eksCluster).apply((e) => e.version),
       nodeGroups,
       dependsOn: [cluster, ...nodeGroups],
     };
@@ -231,6 +235,7 @@ export class EksCluster extends pulumi.ComponentResource {
             region,
           }),
         ),
+      kubernetesVersion: found.version,
       nodeGroups: [],
       dependsOn: [],
     };
@@ -245,6 +250,7 @@ interface Built {
   nodeSecurityGroupId: pulumi.Output<string>;
   vpcId: pulumi.Output<string>;
   kubeconfig: pulumi.Output<string>;
+  kubernetesVersion: pulumi.Output<string>;
   nodeGroups: pulumi.Resource[];
   dependsOn: pulumi.Resource[];
 }

@@ -1,10 +1,24 @@
 // Every pinned version in one place, on purpose: an upgrade is a one-line, reviewed change.
 
-/** Default EKS Kubernetes version for clusters meshlift creates. */
-export const DEFAULT_KUBERNETES_VERSION = "1.32";
+/**
+ * Default EKS Kubernetes version for clusters meshlift creates: the newest EKS version in standard
+ * support that Istio 1.30 supports. On 2026-12-01 EKS standard support covers 1.34 (until
+ * 2026-12-02), 1.35 and 1.36 (released on EKS 2026-06-02); 1.32 and 1.33 are in paid extended
+ * support and 1.31 left it on 2026-11-26. Istio 1.30 supports Kubernetes 1.32 to 1.36.
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.36";
 
-/** Oldest Kubernetes version meshlift accepts for a new cluster. */
-export const MIN_KUBERNETES_VERSION = "1.31";
+/** Oldest Kubernetes version meshlift accepts: Istio 1.30 needs 1.32 or later. */
+export const MIN_KUBERNETES_VERSION = "1.32";
+
+/** Newest Kubernetes version Istio 1.30 supports. */
+export const MAX_KUBERNETES_VERSION = "1.36";
+
+/**
+ * The oldest Pulumi CLI (engine) the program runs on: `replacementTrigger`, which rotates the
+ * mesh intermediate CA, is honoured from 3.208 on; older engines ignore it silently.
+ */
+export const MIN_PULUMI_VERSION = "3.208.0";
 
 /** One Istio version for every Istio chart (base, istiod, cni, gateway, ztunnel), on purpose. */
 export const ISTIO_VERSION = "1.30.3";

@@ -23,6 +23,7 @@ const RESOURCE_OUTPUTS: Record<string, Outputs> = {
   "eks:index:Cluster": (_n, inputs) => ({
     eksCluster: {
       name: inputs.name ?? COMPUTED,
+      version: inputs.version ?? COMPUTED,
       endpoint: COMPUTED,
       vpcConfig: { clusterSecurityGroupId: COMPUTED, vpcId: inputs.vpcId ?? COMPUTED },
     },
@@ -89,6 +90,9 @@ function peerStackOutputs(qualified: string): Record<string, unknown> {
 const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
   "aws:eks/getCluster:getCluster": (i) => ({
     name: i.name,
+    // The version and Auto Mode of an adopted cluster are only known to EKS.
+    version: COMPUTED,
+    computeConfigs: [],
     endpoint: COMPUTED,
     certificateAuthorities: [{ data: COMPUTED }],
     identities: [{ oidcs: [{ issuer: `https://${COMPUTED}` }] }],

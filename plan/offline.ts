@@ -27,7 +27,7 @@ export interface PlanOptions {
   /** @default the directory holding Pulumi.yaml */
   readonly projectDir?: string;
   /** Program inputs that other components or tests provide (converter, gateway hostname). */
-  readonly program?: Pick<ProgramOptions, "convert" | "gatewayHostname">;
+  readonly program?: Pick<ProgramOptions, "convert" | "gatewayHostname" | "adoptedCluster">;
 }
 
 /** One resource of the plan: the stable contract that tests, other issues and external checks read. */

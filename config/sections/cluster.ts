@@ -1,6 +1,10 @@
 // The `meshlift:cluster` section: create a new EKS cluster, or adopt the one App Mesh already runs on.
 import { z } from "zod";
-import { DEFAULT_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "../versions";
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  MAX_KUBERNETES_VERSION,
+  MIN_KUBERNETES_VERSION,
+} from "../versions";
 import { cidrSchema } from "./network";
 
 const instanceType = z
@@ -36,6 +40,7 @@ const kubernetesVersion = z.union([z.string(), z.number()]).transform((v, ctx) =
   const s = String(v);
   const m = /^1\.(\d{2})$/.exec(s);
   const min = Number(MIN_KUBERNETES_VERSION.split(".")[1]);
+  const max = Number(MAX_KUBERNETES_VERSION.split(".")[1]);
   if (!m) {
     ctx.addIssue({
       code: "custom",
@@ -44,11 +49,11 @@ const kubernetesVersion = z.union([z.string(), z.number()]).transform((v, ctx) =
     });
     return z.NEVER;
   }
-  if (Number(m[1]) < min) {
+  if (Number(m[1]) < min || Number(m[1]) > max) {
     ctx.addIssue({
       code: "custom",
       input: v,
-      message: `must be ${MIN_KUBERNETES_VERSION} or newer`,
+      message: `must be from ${MIN_KUBERNETES_VERSION} to ${MAX_KUBERNETES_VERSION}: the Kubernetes versions Istio 1.30 supports (${DEFAULT_KUBERNETES_VERSION}, the default, is the newest in EKS standard support)`,
     });
     return z.NEVER;
   }

@@ -17,7 +17,7 @@ describe("EksCluster", () => {
       assert.equal(c.inputs.authenticationMode, "API");
       assert.equal(c.inputs.createOidcProvider, true);
       assert.equal(c.inputs.skipDefaultNodeGroup, true);
-      assert.equal(c.inputs.version, "1.32");
+      assert.equal(c.inputs.version, "1.36");
       const entries = c.inputs.accessEntries as Record<
         string,
         { principalArn: string; accessPolicies: Record<string, { policyArn: string }> }

@@ -36,7 +36,7 @@ describe("stack config", () => {
     assert.equal(cfg.cluster.mode, "create");
     if (cfg.cluster.mode !== "create") return;
     assert.equal(cfg.cluster.name, "meshlift-dev");
-    assert.equal(cfg.cluster.kubernetesVersion, "1.32");
+    assert.equal(cfg.cluster.kubernetesVersion, "1.36");
     assert.equal(cfg.cluster.protect, false);
     assert.equal(cfg.cluster.vpc.availabilityZones, 3);
     assert.deepEqual(cfg.cluster.nodeGroups.core, {
@@ -157,14 +157,25 @@ describe("stack config", () => {
     assert.match(two[0], /vpcId: subnet ids are only allowed together with an existing vpcId/);
   });
 
-  it("rejects Kubernetes versions older than the minimum", () => {
-    assert.match(
+  it("accepts the Kubernetes versions Istio 1.30 supports, 1.32 to 1.36, and no others", () => {
+    const v = (kubernetesVersion: string) =>
       problems({
         ...base,
-        "meshlift:cluster": JSON.stringify({ mode: "create", kubernetesVersion: "1.29" }),
-      })[0],
-      /1.31 or newer/,
-    );
+        "meshlift:cluster": JSON.stringify({ mode: "create", kubernetesVersion }),
+      })[0];
+    for (const bad of ["1.29", "1.31", "1.37"]) {
+      assert.match(
+        v(bad),
+        /must be from 1\.32 to 1\.36: the Kubernetes versions Istio 1\.30 supports/,
+      );
+    }
+    for (const ok of ["1.32", "1.34", "1.36"]) {
+      const c = parseConfig("t", {
+        ...base,
+        "meshlift:cluster": JSON.stringify({ mode: "create", kubernetesVersion: ok }),
+      }).cluster;
+      assert.equal(c.mode === "create" && c.kubernetesVersion, ok);
+    }
   });
 
   it("reads secure values as a placeholder offline", () => {
