@@ -303,6 +303,9 @@ function installIstio(
     systemNamespace: extra.systemNamespace,
     istiodDependsOn: extra.istiodDependsOn,
     istiodValues: deepMerge(tracingMeshValues(observability), extra.istiodValues),
+    // The control plane is guarded like the cluster it runs on (cluster.protect: prod by default).
+    protectIstiod:
+      cfg.cluster.mode === "create" ? cfg.cluster.protect : cfg.environment.startsWith("prod"),
   });
   const security = new SecurityBaseline("security", {
     spec,

@@ -32,6 +32,12 @@ export interface IstioMeshArgs {
   readonly istiodDependsOn?: pulumi.Resource[];
   /** Values deep-merged over istiod's (mesh ID, cluster name, network, extension providers). @default {} */
   readonly istiodValues?: Values;
+  /**
+   * Pulumi `protect` on istiod, so that no update (a phase change, a config mistake) deletes or
+   * replaces the control plane; going back to `discovery` then needs `pulumi state unprotect`.
+   * @default false
+   */
+  readonly protectIstiod?: boolean;
 }
 
 export class IstioMesh extends pulumi.ComponentResource {
@@ -87,7 +93,11 @@ export class IstioMesh extends pulumi.ComponentResource {
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
       helmReleaseArgs(chart(CHARTS.istiod), RELEASES.istiod, ISTIO_NAMESPACE, istiodVals),
-      { ...k, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
+      {
+        ...k,
+        dependsOn: [this.base, ...(args.istiodDependsOn ?? [])],
+        protect: args.protectIstiod ?? false,
+      },
     );
     if (istio.mode === "ambient") {
       // ztunnel gets its certificates from istiod, so it is only ready once istiod is.

@@ -62,6 +62,20 @@ describe("IstioMesh", () => {
     assert.equal(r.has("ztunnel"), false);
   });
 
+  it("protects istiod where the cluster is protected (prod), and nowhere else", async () => {
+    assert.equal(releases(prod).get("istiod")?.protect, true, "prod (adopted cluster)");
+    assert.equal(releases(parallel).get("istiod")?.protect, false, "dev");
+    const unprotected = await plan({
+      stack: "dev",
+      phase: "parallel",
+      set: { environment: "prod-eu", "cluster.protect": "false" },
+    });
+    assert.equal(releases(unprotected).get("istiod")?.protect, false, "cluster.protect false");
+    for (const [name, rel] of releases(prod)) {
+      if (name !== "istiod") assert.equal(rel.protect, false, name);
+    }
+  });
+
   it("orders installs by dependency: base -> istiod -> gateway, LB controller -> gateway", () => {
     const r = releases(parallel);
     const istiod = r.get("istiod") as PlanResource;
