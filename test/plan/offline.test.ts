@@ -3,6 +3,8 @@ import * as assert from "node:assert/strict";
 import { planConfig, PlanError, PROJECT_DIR, runOfflinePlan } from "../../plan/offline";
 import { ConfigError } from "../../config/errors";
 import { listStacks } from "../../config/stack-file";
+import { checkSubject, formatViolations } from "../../policy/run";
+import { subjectFromPlan } from "../../policy/subject";
 import { PHASES } from "../../phases/phases";
 import { named, plan } from "../support/plan";
 
@@ -68,10 +70,11 @@ describe("offline plan", () => {
 
   for (const stack of listStacks(PROJECT_DIR)) {
     for (const phase of PHASES) {
-      it(`plans stack ${stack} at phase ${phase}`, async () => {
+      it(`plans stack ${stack} at phase ${phase}, within the mesh policy pack`, async () => {
         const doc = await plan({ stack, phase });
         assert.equal(doc.phase, phase);
         assert.ok(doc.resources.length > 2);
+        assert.deepEqual(formatViolations(checkSubject(subjectFromPlan(doc))), []);
       });
     }
   }
