@@ -7,7 +7,7 @@ export const EXIT = {
   internal: 1,
   /** Invalid input: bad config, bad file, bad flag. */
   invalid: 2,
-  /** precheck found blockers. */
+  /** precheck found blockers, or a mandatory policy was violated. */
   blocked: 3,
 } as const;
 
@@ -29,6 +29,7 @@ const USER_ERRORS = new Set([
   "PlanError",
   "TransitionError",
   "FleetError",
+  "PlanFileError",
 ]);
 
 export function exitCodeFor(e: unknown): { code: number; message: string } {

@@ -9,6 +9,7 @@ import { registerRunbook } from "./commands/runbook";
 import { registerConvert } from "./commands/convert";
 import { registerPrecheck } from "./commands/precheck";
 import { registerFleet } from "./commands/fleet";
+import { registerPolicy } from "./commands/policy";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   registerConvert(program);
   registerPrecheck(program);
   registerFleet(program);
+  registerPolicy(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { diffPlans, renderDiff } from "../../plan/diff";
 import { renderTree, writeManifests } from "../../plan/render";
 import { PHASES, Phase } from "../../phases/phases";
 import { CliError } from "../errors";
+import { policyReport } from "./policy";
 
 export function parseSet(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -39,6 +40,7 @@ export function registerPlan(program: Command): void {
         "instead of the tree, show what moving to this phase would create, update, replace and delete",
       ).choices(PHASES),
     )
+    .option("--policy", "also check the plan against the mesh policy pack (exit 3 on a violation)")
     .action(
       async (o: {
         stack: string;
@@ -47,12 +49,14 @@ export function registerPlan(program: Command): void {
         json?: string;
         out?: string;
         diffPhase?: Phase;
+        policy?: boolean;
       }) => {
         const set = parseSet(o.set);
         const { document } = await runOfflinePlan({ stack: o.stack, phase: o.phase, set });
         if (o.diffPhase) {
           const target = await runOfflinePlan({ stack: o.stack, phase: o.diffPhase, set });
           process.stdout.write(`${renderDiff(diffPlans(document, target.document))}\n`);
+          if (o.policy) process.stdout.write(`${policyReport(target.document)}\n`);
           return;
         }
         process.stdout.write(`${renderTree(document)}\n`);
@@ -64,6 +68,8 @@ export function registerPlan(program: Command): void {
           const files = writeManifests(document, o.out);
           process.stdout.write(`${files.length} manifest file(s) written to ${o.out}\n`);
         }
+        // Last, so that the tree and the files are there to look at when a policy fails.
+        if (o.policy) process.stdout.write(`${policyReport(document)}\n`);
       },
     );
 }

@@ -52,6 +52,7 @@ export async function startServe(
       automation: new AutomationRunner({
         projectDir: settings.projectDir,
         backendUrl: settings.backendUrl,
+        policyPacks: settings.policyPacks,
       }),
     },
   });
@@ -94,6 +95,10 @@ export function registerServe(program: Command): void {
       `request body limit [${SERVE_ENV.maxBodyBytes}] (default 65536)`,
     )
     .option("--project-dir <dir>", `directory with Pulumi.yaml [${SERVE_ENV.projectDir}]`)
+    .option(
+      "--policy-packs <dirs>",
+      `policy packs every preview and up runs, comma-separated, or "none" [${SERVE_ENV.policyPacks}] (default <project-dir>/policy)`,
+    )
     .option(
       "--plan-workers <n>",
       `worker threads for offline plans, 0 = in-process [${SERVE_ENV.planWorkers}] (default CPUs - 1, 1 to 4)`,

@@ -1,0 +1,47 @@
+// `meshlift policy check PLAN.json`: the mesh policies on a plan document, offline; exit 3 on a mandatory violation.
+import { Command } from "commander";
+import { MESH_POLICIES } from "../../policy/checks";
+import { readPlanFile } from "../../policy/plan-file";
+import { checkSubject, formatViolations } from "../../policy/run";
+import { PlanLike, subjectFromPlan } from "../../policy/subject";
+import { CliError, EXIT } from "../errors";
+
+/**
+ * Checks a plan: the line to print when it passes; a CliError with exit 3 listing each violation
+ * (policy, resource URN, message) when it does not.
+ */
+export function policyReport(doc: PlanLike): string {
+  const violations = checkSubject(subjectFromPlan(doc));
+  if (violations.length > 0) {
+    throw new CliError(
+      `${violations.length} mandatory policy violation(s) in stack ${doc.stack ?? "?"} at phase ${doc.phase}:\n${formatViolations(
+        violations,
+      )
+        .map((l) => `  - ${l}`)
+        .join("\n")}`,
+      EXIT.blocked,
+    );
+  }
+  return `Policy: ${MESH_POLICIES.length} mandatory mesh policies pass on ${doc.resources.length} resources (phase ${doc.phase})`;
+}
+
+export function registerPolicy(program: Command): void {
+  const policy = program
+    .command("policy")
+    .description("The mesh policy pack (also run by pulumi preview --policy-pack policy)");
+  policy
+    .command("check")
+    .description(
+      "Check a plan document (meshlift plan --json) against the mesh policies; exit 3 on a violation",
+    )
+    .argument("<plan.json>", "plan document written by meshlift plan --json")
+    .action((file: string) => {
+      process.stdout.write(`${policyReport(readPlanFile(file))}\n`);
+    });
+  policy
+    .command("list")
+    .description("List the mesh policies (all mandatory)")
+    .action(() => {
+      for (const p of MESH_POLICIES) process.stdout.write(`${p.name}: ${p.description}\n`);
+    });
+}
