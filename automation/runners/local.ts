@@ -24,6 +24,24 @@ export interface AutomationRunnerOptions {
   readonly backendUrl?: string;
   /** Where the Pulumi CLI is looked up and what it runs with. @default process.env */
   readonly env?: Env;
+  /** Policy pack directories every preview and up runs (mandatory violations fail them). @default [<projectDir>/policy] */
+  readonly policyPacks?: readonly string[];
+}
+
+/**
+ * The options of one engine operation: its events and cancellation, and for preview and up the
+ * policy packs (`--policy-pack`), so that the service enforces what `pulumi up --policy-pack` does.
+ */
+export function engineOptions(
+  req: Pick<RunRequest, "kind" | "onEvent" | "signal">,
+  policyPacks: readonly string[],
+): { onEvent: (e: EngineEvent) => void; signal: AbortSignal; policyPacks?: string[] } {
+  const common = {
+    onEvent: (e: EngineEvent) => req.onEvent(e as unknown as Record<string, unknown>),
+    signal: req.signal,
+  };
+  const policed = (req.kind === "preview" || req.kind === "up") && policyPacks.length > 0;
+  return policed ? { ...common, policyPacks: [...policyPacks] } : common;
 }
 
 /** `file://~/.meshlift/state` unless `PULUMI_BACKEND_URL` says otherwise; `~` expanded, so the CLI agrees. */
@@ -44,9 +62,11 @@ export class AutomationRunner implements Runner {
   private readonly projectDir: string;
   private readonly env: Env;
   private readonly backendUrl: string;
+  private readonly policyPacks: readonly string[];
 
   constructor(opts: AutomationRunnerOptions = {}) {
     this.projectDir = opts.projectDir ?? DEFAULT_PROJECT_DIR;
+    this.policyPacks = opts.policyPacks ?? [path.join(this.projectDir, "policy")];
     this.env = opts.env ?? process.env;
     this.backendUrl = opts.backendUrl ?? defaultBackendUrl(this.env);
   }
@@ -99,10 +119,7 @@ export class AutomationRunner implements Runner {
       // Dotted keys are paths (`cluster.vpc.cidr`), as the offline plan reads them.
       for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v, k.includes("."));
     }
-    const common = {
-      onEvent: (e: EngineEvent) => req.onEvent(e as unknown as Record<string, unknown>),
-      signal: req.signal,
-    };
+    const common = engineOptions(req, this.policyPacks);
     try {
       switch (req.kind) {
         case "preview": {

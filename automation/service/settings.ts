@@ -19,6 +19,7 @@ export interface ServeFlags {
   readonly maxBodyBytes?: string;
   readonly projectDir?: string;
   readonly planWorkers?: string;
+  readonly policyPacks?: string;
 }
 
 export interface ServeSettings {
@@ -35,6 +36,8 @@ export interface ServeSettings {
   readonly projectDir: string;
   /** Worker threads for offline plans. @default CPUs - 1, between 1 and 4 */
   readonly planWorkers: number;
+  /** Policy packs every preview and up runs (`--policy-pack`). @default [<projectDir>/policy] */
+  readonly policyPacks: readonly string[];
   /** Where tokens come from: a file, or the MESHLIFT_TOKENS variable. */
   readonly tokenSource: { readonly file: string } | { readonly env: "MESHLIFT_TOKENS" };
 }
@@ -50,6 +53,7 @@ export const SERVE_ENV = {
   maxBodyBytes: "MESHLIFT_MAX_BODY_BYTES",
   projectDir: "MESHLIFT_PROJECT_DIR",
   planWorkers: "MESHLIFT_PLAN_WORKERS",
+  policyPacks: "MESHLIFT_POLICY_PACKS",
 } as const;
 
 export function resolveServeSettings(
@@ -60,6 +64,7 @@ export function resolveServeSettings(
   const pick = (k: keyof typeof SERVE_ENV) => flags[k] ?? env[SERVE_ENV[k]];
   const dataDir = path.resolve(pick("dataDir") ?? path.join(home, ".meshlift"));
   const tokensFile = pick("tokensFile");
+  const projectDir = path.resolve(pick("projectDir") ?? DEFAULT_PROJECT_DIR);
   return {
     host: pick("host") ?? "127.0.0.1",
     port: integer("port", pick("port") ?? "8080", 0, 65535),
@@ -74,7 +79,8 @@ export function resolveServeSettings(
       256,
       64 * 1024 * 1024,
     ),
-    projectDir: path.resolve(pick("projectDir") ?? DEFAULT_PROJECT_DIR),
+    projectDir,
+    policyPacks: policyPacks(pick("policyPacks"), projectDir),
     planWorkers: integer(
       "plan-workers",
       pick("planWorkers") ?? String(Math.min(4, Math.max(1, os.cpus().length - 1))),
@@ -87,6 +93,21 @@ export function resolveServeSettings(
         ? { env: "MESHLIFT_TOKENS" }
         : { file: path.join(dataDir, "tokens") },
   };
+}
+
+/** Comma-separated pack directories, "none" for none; each must hold a PulumiPolicy.yaml. */
+function policyPacks(raw: string | undefined, projectDir: string): string[] {
+  if (raw === undefined) return [path.join(projectDir, "policy")];
+  if (raw.trim() === "none") return [];
+  const dirs = raw.split(",").map((d) => d.trim());
+  for (const d of dirs) {
+    if (d === "" || !fs.existsSync(path.join(path.resolve(d), "PulumiPolicy.yaml"))) {
+      throw new Error(
+        `--policy-packs "${raw}": "${d}" is not a policy pack directory (no PulumiPolicy.yaml); give directories, or "none"`,
+      );
+    }
+  }
+  return dirs.map((d) => path.resolve(d));
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {
