@@ -3,6 +3,12 @@ import { APPMESH_INJECTION_LABEL, ISTIO_INJECTION_LABEL } from "../builders/name
 import { SET_IDENTIFIERS } from "../builders/route53-cutover";
 import { plainSecrets } from "../config/secret-values";
 import { SECRET_PLACEHOLDER } from "../config/stack-file";
+import {
+  ISTIO_CHART_REPOSITORY,
+  ISTIO_HUB,
+  ISTIO_OCI_CHART_REPOSITORY,
+  RETIRED_ISTIO_HOSTS,
+} from "../config/versions";
 import { MeshResource, MeshSubject, UNKNOWN } from "./subject";
 
 /** One broken invariant: on which resource (when one is to blame), and what to do about it. */
@@ -122,12 +128,6 @@ function strings(
   }
   return out;
 }
-
-export const RETIRED_HOSTS = [
-  "istio-release.storage.googleapis.com",
-  "gcr.io/istio-release",
-  "registry.istio.io",
-] as const;
 
 const LB = "service.beta.kubernetes.io/aws-load-balancer";
 const HEALTH_CHECK = {
@@ -362,10 +362,12 @@ export const MESH_POLICIES: readonly MeshPolicy[] = [
     check: (s) =>
       s.resources.flatMap((r) =>
         strings(r.props)
-          .flatMap(([path, v]) => RETIRED_HOSTS.filter((h) => v.includes(h)).map((h) => [path, h]))
+          .flatMap(([path, v]) =>
+            RETIRED_ISTIO_HOSTS.filter((h) => v.includes(h)).map((h) => [path, h]),
+          )
           .map(([path, host]) => ({
             urn: r.urn,
-            message: `${r.type} ${r.name} uses the retired host ${host} (at ${path}): Istio removes it in December 2026; take charts from https://blob.istio.io/istio-release/charts (or oci://ghcr.io/istio/release/charts) and images from docker.io/istio`,
+            message: `${r.type} ${r.name} uses the retired host ${host} (at ${path}): Istio removes it in December 2026; take charts from ${ISTIO_CHART_REPOSITORY} (or ${ISTIO_OCI_CHART_REPOSITORY}) and images from ${ISTIO_HUB}`,
           })),
       ),
   },
