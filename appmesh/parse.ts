@@ -268,6 +268,8 @@ class Reader {
     findings: [],
   };
   private readonly apiRoutes: { router: string; namespace: string; entry: RouteEntry }[] = [];
+  /** Kubernetes objects read so far (apiVersion/kind/namespace/name -> the document as JSON). */
+  private readonly seen = new Map<string, string>();
 
   constructor(private readonly defaultNamespace: string) {}
 
@@ -348,6 +350,14 @@ class Reader {
       typeof meta.namespace === "string" && meta.namespace !== ""
         ? meta.namespace
         : this.defaultNamespace;
+    // The same object twice (a Mesh or a shared Service in several per-namespace exports read together)
+    // is one object, as it is for `kubectl apply -f`: read it once.
+    if (name !== "") {
+      const id = `${apiVersion}|${kind}|${namespace}|${name}`;
+      const doc = JSON.stringify(value);
+      if (this.seen.get(id) === doc) return;
+      if (!this.seen.has(id)) this.seen.set(id, doc);
+    }
     if (apiVersion.startsWith("appmesh.k8s.aws/")) {
       if (apiVersion !== "appmesh.k8s.aws/v1beta2") {
         throw new InputError(
