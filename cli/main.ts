@@ -10,6 +10,7 @@ import { registerConvert } from "./commands/convert";
 import { registerPrecheck } from "./commands/precheck";
 import { registerFleet } from "./commands/fleet";
 import { registerPolicy } from "./commands/policy";
+import { registerDiscover } from "./commands/discover";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerPrecheck(program);
   registerFleet(program);
   registerPolicy(program);
+  registerDiscover(program);
   return program;
 }
 

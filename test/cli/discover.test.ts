@@ -1,0 +1,309 @@
+// `meshlift discover` end to end through main() against the local Kubernetes API server: files, entries, at-risk report, exit codes.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { convert } from "../../appmesh";
+import { loadMigrationInputs } from "../../config/exports";
+import { discover, Inventory } from "../../discover";
+import { cli } from "../support/cli";
+import {
+  APPMESH_TYPES,
+  MESHED_CLUSTER,
+  securityGroupPolicy,
+  serveMeshedCluster,
+  SGP_TYPE,
+  startCluster,
+  TestCluster,
+} from "../support/discover-cluster";
+
+function withoutOrigin(r: ReturnType<typeof convert>) {
+  return {
+    objects: r.objects,
+    findings: r.findings
+      .map(({ severity, source, field, reason }) => ({ severity, source, field, reason }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+  };
+}
+
+describe("meshlift discover", () => {
+  let c: TestCluster;
+  let out: string;
+
+  beforeEach(async () => {
+    c = await startCluster({ types: [...APPMESH_TYPES, SGP_TYPE] });
+    serveMeshedCluster(c.server);
+    c.server.add(securityGroupPolicy("pay", "ledger-sg"));
+    out = path.join(c.dir, "discovered");
+  });
+  afterEach(() => c.close());
+
+  const run = (...more: string[]) =>
+    cli("discover", "--kubeconfig", c.kubeconfig, "--out", out, ...more);
+  const inventory = () =>
+    JSON.parse(fs.readFileSync(path.join(out, "inventory.json"), "utf8")) as Inventory;
+
+  it("writes one export per meshed namespace, inventory.json and summary.md, and prints the stack entries", async () => {
+    const r = await run();
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(fs.readdirSync(out).sort(), ["exports", "inventory.json", "summary.md"]);
+    assert.deepEqual(fs.readdirSync(path.join(out, "exports")).sort(), ["pay.yaml", "shop.yaml"]);
+    const entries = YAML.parse(
+      r.out
+        .split("\n")
+        .filter((l) => !l.startsWith("#"))
+        .join("\n"),
+    ) as unknown[];
+    // pay first: its ledger pod sits on a cordoned node and an HPA scales it; shop is mid-rollout too, fewer pods... both at risk.
+    assert.deepEqual(entries.map((e) => (e as { name: string }).name).sort(), ["pay", "shop"]);
+    for (const e of entries as { name: string; state: string; appmeshExport: string }[]) {
+      assert.equal(e.state, "appmesh");
+      // Outside the project directory (the cwd) the path stays absolute.
+      assert.equal(e.appmeshExport, `${out}/exports/${e.name}.yaml`);
+    }
+    const inv = inventory();
+    assert.equal(inv.context, "test");
+    assert.equal(inv.objects.VirtualNode, 2);
+    assert.equal(inv.objects.Mesh, 1);
+    assert.equal(inv.envoyPods, 3, "the Succeeded pod does not count");
+    assert.deepEqual(inv.meshes, [
+      { name: "shop-mesh", namespaces: ["pay", "shop"], egressFilter: "DROP_ALL" },
+    ]);
+    const shop = inv.namespaces.find((n) => n.name === "shop");
+    assert.deepEqual(shop?.labels, { appmesh: "enabled", mesh: "shop-mesh" });
+    assert.equal(shop?.services, 1);
+    assert.equal(inv.ambient.awsNode.podSecurityGroupEnforcingMode, "strict");
+    assert.deepEqual(inv.ambient.securityGroupPolicies, { installed: true, total: 1 });
+    assert.equal(inv.ambient.fargatePods, 1);
+    assert.deepEqual(
+      inv.webhooks.map((w) => `${w.kind} ${w.name} ${w.owner}`),
+      [
+        "MutatingWebhookConfiguration appmesh-controller-mutating-webhook-configuration appmesh",
+        "ValidatingWebhookConfiguration istio-validator-istio-system istio",
+      ],
+    );
+    const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
+    assert.match(summary, /## At risk now/);
+    assert.match(
+      summary,
+      /kubectl --context test label namespace pay appmesh\.k8s\.aws\/sidecarInjectorWebhook=disabled --overwrite/,
+    );
+    assert.match(r.err, /AT RISK: 3 pod\(s\) in 2 namespace\(s\)/);
+  });
+
+  it("reports the pods at risk with their owners and what restarts them soon", async () => {
+    assert.equal((await run()).code, 0);
+    const risk = inventory().atRisk;
+    assert.deepEqual(
+      risk.map((r) => [r.namespace, r.pods, r.restartSoon]),
+      [
+        ["shop", 2, true],
+        ["pay", 1, true],
+      ],
+    );
+    const [shop, pay] = risk;
+    assert.deepEqual(
+      shop.owners.map((o) => `${o.kind} ${o.name} ${o.pods}`),
+      ["Deployment cart 2"],
+    );
+    assert.match(
+      shop.owners[0].restartSoon.join(";"),
+      /rollout in progress \(1 of 2 replicas updated\)/,
+    );
+    assert.equal(pay.owners[0].name, "ledger", "pod -> ReplicaSet -> Deployment");
+    assert.match(
+      pay.owners[0].restartSoon.join(";"),
+      /HPA ledger scales it between 2 and 8 \(now 2\)/,
+    );
+    assert.match(
+      pay.owners[0].restartSoon.join(";"),
+      /1 pod\(s\) on nodes being drained \(ip-10-0-2-2\.ec2\.internal cordoned\)/,
+    );
+    assert.equal(pay.injection, "enabled");
+    assert.equal(
+      pay.stopInjection,
+      "kubectl --context test label namespace pay appmesh.k8s.aws/sidecarInjectorWebhook=disabled --overwrite",
+    );
+  });
+
+  it("exports what convert and appmeshExport read, without cluster state or env values", async () => {
+    assert.equal((await run()).code, 0);
+    const shop = fs.readFileSync(path.join(out, "exports", "shop.yaml"), "utf8");
+    assert.match(shop, /^# App Mesh export of namespace shop from context "test"/);
+    for (const gone of [
+      "managedFields",
+      "resourceVersion",
+      "uid:",
+      "creationTimestamp",
+      "last-applied-configuration",
+      "deployment.kubernetes.io/revision",
+      "status:",
+      "clusterIP",
+      "hunter2",
+    ]) {
+      assert.ok(!shop.includes(gone), `${gone} is stripped`);
+    }
+    assert.match(shop, /secretKeyRef/, "valueFrom references stay");
+    const docs = YAML.parseAllDocuments(shop).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } },
+    );
+    assert.deepEqual(
+      docs.map((d) => `${d.kind} ${d.metadata.namespace ?? ""}/${d.metadata.name}`),
+      [
+        "Mesh /shop-mesh",
+        "VirtualNode shop/cart",
+        "VirtualService shop/cart",
+        "Service shop/cart",
+        "Deployment shop/cart",
+        "DaemonSet kube-system/aws-node",
+      ],
+    );
+    const pay = YAML.parseAllDocuments(
+      fs.readFileSync(path.join(out, "exports", "pay.yaml"), "utf8"),
+    ).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+    assert.ok(pay.some((d) => d.kind === "SecurityGroupPolicy" && d.metadata.name === "ledger-sg"));
+    assert.ok(pay.some((d) => d.kind === "Pod" && d.metadata.name === "ledger-fargate"));
+
+    // Read back as the stack reads it, and converted together equal to the served objects converted.
+    const project = path.dirname(out);
+    const inputs = loadMigrationInputs(
+      "test",
+      [
+        {
+          name: "shop",
+          state: "appmesh",
+          appmeshExport: "discovered/exports/shop.yaml",
+          deployments: [],
+        },
+        {
+          name: "pay",
+          state: "appmesh",
+          appmeshExport: "discovered/exports/pay.yaml",
+          deployments: [],
+        },
+      ],
+      project,
+    );
+    assert.deepEqual(
+      inputs.map((i) => i.deployments),
+      [["cart"], ["ledger"]],
+    );
+    assert.deepEqual(
+      inputs.map((i) => i.meshes),
+      [["shop-mesh"], ["shop-mesh"]],
+    );
+    const discovered = convert([...inputs.flatMap((i) => i.files)]);
+    const original = convert([{ path: "cluster.yaml", content: MESHED_CLUSTER }]);
+    const d = withoutOrigin(discovered);
+    const o = withoutOrigin(original);
+    assert.deepEqual(d.objects, o.objects);
+    // The exports add the Fargate pod and the SecurityGroupPolicy for the ambient precheck (info findings); nothing else differs.
+    assert.deepEqual(
+      d.findings.filter((f) => !/^(Pod|SecurityGroupPolicy) /.test(f.source)),
+      o.findings,
+    );
+  });
+
+  it("reads lists in pages of limit/continue", async () => {
+    for (let i = 0; i < 7; i++) {
+      c.server.add({
+        apiVersion: "appmesh.k8s.aws/v1beta2",
+        kind: "VirtualNode",
+        metadata: { name: `extra-${i}`, namespace: "shop" },
+        spec: {},
+      });
+    }
+    const r = await discover({
+      kubeconfig: c.kubeconfig,
+      outDir: out,
+      pageSize: 3,
+      generatedAt: "2026-12-01T00:00:00Z",
+    });
+    assert.equal(r.inventory.objects.VirtualNode, 9);
+    const pages = c.server.requests.filter(
+      (q) => q.path === "/apis/appmesh.k8s.aws/v1beta2/virtualnodes",
+    );
+    assert.equal(pages.length, 3);
+    assert.deepEqual(
+      pages.map((p) => p.query.limit),
+      ["3", "3", "3"],
+    );
+    assert.ok(pages[1].query.continue && pages[2].query.continue);
+  });
+
+  it("with -n reads only those namespaces and their references", async () => {
+    const r = await run("-n", "shop");
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(fs.readdirSync(path.join(out, "exports")), ["shop.yaml"]);
+    const inv = inventory();
+    assert.deepEqual(inv.requested, ["shop"]);
+    assert.deepEqual(
+      inv.atRisk.map((x) => x.namespace),
+      ["shop"],
+    );
+    const paths = new Set(c.server.requests.map((q) => q.path));
+    assert.ok(paths.has("/apis/appmesh.k8s.aws/v1beta2/namespaces/shop/virtualnodes"));
+    assert.ok(
+      !paths.has("/apis/appmesh.k8s.aws/v1beta2/virtualnodes"),
+      "no cluster-wide list of namespaced kinds",
+    );
+    assert.ok(paths.has("/api/v1/namespaces/pay/services"), "Services of the referenced namespace");
+    assert.ok(!paths.has("/api/v1/namespaces/pay/deployments"));
+  });
+
+  it("replaces an earlier discover output as a whole, and refuses a directory of other files", async () => {
+    assert.equal((await run()).code, 0);
+    c.server.remove("appmesh.k8s.aws/v1beta2", "VirtualNode", "pay", "ledger");
+    c.server.remove("appmesh.k8s.aws/v1beta2", "VirtualRouter", "pay", "ledger-router");
+    c.server.remove("appmesh.k8s.aws/v1beta2", "VirtualService", "pay", "ledger");
+    assert.equal((await run()).code, 0);
+    assert.ok(
+      fs.existsSync(path.join(out, "exports", "pay.yaml")),
+      "pay still runs Envoy pods and carries the label",
+    );
+    assert.deepEqual(
+      fs.readdirSync(c.dir).filter((f) => f.startsWith(".discovered")),
+      [],
+      "no temporary directory left",
+    );
+    const other = path.join(c.dir, "notes");
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, "todo.txt"), "keep me");
+    const r = await cli("discover", "--kubeconfig", c.kubeconfig, "--out", other);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /is a directory with other files/);
+    assert.equal(fs.readFileSync(path.join(other, "todo.txt"), "utf8"), "keep me");
+  });
+
+  it("reports a cluster without pods at risk, Istio labels and no SecurityGroupPolicy CRD", async () => {
+    await c.close();
+    c = await startCluster();
+    c.server.add({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "shop", labels: { mesh: "m", "istio-injection": "enabled" } },
+    });
+    c.server.add({
+      apiVersion: "appmesh.k8s.aws/v1beta2",
+      kind: "Mesh",
+      metadata: { name: "m" },
+      spec: { namespaceSelector: { matchLabels: { mesh: "m" } } },
+    });
+    out = path.join(c.dir, "discovered");
+    const r = await run();
+    assert.equal(r.code, 0, r.err);
+    const inv = inventory();
+    assert.deepEqual(inv.atRisk, []);
+    assert.deepEqual(
+      inv.namespaces.map((n) => [n.name, n.labels.istioInjection]),
+      [["shop", "enabled"]],
+    );
+    assert.deepEqual(inv.ambient.securityGroupPolicies, { installed: false, total: 0 });
+    assert.deepEqual(inv.ambient.awsNode, { present: false });
+    assert.match(
+      fs.readFileSync(path.join(out, "summary.md"), "utf8"),
+      /No pod runs the App Mesh Envoy/,
+    );
+    assert.doesNotMatch(r.err, /AT RISK/);
+  });
+});
