@@ -73,14 +73,14 @@ export function headerLabels(text: string): Map<string, Record<string, string>> 
  * Mesh selects gets the labels of the file's only Mesh.
  */
 export function serveYaml(server: KubeApiServer, text: string): KubeObject[] {
-  const docs = (jsyaml.loadAll(text) as unknown[]).filter(
-    (d): d is KubeObject => typeof d === "object" && d !== null,
-  );
+  const docs = jsyaml
+    .loadAll(text)
+    .filter((d): d is KubeObject => typeof d === "object" && d !== null);
   const labels = headerLabels(text);
   const namespaces = new Set<string>();
   const served: KubeObject[] = [];
   for (const d of docs) {
-    const meta = (d.metadata ?? {}) as Record<string, unknown>;
+    const meta = d.metadata ?? {};
     if (d.kind !== "Mesh") {
       meta.namespace = typeof meta.namespace === "string" ? meta.namespace : "default";
       namespaces.add(meta.namespace as string);
