@@ -431,6 +431,8 @@ export class KubeApiServer {
   private readonly watchers = new Set<Watcher>();
   private rules: { rule: FailureRule; left: number }[] = [];
   private rv = 1;
+  /** Pending injected delays, cleared on close so that no timer outlives the server. */
+  private readonly delays = new Set<NodeJS.Timeout>();
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
@@ -471,6 +473,8 @@ export class KubeApiServer {
 
   /** Ends every watch and stops listening. */
   async close(): Promise<void> {
+    for (const t of this.delays) clearTimeout(t);
+    this.delays.clear();
     for (const w of this.watchers) w.res.end();
     this.watchers.clear();
     await new Promise<void>((resolve) => {
@@ -854,7 +858,15 @@ export class KubeApiServer {
     if (!hit) return false;
     hit.left -= 1;
     const r = hit.rule;
-    if (r.delayMs) await new Promise((resolve) => setTimeout(resolve, r.delayMs));
+    if (r.delayMs) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.delays.delete(t);
+          resolve();
+        }, r.delayMs);
+        this.delays.add(t);
+      });
+    }
     if (r.status === undefined) return false;
     if (req.destroyed) return true;
     const reason = r.reason ?? REASONS[r.status] ?? "Unknown";
