@@ -127,8 +127,12 @@ export interface ExportMeta {
   readonly generatedAt: string;
 }
 
-/** The export file's text: a comment line, then the documents separated by `---`. */
-export function exportYaml(s: ClusterSnapshot, ns: string, m: ExportMeta): string {
+/** The export file's text (a comment line, then the documents separated by `---`) and its documents. */
+export function exportFile(
+  s: ClusterSnapshot,
+  ns: string,
+  m: ExportMeta,
+): { readonly content: string; readonly docs: readonly Wire[] } {
   const docs = exportDocuments(s, ns);
   const appmesh = docs.filter((d) => String(d.apiVersion).startsWith("appmesh.k8s.aws/")).length;
   const head =
@@ -137,5 +141,5 @@ export function exportYaml(s: ClusterSnapshot, ns: string, m: ExportMeta): strin
   const body = docs
     .map((d) => jsyaml.dump(d, { lineWidth: -1, noRefs: true, skipInvalid: true }))
     .join("---\n");
-  return head + body;
+  return { content: head + body, docs };
 }

@@ -1,7 +1,6 @@
 // `meshlift discover` end to end: connect, read the cluster, and render the exports, inventory.json and summary.md.
-import * as jsyaml from "js-yaml";
 import { connect, ConnectOptions } from "./connect";
-import { exportYaml } from "./export";
+import { exportFile } from "./export";
 import { buildInventory, exportPath, Inventory } from "./inventory";
 import { ClusterSnapshot, Wire } from "./model";
 import { readCluster, ReadOptions } from "./read";
@@ -17,12 +16,8 @@ export interface Rendered {
 
 /** The files of a discovery (pure): one export per namespace, inventory.json and summary.md. */
 export function render(s: ClusterSnapshot, generatedAt: string, outDir: string): Rendered {
-  const exports = new Map<string, { content: string; docs: Wire[] }>();
-  for (const ns of s.meshed) {
-    const content = exportYaml(s, ns, { generatedAt });
-    // The documents as written, read back: the precheck and the counts see exactly the file.
-    exports.set(ns, { content, docs: jsyaml.loadAll(content) as Wire[] });
-  }
+  const exports = new Map<string, { readonly content: string; readonly docs: readonly Wire[] }>();
+  for (const ns of s.meshed) exports.set(ns, exportFile(s, ns, { generatedAt }));
   const inventory = buildInventory(s, exports, generatedAt);
   const files = new Map<string, string>();
   for (const [ns, e] of exports) files.set(exportPath(ns), e.content);
