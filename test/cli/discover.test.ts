@@ -204,6 +204,106 @@ describe("meshlift discover", () => {
     );
   });
 
+  it("carries the Services of namespaces the App Mesh objects point into, so `svc.ns` names resolve as in the cluster", async () => {
+    const extra = [
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "backend" } },
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "legacy", namespace: "backend" },
+        spec: { selector: { app: "legacy" }, ports: [{ name: "http", port: 80 }] },
+      },
+      {
+        apiVersion: "appmesh.k8s.aws/v1beta2",
+        kind: "VirtualNode",
+        metadata: { name: "legacy", namespace: "shop" },
+        spec: {
+          listeners: [{ portMapping: { port: 80, protocol: "http" } }],
+          serviceDiscovery: { dns: { hostname: "legacy.backend" } },
+        },
+      },
+    ];
+    for (const o of extra) c.server.add(o);
+    assert.equal((await run()).code, 0);
+    assert.deepEqual(
+      fs.readdirSync(path.join(out, "exports")).sort(),
+      ["pay.yaml", "shop.yaml"],
+      "backend holds no App Mesh: not exported",
+    );
+    const shop = fs.readFileSync(path.join(out, "exports", "shop.yaml"), "utf8");
+    const docs = YAML.parseAllDocuments(shop).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string; namespace: string } },
+    );
+    assert.ok(docs.some((d) => d.kind === "Service" && d.metadata.namespace === "backend"));
+    const files = ["shop", "pay"].map((n) => ({
+      path: `${n}.yaml`,
+      content: fs.readFileSync(path.join(out, "exports", `${n}.yaml`), "utf8"),
+    }));
+    const served = [MESHED_CLUSTER, ...extra.map((o) => YAML.stringify(o))].join("\n---\n");
+    assert.deepEqual(
+      withoutOrigin(convert(files)).objects,
+      withoutOrigin(convert([{ path: "all.yaml", content: served }])).objects,
+    );
+    const withoutService = shop
+      .split(/^---$/m)
+      .filter((d) => !/namespace: backend/.test(d))
+      .join("---");
+    assert.notDeepEqual(
+      convert([{ path: "shop.yaml", content: withoutService }, files[1]]).objects,
+      convert(files).objects,
+      "without that Service the name would not resolve to the cluster",
+    );
+  });
+
+  it("reports appmesh.k8s.aws/v1beta1 objects (controller before v1.0) as legacy, without exporting them", async () => {
+    await c.close();
+    c = await startCluster({
+      types: ["meshes", "virtualnodes", "virtualservices"].map((resource, i) => ({
+        group: "appmesh.k8s.aws",
+        version: "v1beta1",
+        resource,
+        kind: ["Mesh", "VirtualNode", "VirtualService"][i],
+        namespaced: i > 0,
+      })),
+    });
+    out = path.join(c.dir, "discovered");
+    c.server.add({ apiVersion: "v1", kind: "Namespace", metadata: { name: "old" } });
+    c.server.add({
+      apiVersion: "appmesh.k8s.aws/v1beta1",
+      kind: "VirtualNode",
+      metadata: { name: "n", namespace: "old" },
+      spec: { meshName: "m" },
+    });
+    const r = await run();
+    assert.equal(r.code, 0, r.err);
+    const inv = inventory();
+    assert.deepEqual(inv.appmesh.servedVersions, ["v1beta1"]);
+    assert.deepEqual(inv.appmesh.legacyObjects, ["VirtualNode old/n"]);
+    assert.equal(inv.namespaces[0].legacyObjects, 1);
+    assert.doesNotMatch(fs.readFileSync(path.join(out, "exports", "old.yaml"), "utf8"), /v1beta1/);
+    assert.match(
+      fs.readFileSync(path.join(out, "summary.md"), "utf8"),
+      /Legacy App Mesh API.*Upgrade the controller/,
+    );
+  });
+
+  it("an object the converter rejects (a weight the CRD forbids) is a precheck blocker of its namespace, not a failure", async () => {
+    c.server.update("appmesh.k8s.aws/v1beta2", "VirtualRouter", "pay", "ledger-router", (o) => {
+      (
+        o.spec as { routes: { httpRoute: { action: { weightedTargets: { weight: number }[] } } }[] }
+      ).routes[0].httpRoute.action.weightedTargets[0].weight = 500;
+    });
+    const r = await run();
+    assert.equal(r.code, 0, r.err);
+    const pay = inventory().namespaces.find((n) => n.name === "pay");
+    assert.equal(pay?.precheck.blocker, 1);
+    assert.match(
+      pay?.precheck.error ?? "",
+      /the converter rejects this export: exports\/pay\.yaml.*weight/,
+    );
+    assert.match(r.err, /1 precheck blocker\(s\)/);
+  });
+
   it("reads lists in pages of limit/continue", async () => {
     for (let i = 0; i < 7; i++) {
       c.server.add({
