@@ -69,6 +69,8 @@ describe("migration board in Chromium", function () {
   let browser: Browser;
   let serve: { service: Service; url: string };
   let home: string;
+  /** What `meshlift serve` printed: it must never hold a token. */
+  const log: string[] = [];
   const contexts: BrowserContext[] = [];
   /** alert/confirm/prompt dialogs any page opened: an XSS that ran would show here. */
   const dialogs: string[] = [];
@@ -78,7 +80,6 @@ describe("migration board in Chromium", function () {
     const project = fixtureProject();
     home = tempDir("meshlift-board-home-");
     fs.writeFileSync(path.join(home, "tokens"), `${TOKEN_TEXT}\n`, { mode: 0o600 });
-    const log: string[] = [];
     [serve, browser] = await Promise.all([
       startServe({ host: "127.0.0.1", port: "0", dataDir: home, projectDir: project }, (l) =>
         log.push(l),
@@ -191,6 +192,10 @@ describe("migration board in Chromium", function () {
     await page.getByRole("heading", { level: 1, name: XSS }).waitFor();
     assert.equal(await page.title(), `${XSS} · meshlift board`);
     await page.getByText(`plan failed for ${XSS}`).first().waitFor();
+    // The runbook quotes the stack name in Markdown code and tables: still text.
+    await page.getByRole("heading", { name: /meshlift runbook: stack/ }).waitFor();
+    await page.getByRole("heading", { name: /What parallel changes/ }).waitFor();
+    assert.ok(((await page.locator(".runbook").textContent()) ?? "").includes(`--stack ${XSS}`));
     assert.equal(await page.locator("main img").count(), 0);
   });
 
@@ -264,6 +269,7 @@ describe("migration board in Chromium", function () {
     assert.equal((await get(serve.url, "/v1/board/dev")).body.operationCount, before);
     await page.getByRole("button", { name: "Advance to parallel" }).click();
     await confirm.click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
     if (!pulumiCli().present) {
       await page
         .getByRole("alert")
@@ -273,6 +279,25 @@ describe("migration board in Chromium", function () {
     } else {
       await page.getByText(/^up accepted/).waitFor();
     }
+  });
+
+  it("rolls back only after showing what the earlier phase removes", async () => {
+    const page = await open(serve.url, TOKENS.operate);
+    await page.goto(`${serve.url}/stacks/prod-use1`);
+    await page.getByLabel("Roll back to").selectOption("discovery");
+    await page.getByRole("button", { name: "Roll back", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Roll prod-use1 back to discovery?" });
+    await dialog.locator('[data-field="diff-counts"]').waitFor();
+    assert.match(
+      (await dialog.locator('[data-field="diff-counts"]').textContent()) ?? "",
+      /[1-9]\d* to delete/,
+    );
+    assert.ok(
+      await dialog.getByRole("button", { name: "Run up: roll back to discovery" }).isEnabled(),
+    );
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    assert.equal((await get(serve.url, "/v1/board/prod-use1")).body.operationCount, 0);
   });
 
   it("resumes a dropped event stream from the last event id, missing and repeating nothing", async () => {
@@ -368,5 +393,7 @@ describe("migration board in Chromium", function () {
     const prod = await get(serve.url, "/v1/stacks/prod/operations");
     assert.ok(prod.body.operations.every((o: { kind: string }) => o.kind === "plan"));
     assert.equal((await submit(serve.url, "dev", { kind: "plan" }, TOKENS.read)).status, 403);
+    for (const t of Object.values(TOKENS))
+      assert.ok(!log.join("\n").includes(t), "meshlift serve logged a token");
   });
 });
