@@ -1,5 +1,6 @@
 // Exit codes and the one place that turns errors into a one-line message (never a stack trace for user errors).
 import { ConfigError } from "../config/errors";
+import { fsReason } from "../config/files";
 import { StackNotFoundError } from "../config/stack-file";
 
 export const EXIT = {
@@ -9,6 +10,8 @@ export const EXIT = {
   invalid: 2,
   /** precheck found blockers, or a mandatory policy was violated. */
   blocked: 3,
+  /** A prerequisite is missing on this machine (the Pulumi CLI): `meshlift doctor` says what to install. */
+  prerequisite: 4,
 } as const;
 
 /** An error the user can act on, with the exit code to use. */
@@ -26,6 +29,8 @@ export class CliError extends Error {
 const USER_ERRORS = new Set([
   "ConfigError",
   "StackNotFoundError",
+  "StackFileError",
+  "FileError",
   "PlanError",
   "TransitionError",
   "FleetError",
@@ -39,6 +44,10 @@ export function exitCodeFor(e: unknown): { code: number; message: string } {
   }
   if (e instanceof Error && USER_ERRORS.has(e.name))
     return { code: EXIT.invalid, message: e.message };
+  // A filesystem error on a path the user named (a flag, a stack file): their input, not a bug.
+  const errno = e as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof errno.code === "string" && typeof errno.path === "string")
+    return { code: EXIT.invalid, message: `${errno.path}: ${fsReason(e)}` };
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
   return { code: EXIT.internal, message: `internal error (please report it): ${detail}` };
 }

@@ -1,5 +1,6 @@
 // The meshlift command line: parses argv, dispatches to cli/commands/*, maps errors to exit codes.
 import { Command, CommanderError } from "commander";
+import { fsReason } from "../config/files";
 import { EXIT, exitCodeFor } from "./errors";
 import { registerPlan } from "./commands/plan";
 import { registerServe } from "./commands/serve";
@@ -46,6 +47,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A closed pipe (`| head`) ends the output on purpose; a full or broken stdout is the user's to fix.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT.ok);
+    process.stderr.write(`meshlift: cannot write to standard output: ${fsReason(e)}\n`);
+    process.exit(EXIT.invalid);
+  });
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {

@@ -1,7 +1,8 @@
 // Reads stacks/Pulumi.<stack>.yaml into the flat config map the Pulumi runtime uses.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import YAML from "yaml";
+import YAML, { YAMLError } from "yaml";
+import { FileError, readTextFile } from "./files";
 
 export interface StackFile {
   /** `"<namespace>:<key>" -> string` (objects as JSON), as `PULUMI_CONFIG` carries them. */
@@ -39,13 +40,114 @@ export class StackNotFoundError extends Error {
   }
 }
 
+/** A stack file that cannot be used: unreadable, too large, or not YAML, with the line when known. */
+export class StackFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(
+      `invalid stack file ${file}${line ? `:${line}${column ? `:${column}` : ""}` : ""}: ${reason}`,
+    );
+    this.name = "StackFileError";
+  }
+}
+
+/** Stack files are small; anything larger is not one. */
+export const MAX_STACK_FILE_BYTES = 1024 * 1024;
+/** Deepest flow nesting (`[[...]]`, `{{...}}`) read; the YAML parser's recursion is not bounded. */
+export const MAX_YAML_FLOW_DEPTH = 64;
+
 export function readStackFile(projectDir: string, stack: string): StackFile {
   const file = stackFilePath(projectDir, stack);
   if (!fs.existsSync(file)) throw new StackNotFoundError(stack, listStacks(projectDir));
-  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as {
-    config?: Record<string, unknown>;
-  } | null;
-  return flattenConfig(doc?.config ?? {});
+  const shown = path.relative(projectDir, file) || file;
+  let text: string;
+  try {
+    text = readTextFile(file, MAX_STACK_FILE_BYTES);
+  } catch (e) {
+    throw new StackFileError(shown, e instanceof FileError ? e.reason : String(e));
+  }
+  const doc = parseStackYaml(shown, text);
+  if (doc === null || doc === undefined) return flattenConfig({});
+  if (!isMapping(doc))
+    throw new StackFileError(shown, "is not a YAML mapping (expected `config:`)");
+  const config = doc.config ?? {};
+  if (!isMapping(config))
+    throw new StackFileError(shown, "`config:` is not a mapping of keys to values");
+  return flattenConfig(config);
+}
+
+/**
+ * Parses a stack file; a tab, a duplicate key, an alias bomb or runaway nesting is a
+ * StackFileError with the line and the reason, never a crash.
+ */
+export function parseStackYaml(file: string, text: string): unknown {
+  const deep = flowTooDeep(text, MAX_YAML_FLOW_DEPTH);
+  if (deep) {
+    throw new StackFileError(
+      file,
+      `collections nested deeper than ${MAX_YAML_FLOW_DEPTH} levels`,
+      deep.line,
+      deep.column,
+    );
+  }
+  try {
+    // uniqueKeys (a duplicate key is an error) and maxAliasCount are the library's defaults; set here on purpose.
+    return YAML.parse(text, { uniqueKeys: true, maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    if (e instanceof YAMLError) {
+      const at = e.linePos?.[0];
+      const reason = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      throw new StackFileError(file, `${reason} (${e.code})`, at?.line, at?.col);
+    }
+    if (e instanceof RangeError) throw new StackFileError(file, "nests too deeply to be read");
+    if (e instanceof ReferenceError && /alias/i.test(e.message))
+      throw new StackFileError(file, `aliases expand too much: ${e.message}`);
+    throw e;
+  }
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Where `[`/`{` nesting first exceeds `max`, outside quotes and comments (a block scalar full of
+ * brackets may be over-counted: refused rather than risked).
+ */
+function flowTooDeep(text: string, max: number): { line: number; column: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let col = 0;
+  let quote: string | undefined;
+  let comment = false;
+  let prev = "\n";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    col += 1;
+    if (c === "\n") {
+      line += 1;
+      col = 0;
+      comment = false;
+      prev = c;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (quote === '"' && c === "\\") i += 1;
+      else if (c === quote) quote = undefined;
+    } else if (c === "#" && /\s/.test(prev)) comment = true;
+    else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(prev)) quote = c;
+    else if (c === "[" || c === "{") {
+      depth += 1;
+      if (depth > max) return { line, column: col };
+    } else if (c === "]" || c === "}") depth = Math.max(0, depth - 1);
+    prev = c;
+  }
+  return undefined;
 }
 
 /** Flattens a stack file's `config:` block the way the Pulumi CLI hands it to the program. */

@@ -1,5 +1,5 @@
 // Turns a plan document into what people read: a resource tree, and Kubernetes/Helm files for --out.
-import * as fs from "node:fs";
+import { makeDir, writeTextFile } from "../config/files";
 import * as path from "node:path";
 import YAML from "yaml";
 import { COMPUTED } from "./mocks";
@@ -83,7 +83,7 @@ function tail(urn: string): string {
  * named `<index>-<kind>-<name>.yaml` in registration-independent (URN) order. Returns the paths.
  */
 export function writeManifests(doc: PlanDocument, dir: string): string[] {
-  fs.mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const written: string[] = [];
   let i = 0;
   for (const r of doc.resources) {
@@ -94,7 +94,7 @@ export function writeManifests(doc: PlanDocument, dir: string): string[] {
       dir,
       `${String(i).padStart(3, "0")}-${body.kind}-${r.name}.yaml`.replace(/[^\w.-]/g, "_"),
     );
-    fs.writeFileSync(file, YAML.stringify(body.doc, { sortMapEntries: false }));
+    writeTextFile(file, YAML.stringify(body.doc, { sortMapEntries: false }));
     written.push(file);
   }
   return written;

@@ -11,7 +11,17 @@ import {
   toYaml,
   validateIstioObjects,
 } from "../../appmesh";
+import {
+  FileError,
+  fileError,
+  fsReason,
+  makeDir,
+  readFd,
+  readTextFile,
+  writeTextFile,
+} from "../../config/files";
 import { CliError, EXIT } from "../errors";
+import { forFlag } from "../files";
 
 const INPUT_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
@@ -19,27 +29,28 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Reads `-f` arguments like kubectl: files, directories (their .yaml/.yml/.json files, sorted), `-` for stdin. */
+/** Largest input file read (a kubectl export of a large mesh is a few MB). */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads `-f` arguments like kubectl: files, directories (their .yaml/.yml/.json files, sorted), `-`
+ * for stdin. Every read is bounded (`/dev/zero` stops at the limit); a dangling or looping
+ * symlink, an unreadable file or a directory without inputs is exit 2 with the path and reason.
+ */
 export function readSources(
   inputs: readonly string[],
-  readStdin: () => string = () => fs.readFileSync(0, "utf8"),
+  readStdin: () => string = () => readFd(0, "<stdin>", MAX_INPUT_BYTES),
 ): SourceFile[] {
   if (inputs.length === 0) throw new CliError("-f is required: a file, a directory or - for stdin");
   const out: SourceFile[] = [];
   for (const input of inputs) {
     if (input === "-") {
-      out.push({ path: "<stdin>", content: readStdin() });
+      out.push({ path: "<stdin>", content: forFlag("-f", readStdin) });
       continue;
     }
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(input);
-    } catch {
-      throw new CliError(`-f ${input}: no such file or directory`);
-    }
+    const stat = forFlag("-f", () => statOf(input));
     if (stat.isDirectory()) {
-      const files = fs
-        .readdirSync(input)
+      const files = forFlag("-f", () => listDir(input))
         .filter((f) => INPUT_EXTENSIONS.has(path.extname(f).toLowerCase()))
         .sort();
       if (files.length === 0) {
@@ -47,13 +58,41 @@ export function readSources(
       }
       for (const f of files) {
         const p = path.join(input, f);
-        if (fs.statSync(p).isFile()) out.push({ path: p, content: fs.readFileSync(p, "utf8") });
+        if (forFlag("-f", () => statOf(p)).isFile())
+          out.push({ path: p, content: forFlag("-f", () => readTextFile(p, MAX_INPUT_BYTES)) });
       }
     } else {
-      out.push({ path: input, content: fs.readFileSync(input, "utf8") });
+      out.push({ path: input, content: forFlag("-f", () => readTextFile(input, MAX_INPUT_BYTES)) });
     }
   }
   return out;
+}
+
+/** stat that follows symlinks, naming a dangling one as such. */
+function statOf(p: string): fs.Stats {
+  try {
+    return fs.statSync(p);
+  } catch (e) {
+    const dangling =
+      (e as NodeJS.ErrnoException).code === "ENOENT" && isSymlink(p) ? " (a dangling symlink)" : "";
+    throw new FileError(p, `${fsReason(e)}${dangling}`);
+  }
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (e) {
+    throw fileError(dir, e);
+  }
 }
 
 /** Runs the converter, turning unreadable input into exit code 2 with the file, document and reason. */
@@ -77,14 +116,15 @@ function writeOutput(result: ConversionResult, out: string): string {
     process.stdout.write(toYaml(result.objects));
     return "stdout";
   }
-  fs.mkdirSync(out, { recursive: true });
+  forFlag("-o", () => makeDir(out));
   // One multi-document file per namespace, so each namespace can be applied (or rolled back) on its own.
   const byNs = new Map<string, typeof result.objects>();
   for (const o of result.objects) {
     const ns = o.metadata.namespace ?? "cluster";
     byNs.set(ns, [...(byNs.get(ns) ?? []), o]);
   }
-  for (const [ns, objects] of byNs) fs.writeFileSync(path.join(out, `${ns}.yaml`), toYaml(objects));
+  for (const [ns, objects] of byNs)
+    forFlag("-o", () => writeTextFile(path.join(out, `${ns}.yaml`), toYaml(objects)));
   return `${byNs.size} file(s) in ${out}`;
 }
 
@@ -131,7 +171,8 @@ export function registerConvert(program: Command): void {
             summary: counts,
             findings: result.findings,
           };
-          fs.writeFileSync(o.report, `${JSON.stringify(report, null, 2)}\n`);
+          const file = o.report;
+          forFlag("--report", () => writeTextFile(file, `${JSON.stringify(report, null, 2)}\n`));
         }
         process.stderr.write(
           `meshlift: ${result.objects.length} Istio object(s) from ${sources.length} file(s) -> ${where}; ` +

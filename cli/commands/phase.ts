@@ -116,7 +116,7 @@ export async function changePhase(o: PhaseChangeOptions, deps: PhaseDeps): Promi
   deps.out(`${renderDiff(diff)}\n`);
 
   const missing = deps.runner.unavailable("up");
-  if (missing) throw new CliError(missing.message, EXIT.blocked);
+  if (missing) throw new CliError(`${missing.message} (\`meshlift doctor\`)`, EXIT.prerequisite);
 
   if (!o.yes) {
     if (!deps.interactive) {

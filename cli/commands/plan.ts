@@ -1,22 +1,37 @@
 // `meshlift plan`: the offline plan of a stack at a phase, as a tree, a JSON document and manifest files.
-import * as fs from "node:fs";
 import { Command, Option } from "commander";
 import { runOfflinePlan } from "../../plan/offline";
 import { diffPlans, renderDiff } from "../../plan/diff";
 import { renderTree, writeManifests } from "../../plan/render";
 import { PHASES, Phase } from "../../phases/phases";
+import { writeTextFile } from "../../config/files";
+import { forbiddenSegment, refusedSegmentMessage } from "../../config/keys";
+import { looksSecret, REDACTED } from "../../config/redact";
 import { CliError } from "../errors";
+import { forFlag } from "../files";
 import { policyReport } from "./policy";
 
 export function parseSet(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const p of pairs) {
     const i = p.indexOf("=");
     if (i <= 0)
-      throw new CliError(`--set "${p}": expected key=value (e.g. --set cutover.istioWeight=10)`);
-    out[p.slice(0, i)] = p.slice(i + 1);
+      throw new CliError(
+        `--set "${shown(p)}": expected key=value (e.g. --set cutover.istioWeight=10)`,
+      );
+    const key = p.slice(0, i);
+    const refused = forbiddenSegment(key.split(/[:.]/));
+    if (refused !== undefined)
+      throw new CliError(`--set "${shown(key)}": ${refusedSegmentMessage(refused)}`);
+    out[key] = p.slice(i + 1);
   }
   return out;
+}
+
+/** A flag value as an error quotes it: cut short, and never a secret. */
+function shown(s: string): string {
+  if (looksSecret(s)) return REDACTED;
+  return s.length > 80 ? `${s.slice(0, 80)}...` : s;
 }
 
 export function registerPlan(program: Command): void {
@@ -61,11 +76,13 @@ export function registerPlan(program: Command): void {
         }
         process.stdout.write(`${renderTree(document)}\n`);
         if (o.json) {
-          fs.writeFileSync(o.json, `${JSON.stringify(document, null, 2)}\n`);
+          const file = o.json;
+          forFlag("--json", () => writeTextFile(file, `${JSON.stringify(document, null, 2)}\n`));
           process.stdout.write(`\nPlan document written to ${o.json}\n`);
         }
         if (o.out) {
-          const files = writeManifests(document, o.out);
+          const dir = o.out;
+          const files = forFlag("--out", () => writeManifests(document, dir));
           process.stdout.write(`${files.length} manifest file(s) written to ${o.out}\n`);
         }
         // Last, so that the tree and the files are there to look at when a policy fails.

@@ -135,7 +135,7 @@ describe("meshlift phase", () => {
     process.env.PATH = tempDir("empty-path-");
     try {
       const r = await cli(["phase", "advance", "--stack", "dev", "--yes"]);
-      assert.equal(r.code, 3);
+      assert.equal(r.code, 4, "4: a prerequisite is missing (3 is for precheck blockers)");
       assert.match(r.out, /phase discovery -> parallel/);
       assert.match(r.err, /needs the Pulumi CLI.*no `pulumi` on PATH.*get\.pulumi\.com/);
       const s = await cli(["phase", "status", "--stack", "dev"]);
