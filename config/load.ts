@@ -303,6 +303,39 @@ export function redact(v: unknown, path: readonly string[] = []): unknown {
   return v;
 }
 
+/**
+ * A flat config map (`"<namespace>:<key>" -> string`) with every secret value replaced (see
+ * `redact`), for operation records; `redacted` says whether anything was replaced.
+ */
+export function redactFlatConfig(flat: Readonly<Record<string, string>>): {
+  config: Record<string, string>;
+  redacted: boolean;
+} {
+  const config: Record<string, string> = {};
+  let redacted = false;
+  for (const [fullKey, value] of Object.entries(flat)) {
+    const { namespace, key } = splitKey(fullKey);
+    let shown: string;
+    if (namespace !== NAMESPACE) {
+      shown = secretName(key) || looksSecret(value) ? REDACTED : value;
+    } else {
+      const path = key.split(".");
+      const parsed = STRING_KEYS.has(key) ? value : parseValue(value);
+      const r = redact(parsed, path);
+      shown = r === parsed ? value : typeof r === "string" ? r : JSON.stringify(r);
+      if (
+        typeof parsed === "object" &&
+        parsed !== null &&
+        JSON.stringify(r) === JSON.stringify(parsed)
+      )
+        shown = value;
+    }
+    if (shown !== value) redacted = true;
+    config[fullKey] = shown;
+  }
+  return { config, redacted };
+}
+
 function valueAt(raw: unknown, path: readonly string[]): unknown {
   let node = raw;
   for (const seg of path) {

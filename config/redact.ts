@@ -96,3 +96,11 @@ function depthAtLeast(v: unknown, n: number): boolean {
   if (typeof v !== "object" || v === null) return false;
   return Object.values(v).some((x) => depthAtLeast(x, n - 1));
 }
+
+const PEM_ANYWHERE = /-----BEGIN ([A-Z0-9 ]*)-----[\s\S]*?(-----END \1-----|$)/g;
+const TOKEN_ANYWHERE = new RegExp(KNOWN_TOKEN.source, "g");
+
+/** Free text (an engine's error message) with PEM blocks and known token formats replaced. */
+export function scrubText(s: string): string {
+  return s.replace(PEM_ANYWHERE, REDACTED).replace(TOKEN_ANYWHERE, REDACTED);
+}

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { redactFlatConfig } from "../../config/load";
 import { pulumiCli, PulumiCliMissingError } from "../prerequisites";
 import {
   CancelledError,
@@ -54,7 +55,8 @@ export function prepareBackend(url: string, home = os.homedir()): string {
   if (!url.startsWith("file://")) return url;
   let dir = url.slice("file://".length);
   if (dir === "~" || dir.startsWith("~/")) dir = path.join(home, dir.slice(1));
-  fs.mkdirSync(dir, { recursive: true });
+  // The file backend holds the stack state (secrets encrypted, everything else plain): private.
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   return `file://${dir}`;
 }
 
@@ -113,11 +115,7 @@ export class AutomationRunner implements Runner {
     if (unavailable) throw unavailable;
     const stack = await this.stack(req.stack, `operation "${req.kind}"`);
     if (req.kind === "preview" || req.kind === "up") {
-      const config: Record<string, { value: string }> = {};
-      for (const [k, v] of Object.entries(req.config ?? {})) config[qualifyKey(k)] = { value: v };
-      if (req.phase) config["meshlift:phase"] = { value: req.phase };
-      // Dotted keys are paths (`cluster.vpc.cidr`), as the offline plan reads them.
-      for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v, k.includes("."));
+      for (const c of configToSet(req)) await stack.setConfig(c.key, c.value, false);
     }
     const common = engineOptions(req, this.policyPacks);
     try {
@@ -153,6 +151,25 @@ export class AutomationRunner implements Runner {
       throw e;
     }
   }
+}
+
+/**
+ * The config an operation sets before preview or up. Dotted keys are set as keys, not `--path`s:
+ * the program deep-merges `meshlift:cluster.nodeGroups` into its section exactly as the offline
+ * plan does, and a JSON object stays an object (a path would store it as a string). Values that
+ * are secret by schema or by their look are set as Pulumi secrets.
+ */
+export function configToSet(
+  req: Pick<RunRequest, "config" | "phase">,
+): { key: string; value: { value: string; secret: boolean } }[] {
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.config ?? {})) config[qualifyKey(k)] = v;
+  if (req.phase) config["meshlift:phase"] = req.phase;
+  const { config: shown } = redactFlatConfig(config);
+  return Object.entries(config).map(([key, value]) => ({
+    key,
+    value: { value, secret: shown[key] !== value },
+  }));
 }
 
 function errorText(e: unknown): string {

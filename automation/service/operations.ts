@@ -2,10 +2,13 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { ConfigError } from "../../config/errors";
-import { MeshliftConfig, parseConfig } from "../../config/load";
+import { fsReason } from "../../config/files";
+import { MeshliftConfig, parseConfig, redactFlatConfig } from "../../config/load";
+import { redactDeep, scrubText } from "../../config/redact";
 import {
   listStacks,
   readStackFile,
+  StackFileError,
   StackNotFoundError,
   stackFilePath,
 } from "../../config/stack-file";
@@ -19,7 +22,14 @@ import {
   RunnerEvent,
   StackOutput,
 } from "../runners/runner";
-import { isTerminal, OperationRecord, StackState, Store, StoredEvent } from "./store";
+import {
+  isTerminal,
+  OperationRecord,
+  StackState,
+  Store,
+  StoredEvent,
+  StoreWriteError,
+} from "./store";
 
 /** An error the HTTP layer turns into a status and a JSON body. */
 export class ServiceError extends Error {
@@ -110,10 +120,16 @@ export class Operations {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly eventSeq = new Map<string, number>();
   private stopped = false;
+  /** The config of each operation accepted by this process as given, secrets included; never stored. */
+  private readonly configs = new Map<string, Record<string, string>>();
   /** Parsed stack files by name, reused while the file's mtime and size stay the same. */
   private readonly files = new Map<
     string,
-    { key: string; flat: Record<string, string>; parsed: MeshliftConfig | ConfigError }
+    {
+      key: string;
+      flat: Record<string, string>;
+      parsed: MeshliftConfig | ConfigError | StackFileError;
+    }
   >();
 
   constructor(private readonly opts: OperationsOptions) {
@@ -134,21 +150,31 @@ export class Operations {
       throw new ServiceError(404, new StackNotFoundError(stack, known).message, { stack });
   }
 
-  /** The stack file, flat and parsed; YAML and schema work is redone only when the file changes. */
+  /**
+   * The stack file, flat and parsed; YAML and schema work is redone only when the file changes. A
+   * file that cannot be read or parsed is that stack's error, not the service's.
+   */
   private stackFile(stack: string): {
     flat: Record<string, string>;
-    parsed: MeshliftConfig | ConfigError;
+    parsed: MeshliftConfig | ConfigError | StackFileError;
   } {
-    const st = fs.statSync(stackFilePath(this.opts.projectDir, stack));
+    const file = stackFilePath(this.opts.projectDir, stack);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch (e) {
+      return { flat: {}, parsed: new StackFileError(file, fsReason(e)) };
+    }
     const key = `${st.mtimeMs}:${st.size}`;
     const hit = this.files.get(stack);
     if (hit?.key === key) return hit;
-    const flat = readStackFile(this.opts.projectDir, stack).config;
-    let parsed: MeshliftConfig | ConfigError;
+    let flat: Record<string, string> = {};
+    let parsed: MeshliftConfig | ConfigError | StackFileError;
     try {
+      flat = readStackFile(this.opts.projectDir, stack).config;
       parsed = parseConfig(stack, flat);
     } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
+      if (!(e instanceof ConfigError || e instanceof StackFileError)) throw e;
       parsed = e;
     }
     const entry = { key, flat, parsed };
@@ -159,7 +185,13 @@ export class Operations {
   /** The stack file parsed, or the ConfigError naming every bad key; 404 for an unknown stack. */
   config(stack: string): MeshliftConfig | ConfigError {
     this.requireStack(stack);
-    return this.stackFile(stack).parsed;
+    const { parsed } = this.stackFile(stack);
+    // A file that does not parse is one problem of that stack's config, keyed by the file.
+    if (parsed instanceof StackFileError) {
+      const where = parsed.line ? `:${parsed.line}${parsed.column ? `:${parsed.column}` : ""}` : "";
+      return new ConfigError(stack, [{ key: `${parsed.file}${where}`, message: parsed.reason }]);
+    }
+    return parsed;
   }
 
   /** The phase in the stack file, the one deployed through this service, and which one counts. */
@@ -173,7 +205,7 @@ export class Operations {
     const { parsed } = this.stackFile(stack);
     const state = this.store.stackState(stack);
     const deployed = state && isPhase(state.phase) ? state.phase : null;
-    if (parsed instanceof ConfigError) {
+    if (parsed instanceof ConfigError || parsed instanceof StackFileError) {
       return {
         configured: null,
         deployed,
@@ -239,18 +271,52 @@ export class Operations {
         { running: this.busyWith(stack) },
       );
     }
-    const op = this.store.insert({
-      id: crypto.randomUUID(),
-      stack,
-      kind: req.kind,
-      phase: req.phase,
-      config,
-      fromPhase: target?.from,
-      startedBy: req.startedBy,
-    });
+    // Only the redacted config is stored (a read token sees records); the real one stays in memory.
+    const stored = redactFlatConfig(config);
+    let op: OperationRecord;
+    try {
+      op = this.store.insert({
+        id: crypto.randomUUID(),
+        stack,
+        kind: req.kind,
+        phase: req.phase,
+        config: stored.config,
+        configRedacted: stored.redacted,
+        fromPhase: target?.from,
+        startedBy: req.startedBy,
+      });
+    } catch (e) {
+      if (e instanceof StoreWriteError)
+        throw new ServiceError(e.kind === "full" ? 507 : 503, e.message, { store: e.code });
+      throw e;
+    }
+    this.configs.set(op.id, config);
     this.pending.push(op);
     this.pump();
     return this.store.get(op.id) as OperationRecord;
+  }
+
+  /**
+   * Queues operations a previous process accepted but never started (their config has no
+   * secrets: those were marked interrupted). One whose runner is missing here is marked with what
+   * to do instead. Returns the ones marked.
+   */
+  resume(queued: readonly OperationRecord[]): OperationRecord[] {
+    const marked: OperationRecord[] = [];
+    for (const op of queued) {
+      const missing = this.runnerFor(op.kind).unavailable(op.kind);
+      if (missing) {
+        this.store.finish(op.id, "interrupted", {
+          error: "the service restarted before this operation started, and cannot run it now",
+          guidance: `Not resumed: ${missing.message}. It never started and changed nothing; submit it again.`,
+        });
+        marked.push(this.get(op.id));
+      } else {
+        this.pending.push(op);
+      }
+    }
+    this.pump();
+    return marked;
   }
 
   get(id: string): OperationRecord {
@@ -266,6 +332,7 @@ export class Operations {
     const i = this.pending.findIndex((p) => p.id === id);
     if (i >= 0) {
       this.pending.splice(i, 1);
+      this.configs.delete(id);
       this.store.finish(id, "cancelled", { error: "cancelled before it started" });
       this.notify(id, { type: "end", operation: this.get(id) });
       return this.get(id);
@@ -325,7 +392,13 @@ export class Operations {
     config: Record<string, string>,
     phase: Phase | undefined,
   ): { from: Phase; to: Phase } | undefined {
-    const merged = { ...this.stackFile(stack).flat, ...config };
+    const file = this.stackFile(stack);
+    if (file.parsed instanceof StackFileError) {
+      throw validation(file.parsed.message, [
+        { path: "stack file", message: `fix ${file.parsed.file} first: ${file.parsed.reason}` },
+      ]);
+    }
+    const merged = { ...file.flat, ...config };
     if (phase) merged["meshlift:phase"] = phase;
     let target;
     try {
@@ -383,6 +456,7 @@ export class Operations {
       this.busyStacks.delete(op.stack);
       this.eventSeq.delete(op.id);
       this.listeners.delete(op.id);
+      this.configs.delete(op.id);
       resolveDone();
       if (!this.stopped) this.pump();
     });
@@ -390,15 +464,16 @@ export class Operations {
 
   private async execute(op: OperationRecord, signal: AbortSignal): Promise<void> {
     let end: Parameters<Store["finish"]>;
+    const config = this.configs.get(op.id) ?? op.config;
     try {
       // Re-checked at start: an operation queued earlier may have moved the stack since this was accepted.
       const phase = isPhase(op.phase) ? op.phase : undefined;
-      const target = this.checkConfigAndPhase(op.stack, op.kind, op.config, phase);
+      const target = this.checkConfigAndPhase(op.stack, op.kind, config, phase);
       const result = await this.runnerFor(op.kind).run({
         stack: op.stack,
         kind: op.kind,
         phase,
-        config: op.config,
+        config,
         currentPhase: target?.from,
         signal,
         onEvent: (e) => this.record(op.id, e),
@@ -410,15 +485,21 @@ export class Operations {
       }
       end = [op.id, "succeeded", { summary: result.summary }];
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      // Engine and program errors can quote config: never store a key or token they show.
+      const message = scrubText(e instanceof Error ? e.message : String(e));
       if (e instanceof CancelledError || signal.aborted) {
         end = [op.id, "cancelled", { error: message, guidance: cancelGuidance(op) }];
       } else {
         end = [op.id, "failed", { error: message, guidance: failureGuidance(op) }];
       }
     }
-    this.store.finish(...end);
-    this.notify(op.id, { type: "end", operation: this.get(op.id) });
+    try {
+      this.store.finish(...end);
+      this.notify(op.id, { type: "end", operation: this.get(op.id) });
+    } catch (e) {
+      // Not a database refusal (those are held and retried): a bug, reported but never a crash.
+      process.stderr.write(`meshlift serve: could not record the end of ${op.id}: ${String(e)}\n`);
+    }
   }
 
   private record(opId: string, data: RunnerEvent): void {
@@ -426,7 +507,9 @@ export class Operations {
     this.eventSeq.set(opId, seq);
     // The engine masks secrets in events already; values that still carry Pulumi's secret marker
     // are replaced too, so that no secret reaches the database or an event stream.
-    const event = this.store.appendEvent(opId, seq, redactValue(data) as RunnerEvent);
+    // PEM blocks and tokens that the engine did not know as secrets are replaced as well.
+    const clean = redactDeep(redactValue(data)) as RunnerEvent;
+    const event = this.store.appendEvent(opId, seq, clean);
     this.notify(opId, { type: "event", event });
   }
 

@@ -6,6 +6,13 @@ import { Authenticator, Scope, TokenEntry } from "./auth";
 import { board, boardOperation, boardStack, PlanDocuments, PlanViews } from "./board";
 import { openApiDocument } from "./openapi";
 import { Operations, OperationMessage, Runners, ServiceError } from "./operations";
+import {
+  forbiddenKeyMessage,
+  forbiddenKeyPath,
+  isJsonContentType,
+  jsonDepthExceeded,
+  MAX_BODY_DEPTH,
+} from "./body";
 import { fieldErrors, operationBodySchema } from "./schemas";
 import { BOARD_PAGE, isBoardRoute, loadBoardAssets, StaticAsset } from "./static";
 import { OperationRecord, Store } from "./store";
@@ -19,6 +26,8 @@ export interface ServiceOptions {
   readonly projectDir: string;
   /** @default 4 */
   readonly maxConcurrent?: number;
+  /** Size cap of the database (SQLite max_page_count); past it submits answer 507. @default none */
+  readonly dbMaxBytes?: number;
   /** Request bodies above this are refused with 413. @default 65536 */
   readonly maxBodyBytes?: number;
   /** Seconds between SSE keep-alive comments. @default 15 */
@@ -55,19 +64,24 @@ export interface Service {
   readonly operations: Operations;
   /** Operations found queued or running from a previous process and marked interrupted. */
   readonly recovered: readonly OperationRecord[];
+  /** Operations a previous process accepted and never started, queued again here. */
+  readonly resumed: readonly OperationRecord[];
   listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export function createService(opts: ServiceOptions): Service {
   const store = new Store(opts.dbFile);
-  const recovered = store.recoverInterrupted();
+  if (opts.dbMaxBytes !== undefined) store.setMaxBytes(opts.dbMaxBytes);
+  const { interrupted, queued } = store.recoverInterrupted();
   const operations = new Operations({
     store,
     runners: opts.runners,
     projectDir: opts.projectDir,
     maxConcurrent: opts.maxConcurrent,
   });
+  const recovered = [...interrupted, ...operations.resume(queued)];
+  const resumed = queued.filter((q) => !recovered.some((r) => r.id === q.id));
   const auth = new Authenticator(opts.tokens);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const heartbeatMs = (opts.heartbeatSeconds ?? 15) * 1000;
@@ -93,7 +107,12 @@ export function createService(opts: ServiceOptions): Service {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     if ((req.url ?? "").length > MAX_URL_LENGTH)
       throw new ServiceError(414, `request target longer than ${MAX_URL_LENGTH} characters`);
-    const url = new URL(req.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      throw new ServiceError(400, "malformed request target");
+    }
     const p = url.pathname;
     const method = req.method ?? "GET";
     const need = (scope: Scope) => {
@@ -177,11 +196,17 @@ export function createService(opts: ServiceOptions): Service {
     }
     if ((m = /^\/v1\/stacks\/([^/]+)$/.exec(p)) && method === "GET") {
       need("read");
-      return sendJson(res, 200, operations.stackView(decodeURIComponent(m[1])));
+      return sendJson(res, 200, operations.stackView(pathParam(m[1])));
     }
     if ((m = /^\/v1\/stacks\/([^/]+)\/operations$/.exec(p)) && method === "POST") {
       const who = need("operate");
-      const stack = decodeURIComponent(m[1]);
+      const stack = pathParam(m[1]);
+      if (!isJsonContentType(req.headers["content-type"])) {
+        throw new ServiceError(
+          415,
+          `Content-Type must be application/json (given: ${shownHeader(req.headers["content-type"])})`,
+        );
+      }
       const body = await readJson(req, maxBody);
       const parsed = operationBodySchema.safeParse(body);
       if (!parsed.success) {
@@ -199,15 +224,15 @@ export function createService(opts: ServiceOptions): Service {
     }
     if ((m = /^\/v1\/operations\/([^/]+)$/.exec(p)) && method === "GET") {
       need("read");
-      return sendJson(res, 200, operations.get(decodeURIComponent(m[1])));
+      return sendJson(res, 200, operations.get(pathParam(m[1])));
     }
     if ((m = /^\/v1\/operations\/([^/]+)\/cancel$/.exec(p)) && method === "POST") {
       need("operate");
-      return sendJson(res, 202, operations.cancel(decodeURIComponent(m[1])));
+      return sendJson(res, 202, operations.cancel(pathParam(m[1])));
     }
     if ((m = /^\/v1\/operations\/([^/]+)\/events$/.exec(p)) && method === "GET") {
       need("read");
-      const id = decodeURIComponent(m[1]);
+      const id = pathParam(m[1]);
       operations.get(id);
       const after = Number(req.headers["last-event-id"] ?? url.searchParams.get("after") ?? 0);
       return streamEvents(id, Number.isFinite(after) && after > 0 ? after : 0, res);
@@ -251,27 +276,7 @@ export function createService(opts: ServiceOptions): Service {
   };
 
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (e instanceof ServiceError) {
-        // The rest of an oversized body is not read: close the connection once the answer is out.
-        if (e.status === 413) {
-          res.setHeader("Connection", "close");
-          res.on("finish", () => req.destroy());
-        }
-        sendJson(res, e.status, { error: { status: e.status, message: e.message, ...e.details } });
-        return;
-      }
-      process.stderr.write(
-        `meshlift serve: internal error: ${String(e instanceof Error ? e.stack : e)}\n`,
-      );
-      sendJson(res, 500, {
-        error: { status: 500, message: "internal error; see the service log" },
-      });
-    });
+    handle(req, res).catch((e: unknown) => answerError(req, res, e));
   });
 
   return {
@@ -279,6 +284,7 @@ export function createService(opts: ServiceOptions): Service {
     store,
     operations,
     recovered,
+    resumed,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
@@ -365,6 +371,51 @@ function noQuery(url: URL): void {
   query(url, {});
 }
 
+/**
+ * Answers a failed request. It cannot throw: whatever the error holds, the reply is bounded JSON,
+ * and if even that fails the connection is closed; the process keeps serving.
+ */
+function answerError(req: http.IncomingMessage, res: http.ServerResponse, e: unknown): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (e instanceof ServiceError) {
+      // The rest of an oversized body is not read: close the connection once the answer is out.
+      if (e.status === 413) {
+        res.setHeader("Connection", "close");
+        res.on("finish", () => req.destroy());
+      }
+      sendJson(res, e.status, { error: { status: e.status, message: e.message, ...e.details } });
+      return;
+    }
+    process.stderr.write(
+      `meshlift serve: internal error: ${String(e instanceof Error ? e.stack : e)}\n`,
+    );
+    sendJson(res, 500, { error: { status: 500, message: "internal error; see the service log" } });
+  } catch {
+    try {
+      if (!res.headersSent) {
+        sendRaw(
+          res,
+          500,
+          '{"error":{"status":500,"message":"internal error; see the service log"}}',
+        );
+        return;
+      }
+    } catch {
+      // fall through: nothing more can be said on this connection
+    }
+    res.destroy();
+  }
+}
+
+function shownHeader(v: string | undefined): string {
+  if (v === undefined) return "none";
+  return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}...` : v);
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   sendRaw(res, status, JSON.stringify(body));
 }
@@ -393,9 +444,26 @@ async function readJson(req: http.IncomingMessage, limit: number): Promise<unkno
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "") throw new ServiceError(400, "request body is empty; expected JSON");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new ServiceError(400, `request body is not valid JSON: ${(e as Error).message}`);
+  const deep = jsonDepthExceeded(text, MAX_BODY_DEPTH);
+  if (deep >= 0) {
+    throw new ServiceError(
+      400,
+      `request body nests deeper than ${MAX_BODY_DEPTH} levels (at offset ${deep}); an operation request is 2 levels deep`,
+    );
   }
+  let body: unknown;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch (e) {
+    // V8 quotes the body around the error; the reply must not (it may hold a secret).
+    const reason = (e as Error).message.replace(/, ".*$/s, "").slice(0, 120);
+    throw new ServiceError(400, `request body is not valid JSON: ${reason}`);
+  }
+  const refused = forbiddenKeyPath(body);
+  if (refused) {
+    throw new ServiceError(422, "invalid operation request", {
+      fields: [{ path: refused.join("."), message: forbiddenKeyMessage(refused) }],
+    });
+  }
+  return body;
 }

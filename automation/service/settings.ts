@@ -2,6 +2,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { fsReason } from "../../config/files";
+import { makePrivate } from "./store";
 import { DEFAULT_PROJECT_DIR } from "../runners/runner";
 import { generateToken, loadTokenFile, parseTokens, TokenEntry } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES } from "./server";
@@ -17,6 +19,7 @@ export interface ServeFlags {
   readonly backendUrl?: string;
   readonly maxConcurrent?: string;
   readonly maxBodyBytes?: string;
+  readonly dbMaxBytes?: string;
   readonly projectDir?: string;
   readonly planWorkers?: string;
   readonly policyPacks?: string;
@@ -33,6 +36,8 @@ export interface ServeSettings {
   readonly backendUrl: string;
   readonly maxConcurrent: number;
   readonly maxBodyBytes: number;
+  /** Size cap of the database; past it, submits answer 507 and reads keep working. @default none */
+  readonly dbMaxBytes?: number;
   readonly projectDir: string;
   /** Worker threads for offline plans. @default CPUs - 1, between 1 and 4 */
   readonly planWorkers: number;
@@ -51,6 +56,7 @@ export const SERVE_ENV = {
   tokensFile: "MESHLIFT_TOKENS_FILE",
   maxConcurrent: "MESHLIFT_MAX_CONCURRENT",
   maxBodyBytes: "MESHLIFT_MAX_BODY_BYTES",
+  dbMaxBytes: "MESHLIFT_DB_MAX_BYTES",
   projectDir: "MESHLIFT_PROJECT_DIR",
   planWorkers: "MESHLIFT_PLAN_WORKERS",
   policyPacks: "MESHLIFT_POLICY_PACKS",
@@ -79,6 +85,10 @@ export function resolveServeSettings(
       256,
       64 * 1024 * 1024,
     ),
+    dbMaxBytes:
+      pick("dbMaxBytes") === undefined
+        ? undefined
+        : integer("db-max-bytes", pick("dbMaxBytes") as string, 64 * 1024, Number.MAX_SAFE_INTEGER),
     projectDir,
     policyPacks: policyPacks(pick("policyPacks"), projectDir),
     planWorkers: integer(
@@ -115,6 +125,21 @@ function integer(name: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
     throw new Error(`--${name} "${raw}": must be a whole number from ${min} to ${max}`);
   return n;
+}
+
+/**
+ * Creates the data directory if needed and makes it private (0700), however tokens are given:
+ * it holds the database, the token file and the file state backend.
+ */
+export function ensureDataDir(s: ServeSettings): void {
+  try {
+    fs.mkdirSync(s.dataDir, { recursive: true, mode: 0o700 });
+    makePrivate(s.dataDir, 0o700);
+  } catch (e) {
+    throw new Error(
+      `data directory ${s.dataDir}: ${fsReason(e)} (set --data-dir or MESHLIFT_HOME)`,
+    );
+  }
 }
 
 /**

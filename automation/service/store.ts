@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
+import { fsReason } from "../../config/files";
 import type { OperationKind } from "../runners/runner";
 
 export const OPERATION_STATUSES = [
@@ -39,6 +40,11 @@ export interface OperationRecord {
   readonly events: number;
   /** Who submitted it: the token's label, or its scope and hash prefix (never the token). */
   readonly startedBy: string | null;
+  /**
+   * True when secret config values were replaced before storing: the record never holds them, so
+   * an operation that did not run before a restart cannot be resumed and must be submitted again.
+   */
+  readonly configRedacted: boolean;
 }
 
 export interface StoredEvent {
@@ -73,6 +79,7 @@ interface OperationRow {
   summary: string | null;
   events: number;
   started_by: string | null;
+  config_redacted: number;
 }
 
 const SCHEMA = `
@@ -117,21 +124,79 @@ export interface NewOperation {
   readonly stack: string;
   readonly kind: OperationKind;
   readonly phase?: string;
+  /** Already redacted: the store writes what it is given. */
   readonly config: Record<string, string>;
   readonly fromPhase?: string;
   readonly startedBy?: string;
+  /** Whether `config` had secret values replaced. @default false */
+  readonly configRedacted?: boolean;
 }
 
 /** Columns added after the first release, with their definitions, for databases created before them. */
-const ADDED_COLUMNS: readonly (readonly [string, string])[] = [["started_by", "TEXT"]];
+const ADDED_COLUMNS: readonly (readonly [string, string])[] = [
+  ["started_by", "TEXT"],
+  ["config_redacted", "INTEGER NOT NULL DEFAULT 0"],
+];
+
+/**
+ * The database cannot take a write: `full` (SQLITE_FULL: disk or size limit), or `unavailable`
+ * (read-only, I/O error, locked). Reads keep working; the service answers 507 or 503.
+ */
+export class StoreWriteError extends Error {
+  constructor(
+    readonly kind: "full" | "unavailable",
+    readonly code: string,
+    what: string,
+  ) {
+    super(
+      kind === "full"
+        ? `the service's database is full (${code}) and cannot record ${what}: free disk space or raise --db-max-bytes; reads still work`
+        : `the service's database cannot be written (${code}) to record ${what}; reads still work`,
+    );
+    this.name = "StoreWriteError";
+  }
+}
+
+/** A StoreWriteError for SQLite's write failures; anything else as it is. */
+function writeError(e: unknown, what: string): unknown {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return e;
+  return new StoreWriteError(code.startsWith("SQLITE_FULL") ? "full" : "unavailable", code, what);
+}
+
+/** Writes held while the database cannot take them; a later write or read retries them in order. */
+const MAX_DEFERRED = 100_000;
+
+/** SQLite's own ceiling for max_page_count (no limit). */
+const NO_PAGE_LIMIT = 4294967294;
 
 export class Store {
   private readonly db: Database.Database;
   private readonly stmts;
 
+  /** Background writes (events, starts, ends) held while the database refuses them. */
+  private readonly deferred: { opId: string; run: () => void }[] = [];
+  /** What the held writes will change, so that reads show it meanwhile. */
+  private readonly overlay = new Map<string, Partial<OperationRow>>();
+  private readonly overlayEvents = new Map<string, StoredEvent[]>();
+  private droppedEvents = 0;
+
   constructor(readonly file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    try {
+      // The records hold operation config and outputs: only the service's user may read them.
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fs.closeSync(fs.openSync(file, "a", 0o600));
+      makePrivate(file, 0o600);
+    } catch (e) {
+      throw new StoreOpenError(file, fsReason(e));
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+    } catch (e) {
+      throw new StoreOpenError(file, sqliteReason(e));
+    }
+    this.db = db;
     try {
       // One process owns the file: a second service would mark the first one's operations interrupted.
       this.db.pragma("locking_mode = EXCLUSIVE");
@@ -146,17 +211,12 @@ export class Store {
         if (!have.has(name)) this.db.exec(`ALTER TABLE operations ADD COLUMN ${name} ${type}`);
     } catch (e) {
       this.db.close();
-      if ((e as { code?: string }).code === "SQLITE_BUSY") {
-        throw new Error(
-          `${file} is in use by another process (another \`meshlift serve\`?): stop it, or use --db/--data-dir for a separate database`,
-        );
-      }
-      throw e;
+      throw new StoreOpenError(file, sqliteReason(e));
     }
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO operations (id, stack, kind, phase, config, from_phase, status, created_at, started_by)
-         VALUES (@id, @stack, @kind, @phase, @config, @fromPhase, 'queued', @at, @startedBy)`,
+        `INSERT INTO operations (id, stack, kind, phase, config, from_phase, status, created_at, started_by, config_redacted)
+         VALUES (@id, @stack, @kind, @phase, @config, @fromPhase, 'queued', @at, @startedBy, @redacted)`,
       ),
       get: this.db.prepare<[string], OperationRow>(`SELECT * FROM operations WHERE id = ?`),
       start: this.db.prepare(
@@ -200,28 +260,43 @@ export class Store {
     };
   }
 
+  /** Records a new operation; a StoreWriteError when the database cannot take it (nothing is recorded). */
   insert(op: NewOperation): OperationRecord {
-    this.stmts.insert.run({
-      id: op.id,
-      stack: op.stack,
-      kind: op.kind,
-      phase: op.phase ?? null,
-      config: JSON.stringify(op.config),
-      fromPhase: op.fromPhase ?? null,
-      at: now(),
-      startedBy: op.startedBy ?? null,
-    });
+    this.write(`operation ${op.id}`, () =>
+      this.stmts.insert.run({
+        id: op.id,
+        stack: op.stack,
+        kind: op.kind,
+        phase: op.phase ?? null,
+        config: JSON.stringify(op.config),
+        fromPhase: op.fromPhase ?? null,
+        at: now(),
+        startedBy: op.startedBy ?? null,
+        redacted: op.configRedacted ? 1 : 0,
+      }),
+    );
     return this.get(op.id) as OperationRecord;
   }
 
   get(id: string): OperationRecord | undefined {
+    this.retryDeferred();
     const row = this.stmts.get.get(id);
-    return row && toRecord(row);
+    return row && this.toRecord(row);
   }
 
   /** Marks a queued operation running; false when it was no longer queued (cancelled meanwhile). */
   start(id: string): boolean {
-    return this.stmts.start.run(now(), id).changes === 1;
+    const at = now();
+    let changed = false;
+    this.writeOrDefer(
+      id,
+      () => {
+        changed = this.stmts.start.run(at, id).changes === 1;
+      },
+      { status: "running", started_at: at },
+    );
+    // Held for later: the caller knows the operation is still queued (it holds it).
+    return changed || this.overlay.get(id)?.status === "running";
   }
 
   finish(
@@ -233,19 +308,27 @@ export class Store {
       summary?: Record<string, unknown>;
     } = {},
   ): void {
-    this.stmts.finish.run({
+    const row = {
       id,
       status,
       at: now(),
       error: fields.error ?? null,
       guidance: fields.guidance ?? null,
       summary: fields.summary ? JSON.stringify(fields.summary) : null,
+    };
+    this.writeOrDefer(id, () => this.stmts.finish.run(row), {
+      status,
+      finished_at: row.at,
+      error: row.error,
+      guidance: row.guidance,
+      summary: row.summary,
     });
   }
 
   lastOperation(stack: string): OperationRecord | undefined {
+    this.retryDeferred();
     const row = this.stmts.last.get(stack);
-    return row && toRecord(row);
+    return row && this.toRecord(row);
   }
 
   /**
@@ -267,33 +350,43 @@ export class Store {
   }
 
   list(limit = 10_000): OperationRecord[] {
-    return this.stmts.list.all(limit).map(toRecord);
+    this.retryDeferred();
+    return this.stmts.list.all(limit).map((r) => this.toRecord(r));
   }
 
   withStatus(status: OperationStatus): OperationRecord[] {
-    return this.stmts.byStatus.all(status).map(toRecord);
+    this.retryDeferred();
+    return this.stmts.byStatus.all(status).map((r) => this.toRecord(r));
   }
 
-  /** Appends an event with the next sequence number (1, 2, ...) and returns it as stored. */
+  /** Appends an event with the next sequence number (1, 2, ...) and returns it as stored (or held). */
   readonly appendEvent = (
     opId: string,
     seq: number,
     data: Record<string, unknown>,
   ): StoredEvent => {
     const at = now();
-    this.db.transaction(() => {
-      this.stmts.addEvent.run(opId, seq, at, JSON.stringify(data));
-      this.stmts.countEvent.run(opId);
-    })();
-    return { seq, at, data };
+    const event = { seq, at, data };
+    const text = JSON.stringify(data);
+    const held = this.writeOrDefer(opId, () =>
+      this.db.transaction(() => {
+        this.stmts.addEvent.run(opId, seq, at, text);
+        this.stmts.countEvent.run(opId);
+      })(),
+    );
+    if (held) this.overlayEvents.set(opId, [...(this.overlayEvents.get(opId) ?? []), event]);
+    return event;
   };
 
   events(opId: string, afterSeq = 0): StoredEvent[] {
-    return this.stmts.events.all(opId, afterSeq).map((r) => ({
+    this.retryDeferred();
+    const stored = this.stmts.events.all(opId, afterSeq).map((r) => ({
       seq: r.seq,
       at: r.at,
       data: JSON.parse(r.data) as Record<string, unknown>,
     }));
+    const held = (this.overlayEvents.get(opId) ?? []).filter((e) => e.seq > afterSeq);
+    return [...stored, ...held];
   }
 
   stackState(stack: string): StackState | undefined {
@@ -314,31 +407,53 @@ export class Store {
     redactedOutputs: Record<string, unknown>,
     opId: string,
   ): void {
-    this.stmts.setStackState.run({
-      stack,
-      phase,
-      outputs: JSON.stringify(redactedOutputs),
-      opId,
-      at: now(),
-    });
+    const row = { stack, phase, outputs: JSON.stringify(redactedOutputs), opId, at: now() };
+    this.writeOrDefer(opId, () => this.stmts.setStackState.run(row));
   }
 
   /**
-   * After a crash or restart: operations the previous process left queued or running never finished
-   * here. They are marked `interrupted` with what to do, so that nothing acknowledged disappears.
+   * After a crash or restart: operations the previous process left running never finished here;
+   * they are marked `interrupted` with what to do. Queued ones are returned to be resumed, except
+   * those whose config had secrets (not stored), which are marked with what to do too. Nothing
+   * acknowledged disappears.
    */
-  recoverInterrupted(): OperationRecord[] {
-    const found = [...this.withStatus("running"), ...this.withStatus("queued")];
-    const tx = this.db.transaction(() => {
-      for (const op of found) {
-        this.finish(op.id, "interrupted", {
-          error: `the service stopped while this operation was ${op.status}`,
-          guidance: interruptedGuidance(op),
-        });
-      }
-    });
-    tx();
-    return found.map((op) => this.get(op.id) as OperationRecord);
+  recoverInterrupted(): { interrupted: OperationRecord[]; queued: OperationRecord[] } {
+    const running = this.withStatus("running");
+    const queued = this.withStatus("queued");
+    const stale = [...running, ...queued.filter((op) => op.configRedacted)];
+    this.write("recovered operations", () =>
+      this.db.transaction(() => {
+        for (const op of stale) {
+          this.stmts.finish.run({
+            id: op.id,
+            status: "interrupted",
+            at: now(),
+            error: `the service stopped while this operation was ${op.status}`,
+            guidance: interruptedGuidance(op),
+            summary: null,
+          });
+        }
+      })(),
+    );
+    return {
+      interrupted: stale.map((op) => this.get(op.id) as OperationRecord),
+      queued: queued.filter((op) => !op.configRedacted),
+    };
+  }
+
+  /**
+   * Caps the database at about `bytes` (SQLite's max_page_count), or lifts the cap with undefined.
+   * A cap below the current size holds it where it is: writes that need a new page fail as full.
+   */
+  setMaxBytes(bytes: number | undefined): void {
+    const pageSize = this.db.pragma("page_size", { simple: true }) as number;
+    const pages = bytes === undefined ? NO_PAGE_LIMIT : Math.max(1, Math.floor(bytes / pageSize));
+    this.db.pragma(`max_page_count = ${pages}`);
+  }
+
+  /** Writes held because the database refused them, and events dropped beyond the hold limit. */
+  backlog(): { deferred: number; droppedEvents: number } {
+    return { deferred: this.deferred.length, droppedEvents: this.droppedEvents };
   }
 
   /** Runs `fn` as one transaction: one disk sync for many writes (seeding, imports). */
@@ -347,13 +462,119 @@ export class Store {
   }
 
   close(): void {
+    this.retryDeferred();
     this.db.close();
+  }
+
+  /** Runs a write after any held ones; a StoreWriteError when the database refuses it. */
+  private write(what: string, run: () => void): void {
+    this.retryDeferred();
+    if (this.deferred.length > 0) {
+      throw new StoreWriteError("full", "SQLITE_FULL", `${what} (earlier writes are still held)`);
+    }
+    try {
+      run();
+    } catch (e) {
+      throw writeError(e, what);
+    }
+  }
+
+  /**
+   * Runs a background write, or holds it (in order, with what it changes shown to reads) while the
+   * database refuses writes, so that a full disk never loses an operation's end. True when held.
+   */
+  private writeOrDefer(opId: string, run: () => void, change?: Partial<OperationRow>): boolean {
+    this.retryDeferred();
+    if (this.deferred.length === 0) {
+      try {
+        run();
+        return false;
+      } catch (e) {
+        if (!(writeError(e, "") instanceof StoreWriteError)) throw e;
+      }
+    }
+    if (this.deferred.length >= MAX_DEFERRED && !change) {
+      this.droppedEvents += 1;
+      return false;
+    }
+    this.deferred.push({ opId, run });
+    if (change) this.overlay.set(opId, { ...this.overlay.get(opId), ...change });
+    return true;
+  }
+
+  /** Replays held writes in order, stopping at the first the database still refuses. */
+  private retryDeferred(): void {
+    while (this.deferred.length > 0) {
+      try {
+        this.deferred[0].run();
+      } catch (e) {
+        if (writeError(e, "") instanceof StoreWriteError) return;
+        throw e;
+      }
+      const done = this.deferred.shift() as { opId: string };
+      if (!this.deferred.some((d) => d.opId === done.opId)) {
+        this.overlay.delete(done.opId);
+        this.overlayEvents.delete(done.opId);
+      }
+    }
+  }
+
+  private toRecord(r: OperationRow): OperationRecord {
+    const o = this.overlay.get(r.id);
+    const held = this.overlayEvents.get(r.id)?.length ?? 0;
+    return toRecord(
+      o ? { ...r, ...o, events: r.events + held } : { ...r, events: r.events + held },
+    );
+  }
+}
+
+/**
+ * Sets `mode` on a file or directory this user owns (an existing 0644 database from an older
+ * version becomes 0600); one owned by someone else is left as its owner set it.
+ */
+export function makePrivate(p: string, mode: number): void {
+  if (fs.statSync(p).uid === process.getuid?.()) fs.chmodSync(p, mode);
+}
+
+/** The database file cannot be opened as the service's store: in use, read-only, not SQLite, unreadable. */
+export class StoreOpenError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot use ${file} as the service's database: ${reason}`);
+    this.name = "StoreOpenError";
+  }
+}
+
+function sqliteReason(e: unknown): string {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case "SQLITE_BUSY":
+    case "SQLITE_LOCKED":
+      return "it is in use by another process (another `meshlift serve`?): stop it, or use --db/--data-dir for a separate database";
+    case "SQLITE_READONLY":
+    case "SQLITE_READONLY_DIRECTORY":
+    case "SQLITE_READONLY_RECOVERY":
+    case "SQLITE_READONLY_CANTINIT":
+      return `it is read-only (${code}): make it and its directory writable by this user, or use --db elsewhere`;
+    case "SQLITE_CANTOPEN":
+      return "it cannot be opened (SQLITE_CANTOPEN): check the path and that its directory is writable";
+    case "SQLITE_NOTADB":
+    case "SQLITE_CORRUPT":
+      return `it is not a meshlift database (${code}): move it away or use --db elsewhere`;
+    case "SQLITE_FULL":
+      return "the disk is full (SQLITE_FULL)";
+    default:
+      return typeof code === "string" ? `${code}: ${(e as Error).message}` : fsReason(e);
   }
 }
 
 export function interruptedGuidance(
-  op: Pick<OperationRecord, "stack" | "kind" | "status">,
+  op: Pick<OperationRecord, "stack" | "kind" | "status"> & { configRedacted?: boolean },
 ): string {
+  if (op.status === "queued" && op.configRedacted)
+    return "It never started and changed nothing. Its config held secret values, which are never stored, so it was not resumed: submit it again.";
   if (op.status === "queued")
     return "It never started and changed nothing; submit it again when ready.";
   if (op.kind === "plan")
@@ -384,6 +605,7 @@ function toRecord(r: OperationRow): OperationRecord {
     summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null,
     events: r.events,
     startedBy: r.started_by,
+    configRedacted: r.config_redacted === 1,
   };
 }
 

@@ -3,7 +3,10 @@ import { Command } from "commander";
 import { AutomationRunner } from "../../automation/runners/local";
 import { PlanRunner } from "../../automation/runners/plan";
 import { createService, Service } from "../../automation/service/server";
+import { StoreOpenError } from "../../automation/service/store";
+import { fsReason } from "../../config/files";
 import {
+  ensureDataDir,
   loadTokens,
   resolveServeSettings,
   SERVE_ENV,
@@ -23,6 +26,7 @@ export async function startServe(
   let tokens;
   try {
     settings = resolveServeSettings(flags);
+    ensureDataDir(settings);
     const loaded = loadTokens(settings);
     tokens = loaded.tokens;
     if (loaded.created) log(`no token configured: wrote an admin token to ${loaded.created}`);
@@ -38,27 +42,44 @@ export async function startServe(
   }
   const discoveryDir = path.join(settings.dataDir, "discovery");
   const plan = new PlanRunner({ projectDir: settings.projectDir, workers: settings.planWorkers });
-  const service = createService({
-    dbFile: settings.dbFile,
-    tokens,
-    projectDir: settings.projectDir,
-    maxConcurrent: settings.maxConcurrent,
-    maxBodyBytes: settings.maxBodyBytes,
-    boardDir,
-    discoveryDir,
-    planDocuments: (o) => plan.document(o),
-    runners: {
-      plan,
-      automation: new AutomationRunner({
-        projectDir: settings.projectDir,
-        backendUrl: settings.backendUrl,
-        policyPacks: settings.policyPacks,
-      }),
-    },
-  });
+  let service: Service;
+  try {
+    service = createService({
+      dbFile: settings.dbFile,
+      dbMaxBytes: settings.dbMaxBytes,
+      tokens,
+      projectDir: settings.projectDir,
+      maxConcurrent: settings.maxConcurrent,
+      maxBodyBytes: settings.maxBodyBytes,
+      boardDir,
+      discoveryDir,
+      planDocuments: (o) => plan.document(o),
+      runners: {
+        plan,
+        automation: new AutomationRunner({
+          projectDir: settings.projectDir,
+          backendUrl: settings.backendUrl,
+          policyPacks: settings.policyPacks,
+        }),
+      },
+    });
+  } catch (e) {
+    if (e instanceof StoreOpenError) throw new CliError(e.message);
+    throw e;
+  }
   for (const op of service.recovered)
     log(`operation ${op.id} (${op.kind} on ${op.stack}) was interrupted: ${op.guidance ?? ""}`);
-  const url = await service.listen(settings.port, settings.host);
+  for (const op of service.resumed)
+    log(`operation ${op.id} (${op.kind} on ${op.stack}) was queued before the restart: resumed`);
+  let url: string;
+  try {
+    url = await service.listen(settings.port, settings.host);
+  } catch (e) {
+    await service.close();
+    throw new CliError(
+      `cannot listen on ${settings.host}:${settings.port}: ${listenReason(e)} (set --host/--port or MESHLIFT_HOST/MESHLIFT_PORT)`,
+    );
+  }
   log(`meshlift serve listening on ${url} (database ${settings.dbFile})`);
   if (boardDir)
     log(`migration board: ${url}/ (discovery data from ${discoveryDir}/<stack>/inventory.json)`);
@@ -71,6 +92,22 @@ export async function startServe(
     (e: unknown) => log(`plan workers failed to start: ${String(e)}`),
   );
   return { service, url };
+}
+
+function listenReason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case "EADDRINUSE":
+      return "the address is in use by another process (EADDRINUSE)";
+    case "EACCES":
+      return "permission denied (EACCES): ports below 1024 need privileges";
+    case "EADDRNOTAVAIL":
+      return "the address is not on this machine (EADDRNOTAVAIL)";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "the host name does not resolve";
+    default:
+      return fsReason(e);
+  }
 }
 
 export function registerServe(program: Command): void {
@@ -93,6 +130,10 @@ export function registerServe(program: Command): void {
     .option(
       "--max-body-bytes <n>",
       `request body limit [${SERVE_ENV.maxBodyBytes}] (default 65536)`,
+    )
+    .option(
+      "--db-max-bytes <n>",
+      `cap the database size; past it submits answer 507 [${SERVE_ENV.dbMaxBytes}] (default none)`,
     )
     .option("--project-dir <dir>", `directory with Pulumi.yaml [${SERVE_ENV.projectDir}]`)
     .option(

@@ -26,20 +26,22 @@ describe("operation store", () => {
     const b = new Store(file);
     const recovered = b.recoverInterrupted();
     assert.deepEqual(
-      recovered.map((o) => [o.id, o.status]),
-      [
-        ["1", "interrupted"],
-        ["2", "interrupted"],
-      ],
+      recovered.interrupted.map((o) => [o.id, o.status]),
+      [["1", "interrupted"]],
+    );
+    // Queued and never started, with nothing redacted: handed back to be resumed.
+    assert.deepEqual(
+      recovered.queued.map((o) => [o.id, o.status]),
+      [["2", "queued"]],
     );
     assert.deepEqual(b.get("1")?.config, { "meshlift:x": "1" });
     assert.equal(b.get("1")?.events, 1);
     assert.deepEqual(b.events("1")[0].data, { stdoutEvent: { message: "hello" } });
     assert.equal(b.get("3")?.status, "succeeded");
     assert.equal(b.lastOperation("dev")?.id, "2");
-    assert.deepEqual(b.recoverInterrupted(), []);
-    // A cancelled-while-queued operation cannot be started afterwards.
-    assert.equal(b.start("2"), false);
+    assert.deepEqual(b.recoverInterrupted().interrupted, []);
+    // An interrupted operation cannot be started afterwards.
+    assert.equal(b.start("1"), false);
     b.close();
   });
 
