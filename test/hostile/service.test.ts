@@ -251,7 +251,7 @@ describe("hostile input to the HTTP service", () => {
           headers: { authorization: `Bearer ${TOKENS.read}` },
         });
         assert.equal(r.status, 400, `${p}: ${r.text}`);
-        assert.match(r.text, /malformed %-encoding/);
+        assert.match(r.text, /not valid percent-encoding/);
       }
       await stillServing(s.url);
     });
