@@ -3,12 +3,14 @@ import {
   APPMESH_INJECT_LABEL,
   appmeshEnvoy,
   ClusterSnapshot,
+  cmp,
   get,
   isLive,
   isRecord,
   labelsOf,
   nameOf,
   namespaceOf,
+  snapshotIndex,
   stringMap,
   webhookOwner,
   Wire,
@@ -181,9 +183,9 @@ export function atRisk(s: ClusterSnapshot): AtRiskNamespace[] {
       (a, b) =>
         b.restartSoon.length - a.restartSoon.length ||
         b.pods - a.pods ||
-        `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`),
+        cmp(`${a.kind}/${a.name}`, `${b.kind}/${b.name}`),
     );
-    const nsObj = s.namespaces.find((n) => nameOf(n) === ns);
+    const nsObj = snapshotIndex(s).namespaces.get(ns);
     const nsLabels = nsObj ? labelsOf(nsObj) : {};
     const injection = Object.hasOwn(nsLabels, label) ? nsLabels[label] : undefined;
     out.push({
@@ -199,6 +201,6 @@ export function atRisk(s: ClusterSnapshot): AtRiskNamespace[] {
     (a, b) =>
       Number(b.restartSoon) - Number(a.restartSoon) ||
       b.pods - a.pods ||
-      a.namespace.localeCompare(b.namespace),
+      cmp(a.namespace, b.namespace),
   );
 }

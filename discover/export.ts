@@ -12,6 +12,8 @@ import {
   isLive,
   referencedNamespaces,
   Wire,
+  cmp,
+  snapshotIndex,
 } from "./model";
 import { APPMESH_KINDS } from "./reads";
 
@@ -95,28 +97,28 @@ function fargatePod(p: Wire): Wire {
 }
 
 const byName = (a: Wire, b: Wire) =>
-  namespaceOf(a).localeCompare(namespaceOf(b)) || nameOf(a).localeCompare(nameOf(b));
+  cmp(namespaceOf(a), namespaceOf(b)) || cmp(nameOf(a), nameOf(b));
 
 /** The documents of one namespace's export, in order. */
 export function exportDocuments(s: ClusterSnapshot, ns: string): Wire[] {
-  const nsObj = s.namespaces.find((n) => nameOf(n) === ns) ?? { metadata: { name: ns } };
+  const ix = snapshotIndex(s);
+  const nsObj = ix.namespaces.get(ns) ?? { metadata: { name: ns } };
   const kinds = APPMESH_KINDS.map((k) => k.kind);
   const reads = s.perNamespace.get(ns);
-  const own = s.appmesh.filter((o) => namespaceOf(o) === ns);
-  const known = new Set([...s.namespaces.map(nameOf), ...s.perNamespace.keys()]);
-  const referenced = referencedNamespaces(own, known)
+  const own = ix.appmesh.get(ns) ?? [];
+  const referenced = referencedNamespaces(own, ix.known)
     .filter((r) => !s.meshed.includes(r))
     .flatMap((r) => s.perNamespace.get(r)?.services ?? []);
   return [
-    ...meshesOf(nsObj, s.appmesh).sort(byName),
+    ...meshesOf(nsObj, ix.appmesh.get("") ?? [], own).sort(byName),
     ...own.filter((o) => o.kind !== "Mesh").sort(appmeshOrder(kinds)),
     ...[...(reads?.services ?? [])].sort(byName),
     ...[...(reads?.deployments ?? [])].sort(byName).map((d) => redactEnv(strip(d))),
     // Services of namespaces the App Mesh objects point into (no App Mesh there): the converter resolves names with them.
     ...referenced.sort(byName),
     ...[...(reads?.securityGroupPolicies ?? [])].sort(byName),
-    ...s.pods
-      .filter((p) => namespaceOf(p) === ns && isLive(p) && onFargate(p))
+    ...(ix.pods.get(ns) ?? [])
+      .filter((p) => isLive(p) && onFargate(p))
       .sort(byName)
       .map(fargatePod),
     ...(s.awsNode ? [s.awsNode] : []),

@@ -12,6 +12,7 @@ import {
   nameOf,
   namespaceOf,
   onFargate,
+  snapshotIndex,
   webhookOwner,
   Wire,
 } from "./model";
@@ -220,14 +221,18 @@ export function buildInventory(
   generatedAt: string,
 ): Inventory {
   const risk = atRisk(s);
+  const ix = snapshotIndex(s);
+  const legacyByNs = new Map<string, number>();
+  for (const o of s.legacy)
+    legacyByNs.set(namespaceOf(o), (legacyByNs.get(namespaceOf(o)) ?? 0) + 1);
   const namespaces: NamespaceInventory[] = s.meshed.map((ns) => {
-    const nsObj = s.namespaces.find((n) => nameOf(n) === ns) ?? { metadata: { name: ns } };
+    const nsObj = ix.namespaces.get(ns) ?? { metadata: { name: ns } };
     const labels = labelsOf(nsObj);
     const pick = (k: string) => (Object.hasOwn(labels, k) ? labels[k] : undefined);
     const reads = s.perNamespace.get(ns);
     const ex = exports.get(ns) ?? { content: "", docs: [] };
     const { summary, precheck, blockers } = precheckOf(ns, ex.content, ex.docs);
-    const live = s.pods.filter((p) => namespaceOf(p) === ns && isLive(p));
+    const live = (ix.pods.get(ns) ?? []).filter(isLive);
     const label = {
       appmesh: pick("appmesh.k8s.aws/sidecarInjectorWebhook"),
       mesh: pick("mesh"),
@@ -240,14 +245,16 @@ export function buildInventory(
       export: exportPath(ns),
       reserved: RESERVED_NAMESPACES.includes(ns),
       labels: Object.fromEntries(Object.entries(label).filter(([, v]) => v !== undefined)),
-      meshes: meshesOf(nsObj, s.appmesh).map(nameOf).sort(),
+      meshes: meshesOf(nsObj, ix.appmesh.get("") ?? [], ix.appmesh.get(ns) ?? [])
+        .map(nameOf)
+        .sort(),
       objects: summary.objects,
       services: reads?.services.length ?? 0,
       deployments: reads?.deployments.length ?? 0,
       envoyPods: live.filter((p) => appmeshEnvoy(p)).length,
       fargatePods: live.filter(onFargate).length,
       securityGroupPolicies: reads?.securityGroupPolicies.length ?? 0,
-      legacyObjects: s.legacy.filter((o) => namespaceOf(o) === ns).length,
+      legacyObjects: legacyByNs.get(ns) ?? 0,
       precheck,
       blockers,
     };

@@ -166,17 +166,24 @@ export function onFargate(pod: Wire): boolean {
   );
 }
 
-/** The meshes whose namespaceSelector selects the namespace, or that its App Mesh objects name in meshRef. */
-export function meshesOf(ns: Wire, appmesh: readonly Wire[]): Wire[] {
+/** Code-point order (not locale order): stable across machines, and cheap. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The meshes whose namespaceSelector selects the namespace, or that its App Mesh objects name in meshRef.
+ * `meshes`: the Mesh objects (or all App Mesh objects); `own`: the namespace's objects, when known.
+ */
+export function meshesOf(ns: Wire, meshes: readonly Wire[], own?: readonly Wire[]): Wire[] {
   const name = nameOf(ns);
   const labels = labelsOf(ns);
   const referenced = new Set(
-    appmesh
-      .filter((o) => namespaceOf(o) === name)
+    (own ?? meshes.filter((o) => namespaceOf(o) === name))
       .map((o) => get(o, "spec", "meshRef", "name"))
       .filter((n): n is string => typeof n === "string"),
   );
-  return appmesh.filter(
+  return meshes.filter(
     (o) =>
       o.kind === "Mesh" &&
       (referenced.has(nameOf(o)) || selectorMatches(get(o, "spec", "namespaceSelector"), labels)),
@@ -239,8 +246,8 @@ export function referencedNamespaces(
 export function appmeshOrder(kinds: readonly string[]) {
   return (a: Wire, b: Wire): number =>
     kinds.indexOf(String(a.kind)) - kinds.indexOf(String(b.kind)) ||
-    namespaceOf(a).localeCompare(namespaceOf(b)) ||
-    nameOf(a).localeCompare(nameOf(b));
+    cmp(namespaceOf(a), namespaceOf(b)) ||
+    cmp(nameOf(a), nameOf(b));
 }
 
 /** Whether an admission webhook configuration belongs to App Mesh or Istio (by its name or its webhooks'). */
@@ -262,6 +269,40 @@ export function webhookOwner(w: Wire): "appmesh" | "istio" | undefined {
   )
     return "istio";
   return undefined;
+}
+
+export interface SnapshotIndex {
+  readonly namespaces: ReadonlyMap<string, Wire>;
+  readonly appmesh: ReadonlyMap<string, Wire[]>;
+  readonly pods: ReadonlyMap<string, Wire[]>;
+  readonly known: ReadonlySet<string>;
+}
+const indexes = new WeakMap<ClusterSnapshot, SnapshotIndex>();
+
+function groupBy(list: readonly Wire[]): Map<string, Wire[]> {
+  const m = new Map<string, Wire[]>();
+  for (const o of list) {
+    const ns = namespaceOf(o);
+    const g = m.get(ns);
+    if (g) g.push(o);
+    else m.set(ns, [o]);
+  }
+  return m;
+}
+
+/** Objects by namespace, built once per snapshot: exports of 500 namespaces must not scan the cluster 500 times. */
+export function snapshotIndex(s: ClusterSnapshot): SnapshotIndex {
+  let ix = indexes.get(s);
+  if (!ix) {
+    ix = {
+      namespaces: new Map(s.namespaces.map((n) => [nameOf(n), n])),
+      appmesh: groupBy(s.appmesh),
+      pods: groupBy(s.pods),
+      known: new Set([...s.namespaces.map(nameOf), ...s.perNamespace.keys()]),
+    };
+    indexes.set(s, ix);
+  }
+  return ix;
 }
 
 export const APPMESH_API_VERSION = `${APPMESH_GROUP}/v1beta2`;
