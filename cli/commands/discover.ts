@@ -1,7 +1,7 @@
 // `meshlift discover`: read the live cluster's App Mesh objects and workloads, write per-namespace exports, inventory.json and summary.md.
 import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { checkOutDir, discover, DiscoverError, writeOutDir } from "../../discover";
+import { checkOutDir, clusterRoleYaml, discover, DiscoverError, writeOutDir } from "../../discover";
 import { CliError, EXIT } from "../errors";
 
 function collect(value: string, previous: string[]): string[] {
@@ -39,13 +39,64 @@ function progressLine(live: boolean) {
   };
 }
 
+interface DiscoverFlags {
+  readonly out?: string;
+  readonly printClusterRole?: boolean;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace: string[];
+  readonly requestTimeout: number;
+}
+
+async function run(o: DiscoverFlags): Promise<void> {
+  if (o.printClusterRole) {
+    process.stdout.write(clusterRoleYaml());
+    return;
+  }
+  if (o.out === undefined) {
+    throw new CliError(
+      "--out <dir> is required: the directory to write the exports, inventory.json and summary.md to",
+    );
+  }
+  const target = o.out;
+  const outDir = asConfigured(target);
+  const progress = progressLine(Boolean(process.stderr.isTTY));
+  try {
+    checkOutDir(target);
+    const result = await discover({
+      ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
+      ...(o.context !== undefined ? { context: o.context } : {}),
+      ...(o.namespace.length ? { namespaces: o.namespace } : {}),
+      requestTimeoutMs: o.requestTimeout * 1000,
+      outDir,
+      onProgress: (p) => progress.show(`${p.step}, ${p.objects} object(s) read`),
+    });
+    progress.clear();
+    writeOutDir(target, result.files);
+    const inv = result.inventory;
+    const pods = inv.atRisk.reduce((n, r) => n + r.pods, 0);
+    process.stdout.write(result.entries);
+    process.stderr.write(
+      `meshlift: ${inv.namespaces.length} namespace(s) with App Mesh -> ${outDir}/ (exports/, inventory.json, summary.md); ` +
+        `${inv.blockers.total} precheck blocker(s)` +
+        (pods
+          ? `; AT RISK: ${pods} pod(s) in ${inv.atRisk.length} namespace(s) still run the App Mesh Envoy (see ${outDir}/summary.md). To stop App Mesh injection now:\n${inv.atRisk.map((r) => `  ${r.stopInjection}`).join("\n")}\n`
+          : "\n"),
+    );
+  } catch (e) {
+    progress.clear();
+    if (e instanceof DiscoverError) throw new CliError(e.message, EXIT.invalid);
+    throw e;
+  }
+}
+
 export function registerDiscover(program: Command): void {
   program
     .command("discover")
     .description(
       "Inventory App Mesh in the live cluster: per-namespace exports for convert and appmeshExport, inventory.json, summary.md, and the workloads at risk",
     )
-    .requiredOption(
+    .option(
       "--out <dir>",
       "directory to write (created, or replaced if it holds an earlier discover output)",
     )
@@ -58,43 +109,9 @@ export function registerDiscover(program: Command): void {
       [],
     )
     .option("--request-timeout <seconds>", "give up on an API request after this long", seconds, 30)
-    .action(
-      async (o: {
-        out: string;
-        kubeconfig?: string;
-        context?: string;
-        namespace: string[];
-        requestTimeout: number;
-      }) => {
-        const progress = progressLine(Boolean(process.stderr.isTTY));
-        const outDir = asConfigured(o.out);
-        try {
-          checkOutDir(o.out);
-          const result = await discover({
-            ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
-            ...(o.context !== undefined ? { context: o.context } : {}),
-            ...(o.namespace.length ? { namespaces: o.namespace } : {}),
-            requestTimeoutMs: o.requestTimeout * 1000,
-            outDir,
-            onProgress: (p) => progress.show(`${p.step}, ${p.objects} object(s) read`),
-          });
-          progress.clear();
-          writeOutDir(o.out, result.files);
-          const inv = result.inventory;
-          const pods = inv.atRisk.reduce((n, r) => n + r.pods, 0);
-          process.stdout.write(result.entries);
-          process.stderr.write(
-            `meshlift: ${inv.namespaces.length} namespace(s) with App Mesh -> ${outDir}/ (exports/, inventory.json, summary.md); ` +
-              `${inv.blockers.total} precheck blocker(s)` +
-              (pods
-                ? `; AT RISK: ${pods} pod(s) in ${inv.atRisk.length} namespace(s) still run the App Mesh Envoy (see ${outDir}/summary.md). To stop App Mesh injection now:\n${inv.atRisk.map((r) => `  ${r.stopInjection}`).join("\n")}\n`
-                : "\n"),
-          );
-        } catch (e) {
-          progress.clear();
-          if (e instanceof DiscoverError) throw new CliError(e.message, EXIT.invalid);
-          throw e;
-        }
-      },
-    );
+    .option(
+      "--print-cluster-role",
+      "print the read-only ClusterRole discover needs (YAML) and exit",
+    )
+    .action(run);
 }

@@ -188,6 +188,13 @@ describe("meshlift discover: failures", () => {
       );
     });
 
+    it("--print-cluster-role prints the ClusterRole alone, without reading the cluster", async () => {
+      const r = await cli("discover", "--print-cluster-role", "--kubeconfig", c.kubeconfig);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, clusterRoleYaml());
+      assert.deepEqual(c.server.requests, []);
+    });
+
     it("the ClusterRole grants get and list on every resource discover reads, and nothing else", () => {
       const role = clusterRoleYaml();
       assert.match(role, /kind: ClusterRole/);

@@ -61,7 +61,7 @@ describe("meshlift discover: hostile input", () => {
     }
     const noOut = await cli("discover", "--kubeconfig", c.kubeconfig);
     assert.equal(noOut.code, 2);
-    assert.match(noOut.err, /--out <dir>/);
+    assert.match(noOut.err, /--out <dir> is required/);
   });
 
   it("--out that is a file, under a file, or unwritable: exit 2, nothing written", async () => {
