@@ -23,6 +23,9 @@ export interface ServeFlags {
   readonly projectDir?: string;
   readonly planWorkers?: string;
   readonly policyPacks?: string;
+  readonly runner?: string;
+  readonly operatorNamespace?: string;
+  readonly kubeconfig?: string;
 }
 
 export interface ServeSettings {
@@ -43,6 +46,15 @@ export interface ServeSettings {
   readonly planWorkers: number;
   /** Policy packs every preview and up runs (`--policy-pack`). @default [<projectDir>/policy] */
   readonly policyPacks: readonly string[];
+  /**
+   * What runs preview/up/refresh/destroy: `local` (the Automation API on this machine) or `operator`
+   * (each stack's pulumi.com/v1 Stack on the Pulumi Kubernetes Operator). @default local
+   */
+  readonly runner: "local" | "operator";
+  /** Namespace of the fleet's Stack objects (runner operator). @default meshlift-fleet */
+  readonly operatorNamespace: string;
+  /** Kubeconfig of the management cluster (runner operator). @default KUBECONFIG, ~/.kube/config or in-cluster */
+  readonly kubeconfig?: string;
   /** Where tokens come from: a file, or the MESHLIFT_TOKENS variable. */
   readonly tokenSource: { readonly file: string } | { readonly env: "MESHLIFT_TOKENS" };
 }
@@ -60,6 +72,8 @@ export const SERVE_ENV = {
   projectDir: "MESHLIFT_PROJECT_DIR",
   planWorkers: "MESHLIFT_PLAN_WORKERS",
   policyPacks: "MESHLIFT_POLICY_PACKS",
+  runner: "MESHLIFT_RUNNER",
+  operatorNamespace: "MESHLIFT_OPERATOR_NAMESPACE",
 } as const;
 
 export function resolveServeSettings(
@@ -91,6 +105,7 @@ export function resolveServeSettings(
         : integer("db-max-bytes", pick("dbMaxBytes") as string, 64 * 1024, Number.MAX_SAFE_INTEGER),
     projectDir,
     policyPacks: policyPacks(pick("policyPacks"), projectDir),
+    ...runnerSettings(pick("runner"), pick("operatorNamespace"), flags.kubeconfig),
     planWorkers: integer(
       "plan-workers",
       pick("planWorkers") ?? String(Math.min(4, Math.max(1, os.cpus().length - 1))),
@@ -102,6 +117,29 @@ export function resolveServeSettings(
       : env.MESHLIFT_TOKENS
         ? { env: "MESHLIFT_TOKENS" }
         : { file: path.join(dataDir, "tokens") },
+  };
+}
+
+function runnerSettings(
+  runner: string | undefined,
+  namespace: string | undefined,
+  kubeconfig: string | undefined,
+): Pick<ServeSettings, "runner" | "operatorNamespace" | "kubeconfig"> {
+  const r = runner ?? "local";
+  if (r !== "local" && r !== "operator") {
+    throw new Error(`--runner "${r}": must be local or operator`);
+  }
+  const ns = namespace ?? "meshlift-fleet";
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns)) {
+    throw new Error(`--operator-namespace "${ns}": must be a Kubernetes namespace name`);
+  }
+  if (kubeconfig !== undefined && !fs.existsSync(kubeconfig)) {
+    throw new Error(`--kubeconfig ${kubeconfig}: no such file`);
+  }
+  return {
+    runner: r,
+    operatorNamespace: ns,
+    ...(kubeconfig !== undefined ? { kubeconfig: path.resolve(kubeconfig) } : {}),
   };
 }
 

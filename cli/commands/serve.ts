@@ -1,6 +1,7 @@
 // `meshlift serve`: the automation API over HTTP, with embedded defaults (127.0.0.1:8080, SQLite under ~/.meshlift).
 import { Command } from "commander";
 import { AutomationRunner } from "../../automation/runners/local";
+import { OperatorRunner } from "../../automation/runners/operator";
 import { PlanRunner } from "../../automation/runners/plan";
 import { createService, Service } from "../../automation/service/server";
 import { StoreOpenError } from "../../automation/service/store";
@@ -56,11 +57,17 @@ export async function startServe(
       planDocuments: (o) => plan.document(o),
       runners: {
         plan,
-        automation: new AutomationRunner({
-          projectDir: settings.projectDir,
-          backendUrl: settings.backendUrl,
-          policyPacks: settings.policyPacks,
-        }),
+        automation:
+          settings.runner === "operator"
+            ? new OperatorRunner({
+                namespace: settings.operatorNamespace,
+                kubeconfig: settings.kubeconfig,
+              })
+            : new AutomationRunner({
+                projectDir: settings.projectDir,
+                backendUrl: settings.backendUrl,
+                policyPacks: settings.policyPacks,
+              }),
       },
     });
   } catch (e) {
@@ -83,9 +90,15 @@ export async function startServe(
   log(`meshlift serve listening on ${url} (database ${settings.dbFile})`);
   if (boardDir)
     log(`migration board: ${url}/ (discovery data from ${discoveryDir}/<stack>/inventory.json)`);
-  log(`Pulumi state: ${settings.backendUrl}; project: ${settings.projectDir}`);
-  if (!pulumiCli().present)
-    log("Pulumi CLI not found: plan and reads work; preview/up/refresh/destroy answer 503");
+  if (settings.runner === "operator") {
+    log(
+      `runner operator: an up patches the Stack meshlift-<stack> in namespace ${settings.operatorNamespace} and follows its status; plan runs here`,
+    );
+  } else {
+    log(`Pulumi state: ${settings.backendUrl}; project: ${settings.projectDir}`);
+    if (!pulumiCli().present)
+      log("Pulumi CLI not found: plan and reads work; preview/up/refresh/destroy answer 503");
+  }
   // Workers load the program in the background: the service answers reads meanwhile.
   plan.warmUp().then(
     () => undefined,
@@ -136,6 +149,18 @@ export function registerServe(program: Command): void {
       `cap the database size; past it submits answer 507 [${SERVE_ENV.dbMaxBytes}] (default none)`,
     )
     .option("--project-dir <dir>", `directory with Pulumi.yaml [${SERVE_ENV.projectDir}]`)
+    .option(
+      "--runner <runner>",
+      `what runs preview/up/refresh/destroy: local (Automation API here) or operator (the fleet's Stacks) [${SERVE_ENV.runner}] (default local)`,
+    )
+    .option(
+      "--operator-namespace <ns>",
+      `namespace of the fleet's Stack objects, with --runner operator [${SERVE_ENV.operatorNamespace}] (default meshlift-fleet)`,
+    )
+    .option(
+      "--kubeconfig <file>",
+      "management cluster kubeconfig, with --runner operator [KUBECONFIG]",
+    )
     .option(
       "--policy-packs <dirs>",
       `policy packs every preview and up runs, comma-separated, or "none" [${SERVE_ENV.policyPacks}] (default <project-dir>/policy)`,
