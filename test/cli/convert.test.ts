@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { main } from "../../cli/main";
+import { cli } from "../support/cli";
 
 const FIXTURES = path.resolve(__dirname, "../fixtures/appmesh");
 const INVALID = path.join(
@@ -12,24 +12,6 @@ const INVALID = path.join(
     path.resolve(__dirname, "../../../shared/appmesh-examples"),
   "invalid",
 );
-
-/** Runs main() in-process, capturing stdout/stderr (and resetting process.exitCode). */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (s: string) => ((out += s), true);
-  process.stderr.write = (s: string) => ((err += s), true);
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
-  }
-}
 
 describe("meshlift convert", () => {
   let tmp: string;

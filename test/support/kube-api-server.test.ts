@@ -28,6 +28,15 @@ const GADGETS: ResourceType = {
   namespaced: false,
 };
 
+/** Widget shop/w1 as the custom objects API names it. */
+const W1 = {
+  group: "example.com",
+  version: "v1",
+  namespace: "shop",
+  plural: "widgets",
+  name: "w1",
+};
+
 function widget(ns: string, name: string, spec: Record<string, unknown> = { size: 1 }) {
   return { apiVersion: "example.com/v1", kind: "Widget", metadata: { name, namespace: ns }, spec };
 }
@@ -160,13 +169,7 @@ describe("KubeApiServer (test support) with @kubernetes/client-node", () => {
   it("patches with merge patch, JSON patch (the client's default) and server-side apply; status only through its subresource", async () => {
     server.add({ ...widget("shop", "w1", { size: 1, color: "red" }), status: { phase: "Idle" } });
     const co = kc.makeApiClient(k8s.CustomObjectsApi);
-    const ref = {
-      group: "example.com",
-      version: "v1",
-      namespace: "shop",
-      plural: "widgets",
-      name: "w1",
-    };
+    const ref = W1;
     const merged = await co.patchNamespacedCustomObject(
       { ...ref, body: { spec: { size: 2, color: null }, status: { phase: "Ignored" } } },
       k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
@@ -216,13 +219,7 @@ describe("KubeApiServer (test support) with @kubernetes/client-node", () => {
   it("replaces with a resourceVersion check and reports conflicts as 409", async () => {
     const stored = server.add(widget("shop", "w1"));
     const co = kc.makeApiClient(k8s.CustomObjectsApi);
-    const ref = {
-      group: "example.com",
-      version: "v1",
-      namespace: "shop",
-      plural: "widgets",
-      name: "w1",
-    };
+    const ref = W1;
     const body = { ...widget("shop", "w1", { size: 5 }), metadata: { ...stored.metadata } };
     const replaced = await co.replaceNamespacedCustomObject({ ...ref, body });
     assert.equal(replaced.spec.size, 5);
