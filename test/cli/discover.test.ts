@@ -304,6 +304,51 @@ describe("meshlift discover", () => {
     assert.match(r.err, /1 precheck blocker\(s\)/);
   });
 
+  it("names the exports relative to the project directory when --out is inside it", async () => {
+    const cwd = process.cwd();
+    process.chdir(c.dir);
+    try {
+      const r = await cli(
+        "discover",
+        "--kubeconfig",
+        c.kubeconfig,
+        "--out",
+        "stacks/appmesh-exports/test/",
+      );
+      assert.equal(r.code, 0, r.err);
+      assert.match(
+        r.out,
+        /^ {2}appmeshExport: stacks\/appmesh-exports\/test\/exports\/shop\.yaml$/m,
+      );
+      assert.ok(fs.existsSync(path.join(c.dir, "stacks/appmesh-exports/test/exports/shop.yaml")));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("shows progress on stderr only when it is a terminal", async () => {
+    const tty = process.stderr.isTTY;
+    try {
+      process.stderr.isTTY = false;
+      const quiet = await run();
+      assert.doesNotMatch(quiet.err, /\r/);
+      fs.rmSync(out, { recursive: true });
+      process.stderr.isTTY = true;
+      const live = await run();
+      assert.equal(live.code, 0, live.err);
+      const CLEAR = "\r\u001b[K";
+      assert.ok(live.err.includes(`${CLEAR}discover: `), live.err);
+      assert.match(live.err, /object\(s\) read/);
+      assert.ok(
+        live.err.includes(`${CLEAR}meshlift: 2 namespace(s)`),
+        "the progress line is cleared before the result",
+      );
+      assert.doesNotMatch(live.out, /\r/, "stdout keeps only the entries");
+    } finally {
+      process.stderr.isTTY = tty;
+    }
+  });
+
   it("reads lists in pages of limit/continue", async () => {
     for (let i = 0; i < 7; i++) {
       c.server.add({
