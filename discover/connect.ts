@@ -60,7 +60,32 @@ export interface Connection {
   readonly server: string;
   readonly timeoutMs: number;
   readonly pageSize: number;
+  /** Bounds the requests in flight, over every list discover runs at once. */
+  readonly slots: Slots;
 }
+
+/** A counting semaphore: at most `size` holders at a time, the others wait in order. */
+export class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
+  }
+}
+
+/** Requests in flight at once: enough to hide latency, few enough not to trip API priority and fairness. */
+export const CONCURRENCY = 8;
 
 function statFile(file: string, flag: string) {
   let stat: fs.Stats;
@@ -180,6 +205,7 @@ export async function connect(o: ConnectOptions = {}): Promise<Connection> {
     server: cluster?.server ?? "",
     timeoutMs: o.requestTimeoutMs ?? 30000,
     pageSize: o.pageSize ?? PAGE_SIZE,
+    slots: new Slots(CONCURRENCY),
   };
 }
 
@@ -341,7 +367,7 @@ function netReason(code: string | undefined, message: string | undefined): strin
 export async function request<T>(c: Connection, r: RequestInfo, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      return await c.slots.run(fn);
     } catch (e) {
       const code = statusCode(e);
       const reset = (e as { code?: unknown })?.code === "ECONNRESET";

@@ -1,6 +1,7 @@
 // Reads the live cluster into a ClusterSnapshot: paged lists, bounded concurrency, every 403 collected into one message.
 import {
   callOptions,
+  CONCURRENCY,
   Connection,
   DiscoverError,
   Forbidden,
@@ -32,9 +33,6 @@ import {
   SGP_GROUP,
   SGP_VERSION,
 } from "./reads";
-
-/** Requests in flight at once: enough to hide latency, few enough not to trip API priority and fairness. */
-export const CONCURRENCY = 8;
 
 export interface Progress {
   /** What is being read, e.g. "virtualnodes" or "namespaces 120/500". */

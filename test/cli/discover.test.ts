@@ -349,6 +349,25 @@ describe("meshlift discover", () => {
     }
   });
 
+  it("keeps at most 8 requests in flight, however many namespaces it reads", async () => {
+    for (let i = 0; i < 30; i++) {
+      const ns = `team-${i}`;
+      c.server.add({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: ns, labels: { mesh: "shop-mesh" } },
+      });
+    }
+    // A slow server, so that requests overlap as they would on a real cluster.
+    c.server.failOn({ verb: "list", delayMs: 15 });
+    assert.equal((await run()).code, 0);
+    assert.equal(inventory().namespaces.length, 32);
+    assert.ok(
+      c.server.maxInFlight > 1 && c.server.maxInFlight <= 8,
+      `max in flight: ${c.server.maxInFlight}`,
+    );
+  });
+
   it("reads lists in pages of limit/continue", async () => {
     for (let i = 0; i < 7; i++) {
       c.server.add({

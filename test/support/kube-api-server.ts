@@ -425,6 +425,9 @@ interface LoggedEvent {
 
 export class KubeApiServer {
   readonly requests: RecordedRequest[] = [];
+  /** Requests being answered now, and the most seen at once (watches excluded). */
+  inFlight = 0;
+  maxInFlight = 0;
   private readonly types = new Map<string, ResourceType>();
   private readonly store = new Map<string, Map<string, KubeObject>>();
   private readonly events: LoggedEvent[] = [];
@@ -802,6 +805,13 @@ export class KubeApiServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const watching =
+      url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
+    if (!watching) {
+      this.inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      res.on("close", () => (this.inFlight -= 1));
+    }
     res.on("finish", () => this.record(req, url, res.statusCode));
     const token = this.opts.token;
     if (token && req.headers.authorization !== `Bearer ${token}`) {
