@@ -2,58 +2,42 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./config/errors";
-import { MeshliftConfig, parseConfig } from "./config/load";
-import { CrossClusterRules } from "./components/cross-cluster-rules";
-import { EastWestGateway } from "./components/east-west-gateway";
-import { convert } from "./appmesh";
-import { EksCluster } from "./components/eks-cluster";
-import { loadMigrationInputs, NamespaceInputs } from "./config/exports";
-import { AppMeshController } from "./components/appmesh-controller";
-import { ConvertFn, convertNamespaces, NamespaceConversion } from "./config/conversions";
-import { dnsRecordsIn } from "./builders/route53-cutover";
-import { manualCleanup } from "./builders/appmesh-controller";
-import { NamespaceMigration } from "./components/namespace-migration";
-import { Route53Cutover } from "./components/route53-cutover";
-import { IstioMesh } from "./components/istio-mesh";
-import { LbController } from "./components/lb-controller";
-import { Observability } from "./components/observability";
-import { tracingMeshValues } from "./builders/observability";
-import { SecurityBaseline } from "./components/security-baseline";
-import { ObservabilityConfig, resolveObservability } from "./config/sections/observability";
-import { MeshCa } from "./components/mesh-ca";
-import { MeshRoot } from "./components/mesh-root";
-import { istioNamespaceLabels, OUTPUTS, ownsRoot } from "./builders/multicluster";
 import { deepMerge } from "./builders/helm";
 import { ISTIO_NAMESPACE } from "./builders/istio-common";
+import { istioNamespaceLabels, OUTPUTS, ownsRoot } from "./builders/multicluster";
+import { tracingMeshValues } from "./builders/observability";
+import { nlbHostedZoneIdIn } from "./builders/route53-cutover";
+import { AppMeshController } from "./components/appmesh-controller";
+import { CrossClusterRules } from "./components/cross-cluster-rules";
+import { EastWestGateway } from "./components/east-west-gateway";
+import { EksCluster } from "./components/eks-cluster";
+import { IstioMesh } from "./components/istio-mesh";
+import { LbController } from "./components/lb-controller";
+import { MeshCa } from "./components/mesh-ca";
+import { MeshRoot } from "./components/mesh-root";
+import { NamespaceMigration } from "./components/namespace-migration";
+import { Observability } from "./components/observability";
 import { RemoteSecrets } from "./components/remote-secrets";
+import { Route53Cutover } from "./components/route53-cutover";
+import { SecurityBaseline } from "./components/security-baseline";
+import { ConfigError } from "./config/errors";
+import { LoadOptions, MeshliftConfig, parseConfig } from "./config/load";
 import { MultiClusterConfig } from "./config/sections/multicluster";
-import { DeployedState, guardPhase, TransitionError } from "./phases/deployed";
-import { guardIstioMode, IstioModeError } from "./phases/istio-mode";
-import {
-  AdoptedClusterFacts,
-  DeployGuardError,
-  guardAdoptedVersion,
-  guardDecommissionTraffic,
-  guardKubernetesVersion,
-} from "./phases/guards";
-import { MAX_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "./config/versions";
-import { PHASE_SPECS } from "./phases/phases";
+import { DeployedState, TransitionError } from "./phases/deployed";
+import { AdoptedClusterFacts, DeployGuardError } from "./phases/guards";
+import { IstioModeError } from "./phases/istio-mode";
+import { PhasePlan, planPhase } from "./phases/plan";
 
-export interface ProgramOptions {
+export interface ProgramOptions extends LoadOptions {
   /** What the stack last deployed; `pulumi up` reads it from the stack's own outputs. */
   readonly deployed: DeployedState;
-  /** Directory that config paths (`appmeshExport`) are relative to. @default process.cwd() */
-  readonly projectDir?: string;
-  /** The App Mesh -> Istio converter. @default appmesh/convert (tests pass a small one) */
-  readonly convert?: ConvertFn;
+  /** The loaded stack config; the offline plan passes the one it loaded. @default parsed from the Pulumi runtime's config */
+  readonly config?: MeshliftConfig;
   /**
    * DNS name of the Istio ingress gateway's NLB. @default the IstioMesh gateway Service's hostname
    * (from `parallel` on); tests and the bench pass a fixed one.
    */
   readonly gatewayHostname?: pulumi.Input<string>;
-  /** Resources the converted Istio resources wait for. @default istio-base (the CRDs) and istiod */
-  readonly istioReady?: pulumi.Resource[];
   /** What an adopted cluster runs. @default read with aws.eks.getCluster (tests pass their own) */
   readonly adoptedCluster?: AdoptedClusterFacts;
 }
@@ -67,25 +51,6 @@ export async function readAdoptedCluster(name: string): Promise<AdoptedClusterFa
   };
 }
 
-/** Export files and conversions, read before any resource is registered. */
-function loadMigration(
-  cfg: MeshliftConfig,
-  opts: ProgramOptions,
-): { inputs: NamespaceInputs[]; conversions: Map<string, NamespaceConversion> } {
-  try {
-    const inputs = loadMigrationInputs(
-      cfg.stack,
-      cfg.migration.namespaces,
-      opts.projectDir ?? process.cwd(),
-    );
-    const conversions = convertNamespaces(cfg.stack, inputs, opts.convert ?? convert);
-    return { inputs, conversions };
-  } catch (e) {
-    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
-    throw e;
-  }
-}
-
 /** Reads the stack's previous outputs through a reference to itself. */
 export async function readOwnOutputs(): Promise<DeployedState> {
   const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
@@ -97,56 +62,48 @@ export async function readOwnOutputs(): Promise<DeployedState> {
   return { known: true, outputs };
 }
 
-/** Parses the runtime config, or stops the run with the config error alone (no stack trace). */
-export function loadConfig(): MeshliftConfig {
-  try {
-    return parseConfig(pulumi.getStack(), pulumi.runtime.allConfig());
-  } catch (e) {
-    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
-    throw e;
-  }
+/** Errors whose message is written for the user: the run stops with it alone, no stack trace. */
+export const KNOWN_ERRORS = [
+  ConfigError,
+  TransitionError,
+  IstioModeError,
+  DeployGuardError,
+] as const;
+
+/** Wraps a known error in a RunError, keeping the original as `cause` for in-process callers. */
+function asRunError(e: unknown): unknown {
+  if (!KNOWN_ERRORS.some((k) => e instanceof k)) return e;
+  return Object.assign(new pulumi.RunError((e as Error).message), { cause: e });
 }
 
+/**
+ * The migration in one line: load the config once, read an adopted cluster, plan the phase, create
+ * the components, export.
+ */
 export async function meshlift(opts: ProgramOptions): Promise<Record<string, unknown>> {
-  const cfg = loadConfig();
-  const { inputs, conversions } = loadMigration(cfg, opts);
-  let guard;
+  let cfg: MeshliftConfig;
+  let plan: PhasePlan;
   try {
-    guard = guardPhase(opts.deployed, cfg.phase, cfg.allowPhaseSkip);
+    cfg = opts.config ?? parseConfig(pulumi.getStack(), pulumi.runtime.allConfig(), opts);
+    const adoptedCluster =
+      cfg.cluster.mode === "existing"
+        ? (opts.adoptedCluster ?? (await readAdoptedCluster(cfg.cluster.name)))
+        : undefined;
+    plan = planPhase(cfg, opts.deployed, { adoptedCluster });
+    if (plan.refused) throw plan.refused;
   } catch (e) {
-    if (e instanceof TransitionError) throw new pulumi.RunError(e.message);
-    throw e;
+    throw asRunError(e);
   }
-  const spec = PHASE_SPECS[cfg.phase];
-  let istioModeGuard: string;
-  let kubernetesVersionGuard: string;
-  // An adopted cluster is read once, before anything is planned on it.
-  const adopted =
-    cfg.cluster.mode === "existing"
-      ? (opts.adoptedCluster ?? (await readAdoptedCluster(cfg.cluster.name)))
-      : undefined;
-  let observability: ObservabilityConfig;
-  try {
-    istioModeGuard = guardIstioMode(opts.deployed, cfg.istio.mode, spec.istioInstalled);
-    guardDecommissionTraffic(opts.deployed, spec);
-    kubernetesVersionGuard =
-      cfg.cluster.mode === "create"
-        ? guardKubernetesVersion(opts.deployed, cfg.cluster)
-        : guardAdoptedVersion(
-            cfg.cluster.name,
-            adopted as AdoptedClusterFacts,
-            spec.istioInstalled,
-            { min: MIN_KUBERNETES_VERSION, max: MAX_KUBERNETES_VERSION },
-          );
-    observability = resolveObservability(cfg.stack, cfg.environment, cfg.observability);
-  } catch (e) {
-    if (e instanceof IstioModeError || e instanceof ConfigError || e instanceof DeployGuardError)
-      throw new pulumi.RunError(e.message);
-    throw e;
-  }
-  const tags = { "meshlift:environment": cfg.environment, "meshlift:stack": cfg.stack };
+  return stackOutputs(cfg, plan, createComponents(cfg, plan, opts));
+}
 
+type Parts = ReturnType<typeof createComponents>;
+
+function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOptions) {
+  const tags = { "meshlift:environment": cfg.environment, "meshlift:stack": cfg.stack };
   const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
+  // Every Kubernetes child of a component gets the cluster's provider through the component.
+  const k8sOpts = { providers: [cluster.provider] };
 
   // One mesh over several cluster stacks (docs/multicluster.md). The caStack's root CA exists in
   // every phase, so that a rollback never deletes what the other clusters chain to; the rest waits
@@ -157,189 +114,125 @@ export async function meshlift(opts: ProgramOptions): Promise<Record<string, unk
       ? new MeshRoot("mesh-root", { multiCluster: mc, protect: cfg.environment.startsWith("prod") })
       : undefined;
 
-  let istio: ReturnType<typeof installIstio> | undefined;
-  let peering: Record<string, unknown> = {};
-  if (spec.istioInstalled) {
-    // istio-system is created here, not inside IstioMesh, so that it keeps one identity whether or
-    // not the stack joins a multi-cluster mesh (which labels it with the network and puts cacerts in it).
-    const systemNamespace = new k8s.core.v1.Namespace(
-      "istio-system",
-      { metadata: { name: ISTIO_NAMESPACE, labels: mc ? istioNamespaceLabels(mc) : {} } },
-      { provider: cluster.provider },
-    );
-    const meshCa = mc
-      ? new MeshCa(
-          "mesh-ca",
-          { multiCluster: mc, stack: cfg.stack, root: meshRoot, dependsOn: [systemNamespace] },
-          { providers: [cluster.provider] },
-        )
-      : undefined;
-    istio = installIstio(cfg, cluster, observability, tags, {
-      systemNamespace,
-      istiodDependsOn: meshCa?.istio.istiodDependsOn ?? [],
-      istiodValues: meshCa?.istio.istiodValues ?? {},
-    });
-    if (mc) {
-      peering = meshPeering(cfg, mc, cluster, tags, {
-        afterBase: [istio.mesh.base],
-        afterIstiod: [istio.mesh.istiod],
-        lbController: istio.lbController,
-      });
-    }
-  }
-
+  const istio = plan.istio.installed ? installIstio(cfg, plan, cluster, tags, meshRoot) : undefined;
   const gatewayHostname = opts.gatewayHostname ?? istio?.mesh.gatewayHostname;
 
   // Namespaces are patched in every phase, so that every move and every rollback is an update.
-  const namespaces = inputs.map((ns) => {
-    return new NamespaceMigration(`ns-${ns.config.name}`, {
-      namespace: ns,
-      phase: spec,
-      objects: conversions.get(ns.config.name)?.objects ?? [],
-      provider: cluster.provider,
-      istioReady: opts.istioReady ?? (istio ? [istio.mesh.base, istio.mesh.istiod] : []),
-    });
-  });
+  const namespaces = cfg.namespaces.map(
+    (ns, i) =>
+      new NamespaceMigration(
+        `ns-${ns.config.name}`,
+        {
+          namespace: ns,
+          plan: plan.namespaces[i],
+          dependsOn: istio ? [istio.mesh.base, istio.mesh.istiod] : [],
+        },
+        k8sOpts,
+      ),
+  );
 
-  const dns = cfg.cutover.records.length
-    ? new Route53Cutover("dns", {
-        phase: spec,
-        cutover: cfg.cutover,
-        region: cfg.region,
-        gatewayHostname,
-        tags,
-      })
-    : undefined;
-  if (dns && spec.dnsRecords && gatewayHostname === undefined) {
-    void pulumi.log.warn(
-      "cutover.records are configured but the Istio gateway hostname is not known yet; no Istio record is created and App Mesh keeps the full weight",
+  if (plan.dns.records.length) {
+    new Route53Cutover("dns", {
+      records: plan.dns.records,
+      healthCheck: cfg.cutover.healthCheck,
+      region: cfg.region,
+      gatewayHostname,
+      tags,
+    });
+  }
+  if (cfg.appmesh.controller) {
+    new AppMeshController(
+      "appmesh-controller",
+      { controller: cfg.appmesh.controller, installed: plan.appmesh.controllerRelease },
+      k8sOpts,
     );
   }
-
-  if (cfg.appmesh.controller) {
-    new AppMeshController("appmesh-controller", {
-      controller: cfg.appmesh.controller,
-      phase: spec,
-      provider: cluster.provider,
-    });
-  }
-  const records = dnsRecordsIn(spec);
-
-  return {
-    phase: cfg.phase,
-    phaseSummary: spec.summary,
-    phaseGuard: guard.summary,
-    environment: cfg.environment,
-    clusterName: cluster.clusterName,
-    clusterEndpoint: cluster.endpoint,
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuer: cluster.oidcIssuer,
-    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
-    vpcId: cluster.vpcId,
-    kubeconfig: cluster.kubeconfig,
-    kubernetesVersion: cluster.kubernetesVersion,
-    kubernetesVersionGuard,
-    istioModeGuard,
-    ...(istio?.outputs ?? { istioInstalled: false }),
-    ...meshRoot?.outputs,
-    ...peering,
-    migration: namespaces.map((n, i) => ({
-      namespace: inputs[i].config.name,
-      state: inputs[i].config.state,
-      labels: n.labels,
-      restarted: n.restarted,
-      convertedObjects: conversions.get(inputs[i].config.name)?.objects.length ?? 0,
-    })),
-    dnsWeights: dns
-      ? {
-          appmesh: records.appmesh ? dns.weights.appmesh : null,
-          istio: records.istio && gatewayHostname !== undefined ? dns.weights.istio : null,
-        }
-      : null,
-    ...(spec.appmeshRemoved
-      ? {
-          manualCleanup: manualCleanup({
-            controllerAdopted: cfg.appmesh.controller !== undefined,
-            meshes: [...new Set(inputs.flatMap((n) => n.meshes))].sort(),
-            namespaces: inputs.map((n) => n.config.name),
-          }),
-        }
-      : {}),
-  };
+  return { cluster, meshRoot, istio, namespaces };
 }
 
-/** From the `parallel` phase on: LB controller, Istio, its security baseline and observability. */
+/** From the `parallel` phase on: LB controller, Istio, its security baseline, observability, peering. */
 function installIstio(
   cfg: MeshliftConfig,
+  plan: PhasePlan,
   cluster: EksCluster,
-  observability: ObservabilityConfig,
   tags: Record<string, string>,
-  extra: {
-    systemNamespace: k8s.core.v1.Namespace;
-    istiodDependsOn: pulumi.Resource[];
-    istiodValues: Record<string, unknown>;
-  },
-): { mesh: IstioMesh; lbController?: pulumi.Resource; outputs: Record<string, unknown> } {
-  const spec = PHASE_SPECS[cfg.phase];
-  const provider = cluster.provider;
-  // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
-  const lbc = cfg.istio.lbController.install
-    ? new LbController("lb-controller", {
-        clusterName: cluster.clusterName,
-        region: cfg.region,
-        vpcId: cluster.vpcId,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        provider,
-        tags,
-      })
+  meshRoot: MeshRoot | undefined,
+) {
+  const k8sOpts = { providers: [cluster.provider] };
+  const mc = cfg.multiCluster;
+  // istio-system is created here, not inside IstioMesh, so that it keeps one identity whether or
+  // not the stack joins a multi-cluster mesh (which labels it with the network and puts cacerts in it).
+  const systemNamespace = new k8s.core.v1.Namespace(
+    "istio-system",
+    { metadata: { name: ISTIO_NAMESPACE, labels: mc ? istioNamespaceLabels(mc) : {} } },
+    { provider: cluster.provider },
+  );
+  const meshCa = mc
+    ? new MeshCa(
+        "mesh-ca",
+        { multiCluster: mc, stack: cfg.stack, root: meshRoot, dependsOn: [systemNamespace] },
+        k8sOpts,
+      )
     : undefined;
-  const mesh = new IstioMesh("istio", {
-    istio: cfg.istio,
-    provider,
-    // An adopted cluster has no meshlift gateway node group to select.
-    dedicatedGatewayNodes: cfg.istio.gateway.dedicatedNodes ?? cfg.cluster.mode === "create",
-    lbController: lbc?.release,
-    systemNamespace: extra.systemNamespace,
-    istiodDependsOn: extra.istiodDependsOn,
-    istiodValues: deepMerge(tracingMeshValues(observability), extra.istiodValues),
-    // The control plane is guarded like the cluster it runs on (cluster.protect: prod by default).
-    protectIstiod:
-      cfg.cluster.mode === "create" ? cfg.cluster.protect : cfg.environment.startsWith("prod"),
-  });
-  const security = new SecurityBaseline("security", {
-    spec,
-    security: cfg.security,
-    gatewayNamespace: mesh.gatewayNamespace,
-    provider,
-    istiod: mesh.istiod,
-    dependsOn: [mesh.gatewayNamespaceResource],
-  });
-  new Observability("observability", {
-    observability,
-    provider,
-    clusterName: cluster.clusterName,
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuer: cluster.oidcIssuer,
-    istioBase: mesh.base,
-    istiod: mesh.istiod,
-    istioNamespace: mesh.systemNamespace,
-    nodeGroups: cluster.nodeGroups,
-    tags,
-  });
-  const outputs = {
-    istioInstalled: true,
-    istioMode: mesh.mode,
-    istioVersion: mesh.version,
-    mtlsMode: security.mtlsMode,
-    gatewayNamespace: mesh.gatewayNamespace,
-    gatewayServiceName: mesh.gatewayServiceName,
-    gatewayHostname: mesh.gatewayHostname,
-    // Route 53 alias records to the NLB need its canonical hosted zone (per region, per LB type).
-    gatewayHostedZoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }).id,
-    lbControllerRoleArn: lbc?.irsa.roleArn,
-  };
-  return { mesh, lbController: lbc?.release, outputs };
+  // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
+  const lbc = plan.istio.lbController
+    ? new LbController(
+        "lb-controller",
+        {
+          clusterName: cluster.clusterName,
+          region: cfg.region,
+          vpcId: cluster.vpcId,
+          oidcProviderArn: cluster.oidcProviderArn,
+          oidcIssuer: cluster.oidcIssuer,
+          tags,
+        },
+        k8sOpts,
+      )
+    : undefined;
+  const mesh = new IstioMesh(
+    "istio",
+    {
+      istio: cfg.istio,
+      dedicatedGatewayNodes: plan.istio.dedicatedGatewayNodes,
+      systemNamespace,
+      dependsOn: { istiod: meshCa?.istio.istiodDependsOn, gateway: lbc ? [lbc.release] : [] },
+      istiodValues: deepMerge(
+        tracingMeshValues(cfg.observability),
+        meshCa?.istio.istiodValues ?? {},
+      ),
+      protectIstiod: plan.istio.protectIstiod,
+    },
+    k8sOpts,
+  );
+  const security = new SecurityBaseline(
+    "security",
+    {
+      plan: plan.security,
+      security: cfg.security,
+      gatewayNamespace: mesh.gatewayNamespace,
+      dependsOn: [mesh.istiod, mesh.gatewayNamespaceResource],
+    },
+    k8sOpts,
+  );
+  new Observability(
+    "observability",
+    {
+      observability: cfg.observability,
+      clusterName: cluster.clusterName,
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuer: cluster.oidcIssuer,
+      dependsOn: {
+        kiali: [mesh.base],
+        telemetry: [mesh.istiod],
+        jaeger: [mesh.systemNamespace],
+        containerInsights: cluster.nodeGroups,
+      },
+      tags,
+    },
+    k8sOpts,
+  );
+  const peering = mc ? meshPeering(cfg, mc, cluster, mesh, lbc, tags) : {};
+  return { mesh, security, lbc, peering };
 }
 
 /**
@@ -351,32 +244,28 @@ function meshPeering(
   cfg: MeshliftConfig,
   mc: MultiClusterConfig,
   cluster: EksCluster,
+  mesh: IstioMesh,
+  lbc: LbController | undefined,
   tags: Record<string, string>,
-  after: {
-    afterBase: pulumi.Resource[];
-    afterIstiod: pulumi.Resource[];
-    lbController?: pulumi.Resource;
-  },
 ): Record<string, unknown> {
-  const opts = { providers: [cluster.provider] };
+  const k8sOpts = { providers: [cluster.provider] };
   const remote = new RemoteSecrets(
     "mesh-remote",
-    { multiCluster: mc, endpoint: cluster.endpoint, dependsOn: after.afterBase },
-    opts,
+    { multiCluster: mc, endpoint: cluster.endpoint, dependsOn: [mesh.base] },
+    k8sOpts,
   );
   if (mc.eastWest.enabled) {
     // Like the ingress gateway: its LoadBalancer Service needs the LB controller, and on rollback or
     // destroy the controller must outlive it, or the Service's finalizer never clears and the NLB
     // (and its security groups) are orphaned.
-    const lbc = after.lbController ? [after.lbController] : [];
     new EastWestGateway(
       "mesh-eastwest",
       {
         multiCluster: mc,
         repository: cfg.istio.chartRepository,
-        dependsOn: [...after.afterIstiod, ...lbc],
+        dependsOn: [mesh.istiod, ...(lbc ? [lbc.release] : [])],
       },
-      opts,
+      k8sOpts,
     );
   }
   if (cfg.cluster.mode === "create") {
@@ -392,4 +281,56 @@ function meshPeering(
     );
   }
   return { meshClusterName: mc.clusterName, [OUTPUTS.remoteAccess]: remote.access };
+}
+
+/** The stack outputs: what the phase deployed, the cluster, Istio, the mesh, namespaces and DNS. */
+function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<string, unknown> {
+  const { cluster, istio } = p;
+  const w = plan.dns.weights;
+  return {
+    phase: plan.phase,
+    phaseSummary: plan.summary,
+    phaseGuard: plan.guard.summary,
+    environment: cfg.environment,
+    clusterName: cluster.clusterName,
+    clusterEndpoint: cluster.endpoint,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+    vpcId: cluster.vpcId,
+    kubeconfig: cluster.kubeconfig,
+    kubernetesVersion: cluster.kubernetesVersion,
+    kubernetesVersionGuard: plan.guard.kubernetesVersion,
+    istioModeGuard: plan.istio.modeGuard,
+    ...(istio
+      ? {
+          istioInstalled: true,
+          istioMode: istio.mesh.mode,
+          istioVersion: istio.mesh.version,
+          mtlsMode: istio.security.mtlsMode,
+          gatewayNamespace: istio.mesh.gatewayNamespace,
+          gatewayServiceName: istio.mesh.gatewayServiceName,
+          gatewayHostname: istio.mesh.gatewayHostname,
+          // Route 53 alias records to the NLB need its canonical hosted zone (per region, per LB type).
+          gatewayHostedZoneId: nlbHostedZoneIdIn(cfg.region),
+          lbControllerRoleArn: istio.lbc?.irsa.roleArn,
+        }
+      : { istioInstalled: false }),
+    ...p.meshRoot?.outputs,
+    ...istio?.peering,
+    migration: p.namespaces.map((n, i) => ({
+      namespace: cfg.namespaces[i].config.name,
+      state: cfg.namespaces[i].config.state,
+      labels: n.labels,
+      restarted: n.restarted,
+      convertedObjects: cfg.namespaces[i].objects.length,
+    })),
+    dnsWeights: plan.dns.records.length
+      ? {
+          appmesh: plan.dns.appmeshRecords ? w.appmesh : null,
+          istio: plan.dns.istioRecords ? w.istio : null,
+        }
+      : null,
+    ...(plan.appmesh.manualCleanup ? { manualCleanup: plan.appmesh.manualCleanup } : {}),
+  };
 }

@@ -52,9 +52,14 @@ export function appmeshRecordRetained(w: Weights): boolean {
   return w.appmesh > 0;
 }
 
+/** The alias hosted zone id of the region's NLBs, or undefined for a region the table does not know. */
+export function nlbHostedZoneIdIn(region: string): string | undefined {
+  return Object.hasOwn(NLB_HOSTED_ZONE_IDS, region) ? NLB_HOSTED_ZONE_IDS[region] : undefined;
+}
+
 /** The alias hosted zone id of the region's NLBs; throws for a region the table does not know. */
 export function nlbHostedZoneId(region: string): string {
-  const id = Object.hasOwn(NLB_HOSTED_ZONE_IDS, region) ? NLB_HOSTED_ZONE_IDS[region] : undefined;
+  const id = nlbHostedZoneIdIn(region);
   if (!id) {
     throw new Error(
       `aws:region "${region}": no Network Load Balancer hosted zone id is known for it ` +

@@ -24,6 +24,25 @@ export function meshMtlsMode(spec: PhaseSpec, security: SecurityConfig): MtlsMod
   return spec.appmeshRemoved || security.strictMtls ? "STRICT" : "PERMISSIVE";
 }
 
+/** What the security baseline holds in a phase (PhasePlan.security). */
+export interface SecurityPlan {
+  /** The baseline exists: Istio is installed. */
+  readonly installed: boolean;
+  /** The mesh-wide PeerAuthentication mode. */
+  readonly mtlsMode: MtlsMode;
+  /** Default-deny and allow rules exist: they only matter for workloads with a proxy. */
+  readonly workloadPolicies: boolean;
+}
+
+export function securityPlan(spec: PhaseSpec, security: SecurityConfig): SecurityPlan {
+  return {
+    installed: spec.istioInstalled,
+    mtlsMode: meshMtlsMode(spec, security),
+    // Workloads get a proxy from the workloads phase on; policies earlier would be dead config.
+    workloadPolicies: spec.workloadsMigrate,
+  };
+}
+
 /** The mesh-wide PeerAuthentication: named `default` in the root namespace. */
 export function meshPeerAuthentication(mode: MtlsMode): IstioObject {
   return {
@@ -123,15 +142,13 @@ export function jwtPolicies(j: JwtConfig, gatewayNamespace: string): IstioObject
 
 /** Everything the security baseline creates in a phase, in a stable order. */
 export function securityManifests(
-  spec: PhaseSpec,
+  plan: SecurityPlan,
   security: SecurityConfig,
   gatewayNamespace: string,
 ): IstioObject[] {
-  if (!spec.istioInstalled) return [];
-  const out = [meshPeerAuthentication(meshMtlsMode(spec, security))];
-  // Deny-by-default and allow rules only matter for workloads with a proxy, which exist from the
-  // workloads phase on; creating them earlier would be dead config.
-  if (spec.workloadsMigrate) {
+  if (!plan.installed) return [];
+  const out = [meshPeerAuthentication(plan.mtlsMode)];
+  if (plan.workloadPolicies) {
     out.push(...security.defaultDenyNamespaces.map(defaultDeny));
     out.push(...security.allow.map(allowPolicy));
   }

@@ -1,7 +1,12 @@
 // Exit codes and the one place that turns errors into a one-line message (never a stack trace for user errors).
 import { ConfigError } from "../config/errors";
-import { fsReason } from "../config/files";
-import { StackNotFoundError } from "../config/stack-file";
+import { FileError, fsReason } from "../config/files";
+import { StackFileError, StackNotFoundError } from "../config/stack-file";
+import { TransitionError } from "../phases/deployed";
+import { DeployGuardError } from "../phases/guards";
+import { IstioModeError } from "../phases/istio-mode";
+import { FleetError } from "../fleet/stack";
+import { PlanFileError } from "../policy/plan-file";
 
 export const EXIT = {
   ok: 0,
@@ -25,25 +30,24 @@ export class CliError extends Error {
   }
 }
 
-/** Known errors whose message is already written for the user. */
-const USER_ERRORS = new Set([
-  "ConfigError",
-  "StackNotFoundError",
-  "StackFileError",
-  "FileError",
-  "PlanError",
-  "TransitionError",
-  "FleetError",
-  "PlanFileError",
-]);
+/** Known errors whose message is already written for the user: invalid input, exit 2. */
+const USER_ERRORS = [
+  ConfigError,
+  StackNotFoundError,
+  StackFileError,
+  FileError,
+  TransitionError,
+  IstioModeError,
+  DeployGuardError,
+  FleetError,
+  PlanFileError,
+] as const;
 
 export function exitCodeFor(e: unknown): { code: number; message: string } {
   if (e instanceof CliError) return { code: e.exitCode, message: e.message };
-  if (e instanceof ConfigError || e instanceof StackNotFoundError) {
-    return { code: EXIT.invalid, message: e.message };
+  if (USER_ERRORS.some((k) => e instanceof k)) {
+    return { code: EXIT.invalid, message: (e as Error).message };
   }
-  if (e instanceof Error && USER_ERRORS.has(e.name))
-    return { code: EXIT.invalid, message: e.message };
   // A filesystem error on a path the user named (a flag, a stack file): their input, not a bug.
   const errno = e as NodeJS.ErrnoException;
   if (e instanceof Error && typeof errno.code === "string" && typeof errno.path === "string")

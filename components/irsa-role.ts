@@ -22,14 +22,13 @@ export interface IrsaRoleArgs {
    * add-on) creates it and takes the role ARN itself. @default true
    */
   readonly createServiceAccount?: boolean;
-  /** Provider for the ServiceAccount; required when createServiceAccount. */
-  readonly provider?: k8s.Provider;
-  /** Things the ServiceAccount needs first (its namespace). @default [] */
-  readonly serviceAccountDependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** @default {} */
+  /** What the ServiceAccount needs first (its namespace). @default [] */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Tags for the IAM role and policy. @default {} */
   readonly tags?: Record<string, string>;
 }
 
+/** Takes the cluster's Kubernetes provider (for the ServiceAccount) through `opts.providers`, like every component here. */
 export class IrsaRole extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
   public readonly roleArn: pulumi.Output<string>;
@@ -41,9 +40,10 @@ export class IrsaRole extends pulumi.ComponentResource {
   constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:iam:IrsaRole", name, {}, opts);
     const createSa = args.createServiceAccount ?? true;
-    if (createSa && !args.provider) {
+    // Without the cluster's provider the ServiceAccount would go to whatever cluster kubectl points at.
+    if (createSa && !this.getProvider("kubernetes:core/v1:ServiceAccount")) {
       throw new pulumi.ResourceError(
-        `IrsaRole ${name}: provider is required to create ServiceAccount ${args.namespace}/${args.serviceAccountName}`,
+        `IrsaRole ${name}: a Kubernetes provider (opts.providers) is required to create ServiceAccount ${args.namespace}/${args.serviceAccountName}`,
         this,
       );
     }
@@ -113,9 +113,8 @@ export class IrsaRole extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          provider: args.provider,
           // Pods started with this account must find their permissions already attached.
-          dependsOn: [...(args.serviceAccountDependsOn ?? []), ...attachments],
+          dependsOn: [...(args.dependsOn ?? []), ...attachments],
         },
       );
     }

@@ -17,19 +17,20 @@ import { ISTIO_NAMESPACE } from "../builders/istio-common";
 export interface IstioMeshArgs {
   /** The validated `meshlift:istio` section. */
   readonly istio: IstioConfig;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
   /** Put the gateway on the dedicated gateway node group (nodeSelector + toleration). */
   readonly dedicatedGatewayNodes: boolean;
-  /** The LB controller release: the gateway's LoadBalancer Service needs it ready. @default none */
-  readonly lbController?: pulumi.Resource;
   /**
    * The istio-system Namespace, created by the caller so that it keeps one identity whether or not
    * the cluster joins a multi-cluster mesh (which labels it and puts `cacerts` in it).
    */
   readonly systemNamespace: k8s.core.v1.Namespace;
-  /** Things that must exist before istiod starts (e.g. the `cacerts` Secret). @default [] */
-  readonly istiodDependsOn?: pulumi.Resource[];
+  /** What each child waits for, besides the order inside the mesh. @default {} */
+  readonly dependsOn?: {
+    /** What must exist before istiod starts (the `cacerts` Secret). @default [] */
+    readonly istiod?: pulumi.Resource[];
+    /** What the gateway's LoadBalancer Service needs ready (the LB controller release). @default [] */
+    readonly gateway?: pulumi.Resource[];
+  };
   /** Values deep-merged over istiod's (mesh ID, cluster name, network, extension providers). @default {} */
   readonly istiodValues?: Values;
   /**
@@ -40,6 +41,7 @@ export interface IstioMeshArgs {
   readonly protectIstiod?: boolean;
 }
 
+/** Takes the cluster's Kubernetes provider through `opts.providers`, like every component here. */
 export class IstioMesh extends pulumi.ComponentResource {
   public readonly version = ISTIO_VERSION;
   public readonly mode: IstioConfig["mode"];
@@ -54,8 +56,6 @@ export class IstioMesh extends pulumi.ComponentResource {
   public readonly gatewayServiceName: string;
   /** Namespace of the gateway. */
   public readonly gatewayNamespace: string;
-  /** Label selector of the gateway pods, for Gateway resources. */
-  public readonly gatewaySelector: Record<string, string>;
   /** DNS name of the gateway's NLB, read from the Service once the gateway release is ready. */
   public readonly gatewayHostname: pulumi.Output<string>;
 
@@ -65,7 +65,8 @@ export class IstioMesh extends pulumi.ComponentResource {
     this.mode = istio.mode;
     const istiodVals = deepMerge(istiodValues(istio), args.istiodValues ?? {});
     const gwVals = gatewayValues(istio, args.dedicatedGatewayNodes);
-    const k = { parent: this, provider: args.provider };
+    const k = { parent: this };
+    const after = args.dependsOn ?? {};
     // Every Istio chart from the configured repository (Istio's, its OCI registry, or a mirror).
     const chart = (ref: ChartRef) => fromRepository(ref, istio.chartRepository);
 
@@ -95,7 +96,7 @@ export class IstioMesh extends pulumi.ComponentResource {
       helmReleaseArgs(chart(CHARTS.istiod), RELEASES.istiod, ISTIO_NAMESPACE, istiodVals),
       {
         ...k,
-        dependsOn: [this.base, ...(args.istiodDependsOn ?? [])],
+        dependsOn: [this.base, ...(after.istiod ?? [])],
         protect: args.protectIstiod ?? false,
       },
     );
@@ -124,16 +125,11 @@ export class IstioMesh extends pulumi.ComponentResource {
       ),
       {
         ...k,
-        dependsOn: [
-          this.gatewayNamespaceResource,
-          this.istiod,
-          ...(args.lbController ? [args.lbController] : []),
-        ],
+        dependsOn: [this.gatewayNamespaceResource, this.istiod, ...(after.gateway ?? [])],
       },
     );
 
     this.gatewayServiceName = String(gwVals.name);
-    this.gatewaySelector = { ...(gwVals.labels as Record<string, string>) };
     // The ID comes from the release's status so that it is unknown until the release exists: a
     // preview of a new stack then skips the read instead of failing on a Service not yet there.
     const service = k8s.core.v1.Service.get(

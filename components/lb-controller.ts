@@ -14,17 +14,21 @@ import {
 import { IrsaRole } from "./irsa-role";
 
 export interface LbControllerArgs {
+  /** The EKS cluster's name, which the controller tags what it creates with. */
   readonly clusterName: pulumi.Input<string>;
+  /** AWS region, given explicitly so that the pods never need IMDS. */
   readonly region: string;
+  /** The cluster's VPC, given explicitly for the same reason. */
   readonly vpcId: pulumi.Input<string>;
+  /** The cluster's IAM OIDC provider, for the controller's IRSA role. */
   readonly oidcProviderArn: pulumi.Input<string>;
+  /** The cluster's OIDC issuer (without https://). */
   readonly oidcIssuer: pulumi.Input<string>;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
-  /** @default {} */
+  /** Tags for the IAM role and policy. @default {} */
   readonly tags?: Record<string, string>;
 }
 
+/** Takes the cluster's Kubernetes provider through `opts.providers`, like every component here. */
 export class LbController extends pulumi.ComponentResource {
   public readonly irsa: IrsaRole;
   public readonly release: k8s.helm.v3.Release;
@@ -40,7 +44,6 @@ export class LbController extends pulumi.ComponentResource {
         namespace: LBC_NAMESPACE,
         serviceAccountName: LBC_SERVICE_ACCOUNT,
         policy: partition.apply((p) => lbcPolicyDocument(p)),
-        provider: args.provider,
         tags: args.tags,
       },
       { parent: this },
@@ -59,7 +62,6 @@ export class LbController extends pulumi.ComponentResource {
       ),
       {
         parent: this,
-        provider: args.provider,
         dependsOn: this.irsa.serviceAccount ? [this.irsa.serviceAccount] : [],
       },
     );

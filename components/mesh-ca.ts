@@ -14,7 +14,7 @@ import {
   intermediateRotationTrigger,
   multiClusterIstiodValues,
 } from "../builders/mesh-ca";
-import { istioNamespaceLabels, OUTPUTS, ownsRoot, qualifiedStack } from "../builders/multicluster";
+import { OUTPUTS, ownsRoot, qualifiedStack } from "../builders/multicluster";
 import { ISTIO_NAMESPACE } from "../builders/istio-common";
 import { caCertOptions } from "../builders/mesh-root";
 
@@ -28,12 +28,7 @@ export interface MeshCaArgs {
   readonly project?: string;
   /** Namespace istiod runs in. @default istio-system */
   readonly namespace?: string;
-  /**
-   * Create the namespace, labelled with this cluster's network (multi-network Istio reads it). Off
-   * when something else (a Helm release with createNamespace) owns the namespace. @default false
-   */
-  readonly createNamespace?: boolean;
-  /** What must exist before `cacerts` (the namespace, when created elsewhere). @default [] */
+  /** What must exist before `cacerts`: its namespace, created by the caller. @default [] */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** In the caStack: the root it generates (MeshRoot). */
   readonly root?: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
@@ -46,8 +41,6 @@ export interface IstioMultiClusterInputs {
 }
 
 export class MeshCa extends pulumi.ComponentResource {
-  /** The namespace, when `createNamespace` is set. */
-  public readonly namespace?: k8s.core.v1.Namespace;
   /** The `cacerts` Secret; istiod must start after it or it self-signs. */
   public readonly cacerts: k8s.core.v1.Secret;
   /** Secret: the checked `cacerts` data (fails when the chain would not work). */
@@ -94,14 +87,6 @@ export class MeshCa extends pulumi.ComponentResource {
     );
     this.intermediateCertPem = cert.certPem;
 
-    if (args.createNamespace) {
-      this.namespace = new k8s.core.v1.Namespace(
-        `${name}-namespace`,
-        { metadata: { name: namespace, labels: istioNamespaceLabels(m) } },
-        { parent: this, dependsOn: args.dependsOn },
-      );
-    }
-
     const data = pulumi
       .all([cert.certPem, keyPem, root.certPem])
       .apply(([intermediateCertPem, intermediateKeyPem, rootCertPem]) => {
@@ -136,7 +121,7 @@ export class MeshCa extends pulumi.ComponentResource {
           CACERTS_KEYS.map((k) => [k, pulumi.secret(data.apply((d) => d[k]))]),
         ),
       },
-      { parent: this, dependsOn: this.namespace ? [this.namespace] : args.dependsOn },
+      { parent: this, dependsOn: args.dependsOn },
     );
 
     this.istio = {

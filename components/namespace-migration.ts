@@ -1,55 +1,47 @@
 // NamespaceMigration: one namespace's injection labels, its converted Istio resources, and the restart of its Deployments.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NamespaceInputs } from "../config/exports";
-import { PhaseSpec } from "../phases/phases";
-import { IstioObject } from "../config/conversions";
-import {
-  convertedResourcesIn,
-  namespaceLabels,
-  restartAnnotations,
-} from "../builders/namespace-migration";
+import { LoadedNamespace } from "../config/conversions";
+import { NamespacePlan } from "../phases/plan";
 
 /** Lets a patch take a label or annotation over from kubectl or the App Mesh tooling that set it. */
 const FORCE = { "pulumi.com/patchForce": "true" } as const;
 
 export interface NamespaceMigrationArgs {
-  /** The namespace entry with its export's Deployments. */
-  readonly namespace: NamespaceInputs;
-  /** The phase being deployed. */
-  readonly phase: PhaseSpec;
-  /** Converted Istio objects for the namespace. @default [] */
-  readonly objects?: readonly IstioObject[];
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
-  /** What must be ready first (istiod and its CRDs). @default [] */
-  readonly istioReady?: pulumi.Input<pulumi.Resource[]>;
+  /** The namespace entry with its export's Deployments and converted Istio objects. */
+  readonly namespace: LoadedNamespace;
+  /** What the phase means for it (PhasePlan.namespaces): labels, restart, converted resources. */
+  readonly plan: NamespacePlan;
+  /** What the converted resources wait for (istio-base's CRDs and istiod's webhook). @default [] */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource[]>;
 }
 
+/** Takes the cluster's Kubernetes provider through `opts.providers`, like every component here. */
 export class NamespaceMigration extends pulumi.ComponentResource {
   /** The labels this phase applies. */
-  public readonly labels: Record<string, string>;
+  public readonly labels: Readonly<Record<string, string>>;
   /** Deployments restarted into the Istio sidecar in this phase. */
   public readonly restarted: readonly string[];
 
   constructor(name: string, args: NamespaceMigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:workloads:NamespaceMigration", name, {}, opts);
     const ns = args.namespace.config;
-    let restart: Record<string, string> | undefined;
-    try {
-      this.labels = namespaceLabels(ns.state, args.phase);
-      restart = restartAnnotations(ns.state, args.phase, ns.restartToken);
-    } catch (e) {
-      throw new pulumi.ResourceError(`namespace "${ns.name}": ${(e as Error).message}`, this);
+    const plan = args.plan;
+    if (plan.name !== ns.name) {
+      throw new pulumi.ResourceError(
+        `NamespaceMigration ${name}: plan is for namespace "${plan.name}", not "${ns.name}"`,
+        this,
+      );
     }
-    const objects = convertedResourcesIn(ns.state, args.phase) ? (args.objects ?? []) : [];
-    const childOpts = { parent: this, provider: args.provider };
+    this.labels = plan.labels;
+    const objects = plan.convertedResources ? args.namespace.objects : [];
+    const childOpts = { parent: this };
 
     // Retained on delete: with patchForce the patch owns the injection labels, and deleting it would
     // leave them with no field manager, so Kubernetes drops them and new pods start with no sidecar.
     const labels = new k8s.core.v1.NamespacePatch(
       `${name}-labels`,
-      { metadata: { name: ns.name, labels: this.labels, annotations: { ...FORCE } } },
+      { metadata: { name: ns.name, labels: { ...this.labels }, annotations: { ...FORCE } } },
       { ...childOpts, retainOnDelete: true },
     );
 
@@ -65,17 +57,18 @@ export class NamespaceMigration extends pulumi.ComponentResource {
             metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns.name },
             spec: o.spec,
           },
-          { ...childOpts, dependsOn: args.istioReady ?? [] },
+          { ...childOpts, dependsOn: args.dependsOn ?? [] },
         ),
     );
 
+    const restart = plan.restart;
     this.restarted = restart ? args.namespace.deployments : [];
     for (const d of this.restarted) {
       new k8s.apps.v1.DeploymentPatch(
         `${name}-restart-${d}`,
         {
           metadata: { name: d, namespace: ns.name, annotations: { ...FORCE } },
-          spec: { template: { metadata: { annotations: restart } } },
+          spec: { template: { metadata: { annotations: { ...restart } } } },
         },
         { ...childOpts, dependsOn: [labels, ...converted] },
       );

@@ -21,23 +21,28 @@ import { IstioObject } from "../builders/security-baseline";
 export interface ObservabilityArgs {
   /** The resolved `meshlift:observability` section. */
   readonly observability: ObservabilityConfig;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
+  /** The EKS cluster's name, for the Container Insights add-on. */
   readonly clusterName: pulumi.Input<string>;
+  /** The cluster's IAM OIDC provider, for the CloudWatch agent's IRSA role. */
   readonly oidcProviderArn: pulumi.Input<string>;
+  /** The cluster's OIDC issuer (without https://). */
   readonly oidcIssuer: pulumi.Input<string>;
-  /** istio-base's release: Kiali reads the Istio CRDs. */
-  readonly istioBase: pulumi.Resource;
-  /** istiod's release: Telemetry needs its CRDs and webhook; its meshConfig has the tracing provider. */
-  readonly istiod: pulumi.Resource;
-  /** The istio-system Namespace (Jaeger lives there). */
-  readonly istioNamespace: pulumi.Resource;
-  /** Node groups: the add-on only becomes healthy with nodes to run on. @default [] */
-  readonly nodeGroups?: pulumi.Resource[];
-  /** @default {} */
+  /** What each child waits for. @default {} */
+  readonly dependsOn?: {
+    /** Kiali reads the Istio CRDs: istio-base's release. @default [] */
+    readonly kiali?: pulumi.Resource[];
+    /** Telemetry needs istiod's CRDs and webhook, and istiod's meshConfig names the tracing provider. @default [] */
+    readonly telemetry?: pulumi.Resource[];
+    /** Jaeger lives in istio-system: its Namespace. @default [] */
+    readonly jaeger?: pulumi.Resource[];
+    /** The add-on only becomes healthy with nodes to run on: the node groups. @default [] */
+    readonly containerInsights?: pulumi.Resource[];
+  };
+  /** Tags for the AWS resources (IRSA role, add-on). @default {} */
   readonly tags?: Record<string, string>;
 }
 
+/** Takes the cluster's Kubernetes provider through `opts.providers`, like every component here. */
 export class Observability extends pulumi.ComponentResource {
   public readonly prometheus?: k8s.helm.v3.Release;
   public readonly kiali?: k8s.helm.v3.Release;
@@ -47,7 +52,8 @@ export class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:observability:Observability", name, {}, opts);
     const o = args.observability;
-    const k = { parent: this, provider: args.provider };
+    const k = { parent: this };
+    const after = args.dependsOn ?? {};
     const custom = (o: IstioObject, dependsOn: pulumi.Resource[]) =>
       new k8s.apiextensions.CustomResource(
         `${name}-${o.kind.toLowerCase()}-${o.metadata.name}`,
@@ -75,20 +81,20 @@ export class Observability extends pulumi.ComponentResource {
     if (o.tracing) {
       if (!o.otlp) {
         const jaeger = jaegerManifests();
-        const deps = { ...k, dependsOn: [args.istioNamespace] };
+        const deps = { ...k, dependsOn: after.jaeger ?? [] };
         new k8s.apps.v1.Deployment(`${name}-jaeger`, jaeger.deployment, deps);
         for (const svc of jaeger.services) {
           new k8s.core.v1.Service(`${name}-jaeger-${svc.name}`, svc.body, deps);
         }
       }
-      this.telemetry = custom(tracingTelemetry(o), [args.istiod]);
+      this.telemetry = custom(tracingTelemetry(o), after.telemetry ?? []);
     }
 
     if (o.kiali) {
       this.kiali = new k8s.helm.v3.Release(
         `${name}-kiali`,
         helmReleaseArgs(CHARTS.kiali, OBS_RELEASES.kiali, ISTIO_NAMESPACE, kialiValues(o)),
-        { ...k, dependsOn: [args.istioBase] },
+        { ...k, dependsOn: after.kiali ?? [] },
       );
     }
 
@@ -117,7 +123,7 @@ export class Observability extends pulumi.ComponentResource {
           resolveConflictsOnUpdate: "PRESERVE",
           tags: args.tags ?? {},
         },
-        { parent: this, dependsOn: [irsa, ...(args.nodeGroups ?? [])] },
+        { parent: this, dependsOn: [irsa, ...(after.containerInsights ?? [])] },
       );
     }
     this.registerOutputs({});

@@ -1,57 +1,47 @@
 // Route53Cutover: per hostname, two weighted alias records (App Mesh ingress, Istio gateway NLB) whose weights follow the phase.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CutoverConfig } from "../config/sections/cutover";
-import { PhaseSpec } from "../phases/phases";
-import {
-  appmeshRecordRetained,
-  cutoverWeights,
-  dnsRecordsIn,
-  GATEWAY_HEALTH,
-  nlbHostedZoneId,
-  SET_IDENTIFIERS,
-} from "../builders/route53-cutover";
+import { GATEWAY_HEALTH, nlbHostedZoneId, SET_IDENTIFIERS } from "../builders/route53-cutover";
+import { DnsRecordPlan } from "../phases/plan";
 
 export interface Route53CutoverArgs {
-  /** The phase being deployed. */
-  readonly phase: PhaseSpec;
-  /** The validated `meshlift:cutover` section. */
-  readonly cutover: CutoverConfig;
+  /** Per `cutover.records` hostname, which records exist in this phase and their weights (PhasePlan.dns.records). */
+  readonly records: readonly DnsRecordPlan[];
+  /** A Route 53 health check on the gateway, attached to the Istio records. @default false */
+  readonly healthCheck?: boolean;
   /** AWS region of the gateway NLB, for its alias hosted zone id. */
   readonly region: string;
-  /**
-   * DNS name of the Istio ingress gateway's NLB (from the gateway Service). Without it no Istio record
-   * can exist, so the App Mesh record keeps the full weight. @default undefined
-   */
+  /** DNS name of the Istio ingress gateway's NLB; required when a record plan has an Istio record. @default undefined */
   readonly gatewayHostname?: pulumi.Input<string>;
   /** Tags for the health check. @default {} */
   readonly tags?: Record<string, string>;
 }
 
 export class Route53Cutover extends pulumi.ComponentResource {
-  /** The weights this phase deploys. */
-  public readonly weights: { appmesh: number; istio: number };
-  /** The health check id, when `cutover.healthCheck` is on. */
+  /** The health check id, when `healthCheck` is on and Istio records exist. */
   public readonly healthCheckId?: pulumi.Output<string>;
   public readonly records: aws.route53.Record[] = [];
 
   constructor(name: string, args: Route53CutoverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:dns:Route53Cutover", name, {}, opts);
-    // Pure validation first: an unknown region or a bad weight stops before any child exists.
+    // Pure validation first: an unknown region stops before any child exists.
     let gatewayZoneId: string;
     try {
       gatewayZoneId = nlbHostedZoneId(args.region);
-      this.weights = cutoverWeights(args.phase, args.cutover);
     } catch (e) {
       throw new pulumi.ResourceError((e as Error).message, this);
     }
-    const phaseRecords = dnsRecordsIn(args.phase);
     const gateway = args.gatewayHostname;
-    const present = { appmesh: phaseRecords.appmesh, istio: phaseRecords.istio && !!gateway };
-    if (phaseRecords.istio && !gateway) this.weights = { appmesh: 100, istio: 0 };
+    const istioRecords = args.records.some((r) => r.istio);
+    if (istioRecords && gateway === undefined) {
+      throw new pulumi.ResourceError(
+        `Route53Cutover ${name}: the plan has Istio records but no gatewayHostname was given`,
+        this,
+      );
+    }
 
     let healthCheck: aws.route53.HealthCheck | undefined;
-    if (gateway && present.istio && args.cutover.healthCheck && args.cutover.records.length) {
+    if (gateway !== undefined && istioRecords && args.healthCheck) {
       healthCheck = new aws.route53.HealthCheck(
         `${name}-gateway-ready`,
         {
@@ -68,13 +58,13 @@ export class Route53Cutover extends pulumi.ComponentResource {
       this.healthCheckId = healthCheck.id;
     }
 
-    for (const r of args.cutover.records) {
+    for (const { record: r, appmesh, istio } of args.records) {
       const slug = r.name.replace(/^\*\./, "wildcard.").replace(/\./g, "-");
       const zoneId: pulumi.Input<string> =
         r.zoneId ??
         aws.route53.getZoneOutput({ name: r.zoneName, privateZone: false }, { parent: this })
           .zoneId;
-      if (present.appmesh) {
+      if (appmesh) {
         this.records.push(
           new aws.route53.Record(
             `${name}-${slug}-appmesh`,
@@ -83,7 +73,7 @@ export class Route53Cutover extends pulumi.ComponentResource {
               name: r.name,
               type: "A",
               setIdentifier: SET_IDENTIFIERS.appmesh,
-              weightedRoutingPolicies: [{ weight: this.weights.appmesh }],
+              weightedRoutingPolicies: [{ weight: appmesh.weight }],
               aliases: [
                 { name: r.appmesh.dnsName, zoneId: r.appmesh.zoneId, evaluateTargetHealth: true },
               ],
@@ -92,11 +82,11 @@ export class Route53Cutover extends pulumi.ComponentResource {
             },
             // Never deleted while it carries traffic (destroy, a removed records entry, a new set
             // identifier): it existed before the stack. At weight 0 decommission may remove it.
-            { parent: this, retainOnDelete: appmeshRecordRetained(this.weights) },
+            { parent: this, retainOnDelete: appmesh.retainOnDelete },
           ),
         );
       }
-      if (gateway && present.istio) {
+      if (istio && gateway !== undefined) {
         this.records.push(
           new aws.route53.Record(
             `${name}-${slug}-istio`,
@@ -105,7 +95,7 @@ export class Route53Cutover extends pulumi.ComponentResource {
               name: r.name,
               type: "A",
               setIdentifier: SET_IDENTIFIERS.istio,
-              weightedRoutingPolicies: [{ weight: this.weights.istio }],
+              weightedRoutingPolicies: [{ weight: istio.weight }],
               aliases: [{ name: gateway, zoneId: gatewayZoneId, evaluateTargetHealth: true }],
               healthCheckId: healthCheck?.id,
             },
@@ -114,6 +104,6 @@ export class Route53Cutover extends pulumi.ComponentResource {
         );
       }
     }
-    this.registerOutputs({ weights: this.weights, healthCheckId: this.healthCheckId });
+    this.registerOutputs({ healthCheckId: this.healthCheckId });
   }
 }

@@ -1,46 +1,40 @@
 // SecurityBaseline: the mesh's mTLS mode, authorization policies and JWT rules as Istio custom resources.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SecurityConfig } from "../config/sections/security";
-import { PhaseSpec } from "../phases/phases";
 import {
   istioResourceName,
-  meshMtlsMode,
   MtlsMode,
   securityManifests,
+  SecurityPlan,
 } from "../builders/security-baseline";
+import { SecurityConfig } from "../config/sections/security";
 
 export interface SecurityBaselineArgs {
-  readonly spec: PhaseSpec;
+  /** What the phase means for security (PhasePlan.security): mTLS mode, whether workload policies exist. */
+  readonly plan: SecurityPlan;
   /** The validated `meshlift:security` section. */
   readonly security: SecurityConfig;
+  /** Namespace of the ingress gateway, where JWT rules without a namespace go. */
   readonly gatewayNamespace: string;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
-  /** istiod's release: the CRDs and the validating webhook must be in place first. */
-  readonly istiod: pulumi.Resource;
-  /** Namespaces the policies live in, when this stack creates them. @default [] */
+  /** What every policy waits for: istiod (CRDs, validating webhook) and the namespaces they live in. @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
 
+/** Takes the cluster's Kubernetes provider through `opts.providers`, like every component here. */
 export class SecurityBaseline extends pulumi.ComponentResource {
   public readonly mtlsMode: MtlsMode;
   public readonly resources: k8s.apiextensions.CustomResource[];
 
   constructor(name: string, args: SecurityBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:istio:SecurityBaseline", name, {}, opts);
-    this.mtlsMode = meshMtlsMode(args.spec, args.security);
-    const manifests = securityManifests(args.spec, args.security, args.gatewayNamespace);
+    this.mtlsMode = args.plan.mtlsMode;
+    const manifests = securityManifests(args.plan, args.security, args.gatewayNamespace);
     this.resources = manifests.map(
       (m) =>
         new k8s.apiextensions.CustomResource(
           istioResourceName(name, m),
           { ...m, metadata: { ...m.metadata } },
-          {
-            parent: this,
-            provider: args.provider,
-            dependsOn: [args.istiod, ...(args.dependsOn ?? [])],
-          },
+          { parent: this, dependsOn: args.dependsOn ?? [] },
         ),
     );
     this.registerOutputs({ mtlsMode: this.mtlsMode });

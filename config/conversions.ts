@@ -1,8 +1,7 @@
-// The seam to the App Mesh -> Istio converter: its types, and the per-namespace conversion that stops a bad export as a config error.
-import { ConfigError, ConfigProblem } from "./errors";
-import { NamespaceInputs, namespaceKey } from "./exports";
-
+// The seam to the App Mesh -> Istio converter: its types, and the per-namespace conversion whose rejections are config problems.
 import { ConversionResult, Finding, InputError, IstioObject, SourceFile } from "../appmesh";
+import { ConfigProblem } from "./errors";
+import { NamespaceInputs, namespaceKey } from "./exports";
 
 export type { ConversionResult, Finding, IstioObject, SourceFile };
 export type ConvertFn = (
@@ -10,40 +9,38 @@ export type ConvertFn = (
   opts?: { namespace?: string },
 ) => ConversionResult;
 
-/** A namespace's converted resources, namespaced to it. */
-export interface NamespaceConversion {
-  readonly namespace: string;
+/** A listed namespace with its export and that export's converted Istio resources (namespaced to it). */
+export interface LoadedNamespace extends NamespaceInputs {
+  /** @default [] when the namespace has no export */
   readonly objects: readonly IstioObject[];
   readonly findings: readonly Finding[];
 }
 
 /**
  * Converts every namespace that has an export. An export the converter rejects, or one with blocker
- * findings for a namespace that is to run on Istio, is a config error naming the entry.
+ * findings for a namespace that is to run on Istio, is a config problem naming the entry; an error
+ * that is not an input error is a bug and goes through as it is.
  */
 export function convertNamespaces(
-  stack: string,
   inputs: readonly NamespaceInputs[],
   convert: ConvertFn,
-): Map<string, NamespaceConversion> {
+): { namespaces: LoadedNamespace[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const out = new Map<string, NamespaceConversion>();
-  for (const ns of inputs) {
-    if (ns.files.length === 0) continue;
+  const namespaces = inputs.map((ns): LoadedNamespace => {
+    if (ns.files.length === 0) return { ...ns, objects: [], findings: [] };
     const key = namespaceKey(ns.index, "appmeshExport");
     let result: ConversionResult;
     try {
       result = convert(ns.files, { namespace: ns.config.name });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      const ie = e;
-      const where = ie.document === undefined ? ie.file : `${ie.file} document ${ie.document}`;
+      const where = e.document === undefined ? e.file : `${e.file} document ${e.document}`;
       problems.push({
         key,
         given: ns.config.appmeshExport,
-        message: `namespace "${ns.config.name}": the converter rejects ${where}: ${ie.reason}`,
+        message: `namespace "${ns.config.name}": the converter rejects ${where}: ${e.reason}`,
       });
-      continue;
+      return { ...ns, objects: [], findings: [] };
     }
     const blockers = result.findings.filter((f) => f.severity === "blocker");
     if (ns.config.state === "istio" && blockers.length) {
@@ -55,14 +52,13 @@ export function convertNamespaces(
           blockers.map((b) => `${b.source} ${b.field}: ${b.reason}`).join("; "),
       });
     }
-    out.set(ns.config.name, {
-      namespace: ns.config.name,
+    return {
+      ...ns,
       objects: result.objects.map((o) => inNamespace(o, ns.config.name)),
       findings: result.findings,
-    });
-  }
-  if (problems.length) throw new ConfigError(stack, problems);
-  return out;
+    };
+  });
+  return { namespaces, problems };
 }
 
 /** The object with its namespace set (the converter may leave it to the caller). */

@@ -1,8 +1,8 @@
-// Reads each namespace's App Mesh export before any resource is registered; a file that is missing or does not parse is a config error.
+// Reads each namespace's App Mesh export for config/load.ts; a file that is missing or does not parse is a config problem naming the entry.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { ConfigError, ConfigProblem } from "./errors";
+import { ConfigProblem } from "./errors";
 import { NAMESPACE } from "./load";
 import { NamespaceConfig } from "./sections/migration";
 
@@ -31,16 +31,15 @@ export function namespaceKey(index: number, field: string): string {
 }
 
 /**
- * Reads and parses every configured export. Collects every problem, then throws one ConfigError
- * naming each bad entry, so a run stops before anything is registered.
+ * Reads and parses every configured export, collecting a problem per entry that is missing or does
+ * not parse (that entry then has no files), so that one ConfigError can name them all.
  */
-export function loadMigrationInputs(
-  stack: string,
+export function readExports(
   namespaces: readonly NamespaceConfig[],
   projectDir: string,
-): NamespaceInputs[] {
+): { inputs: NamespaceInputs[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const out = namespaces.map((ns, index): NamespaceInputs => {
+  const inputs = namespaces.map((ns, index): NamespaceInputs => {
     const fromConfig = [...ns.deployments];
     if (!ns.appmeshExport) {
       return { index, config: ns, files: [], deployments: uniq(fromConfig), meshes: [] };
@@ -76,8 +75,7 @@ export function loadMigrationInputs(
       meshes: uniq(docs.flatMap(meshesOf)),
     };
   });
-  if (problems.length) throw new ConfigError(stack, problems);
-  return out;
+  return { inputs, problems };
 }
 
 /** Parses an export: JSON for `.json` files (AWS API documents), multi-document YAML otherwise. */

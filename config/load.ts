@@ -1,6 +1,7 @@
 // Reads the stack config once: flat Pulumi config map in, one typed, validated object out (or a ConfigError).
 import { z } from "zod";
 import { ConfigError, ConfigProblem, didYouMean } from "./errors";
+import { Phase } from "../phases/phases";
 import {
   forbiddenSegment,
   KNOWN_NAMESPACES,
@@ -13,26 +14,46 @@ import {
 import { isSecretSchema, looksSecret, REDACTED, secretName, shownValue } from "./redact";
 import { SUPPORTED_REGIONS } from "./regions";
 import { meshliftSchema, MeshliftSchemaOutput, STRING_KEYS } from "./schema";
+import { LoadedNamespace } from "./conversions";
+import { CrossSectionResult, crossSectionRules, LoadOptions, phaseProblems } from "./cross-section";
 import { CreateClusterConfig, ExistingClusterConfig } from "./sections/cluster";
-import { multiClusterStackProblems } from "./sections/multicluster";
+import { ObservabilityConfig } from "./sections/observability";
+import { qualifyKey, readStackFile } from "./stack-file";
+
+export type { LoadOptions };
 
 export { NAMESPACE };
 
-/** The validated stack config handed to components. */
-export type MeshliftConfig = Omit<MeshliftSchemaOutput, "cluster"> & {
+/** The validated stack config handed to components, with what its export files say. */
+export type MeshliftConfig = Omit<MeshliftSchemaOutput, "cluster" | "observability"> & {
   readonly stack: string;
   /** From `aws:region`. */
   readonly region: string;
   readonly cluster: CreateClusterConfig | ExistingClusterConfig;
+  /** The `observability` section with every toggle decided. */
+  readonly observability: ObservabilityConfig;
+  /** Each `migration.namespaces` entry with its App Mesh export and that export's conversion. */
+  readonly namespaces: readonly LoadedNamespace[];
 };
+
+/** The full key of a path in the `meshlift:` namespace, as users type it. */
+function configKey(path: readonly (string | number)[]): string {
+  return `${NAMESPACE}:${path.join(".")}`;
+}
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /**
  * Parses a flat config map (`"<namespace>:<key>" -> string`, objects as JSON strings), the shape the
- * Pulumi runtime and flattened stack files share. Throws ConfigError naming every bad key.
+ * Pulumi runtime and flattened stack files share, and reads the export files it names. Every rule,
+ * the schema's and those across sections and files, runs in this one pass: throws one ConfigError
+ * naming every bad key.
  */
-export function parseConfig(stack: string, flat: Readonly<Record<string, string>>): MeshliftConfig {
+export function parseConfig(
+  stack: string,
+  flat: Readonly<Record<string, string>>,
+  opts: LoadOptions = {},
+): MeshliftConfig {
   const problems: ConfigProblem[] = [];
   const raw = collectNamespace(flat, problems);
 
@@ -59,22 +80,31 @@ export function parseConfig(stack: string, flat: Readonly<Record<string, string>
 
   const parsed = meshliftSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => toProblems(i, raw)));
-  if (parsed.success && parsed.data.multiCluster) {
-    for (const p of multiClusterStackProblems(stack, parsed.data.multiCluster)) {
-      problems.push({
-        key: `${NAMESPACE}:multiCluster.${p.path.join(".")}`,
-        given: p.given,
-        message: p.message,
-      });
-    }
+  const sections = parsed.success ? parsed.data : parseSections(raw);
+  const derived = crossSectionRules(stack, configKey, sections, opts, problems);
+  if (problems.length > 0 || !parsed.success || region === undefined) {
+    throw new ConfigError(stack, problems);
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
+  return finish(stack, region, parsed.data, derived);
+}
 
-  return finish(stack, region, parsed.data);
+/** Each section parsed on its own, when the whole failed: the cross-section rules run on the good ones. */
+function parseSections(raw: Record<string, unknown>): Partial<MeshliftSchemaOutput> {
+  const out: Record<string, unknown> = {};
+  for (const [k, schema] of Object.entries(meshliftSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(raw[k]);
+    if (r.success) out[k] = r.data;
+  }
+  return out;
 }
 
 /** Defaults that depend on other keys. */
-function finish(stack: string, region: string, c: MeshliftSchemaOutput): MeshliftConfig {
+function finish(
+  stack: string,
+  region: string,
+  c: MeshliftSchemaOutput,
+  derived: CrossSectionResult,
+): MeshliftConfig {
   const cluster =
     c.cluster.mode === "create"
       ? {
@@ -83,7 +113,49 @@ function finish(stack: string, region: string, c: MeshliftSchemaOutput): Meshlif
           protect: c.cluster.protect ?? c.environment.startsWith("prod"),
         }
       : c.cluster;
-  return { ...c, stack, region, cluster };
+  // The whole parsed, so the section parsed and its toggles were decided.
+  const observability = derived.observability as ObservabilityConfig;
+  return { ...c, stack, region, cluster, observability, namespaces: derived.namespaces };
+}
+
+/** A stack's config file read once and parsed: what a command, the offline plan and the service start from. */
+export interface LoadedStack {
+  /** The flat config as the Pulumi runtime carries it, overrides applied. */
+  readonly flat: Readonly<Record<string, string>>;
+  /** Keys whose values are `secure:` ciphertext (offline they read "[secret]"). */
+  readonly secretKeys: readonly string[];
+  readonly config: MeshliftConfig;
+}
+
+export interface LoadStackOptions extends LoadOptions {
+  /** Extra config, `key -> value` as `pulumi config set` takes it (`meshlift:` is implied). @default {} */
+  readonly set?: Readonly<Record<string, string>>;
+  /** Overrides `meshlift:phase`. @default the file's */
+  readonly phase?: Phase;
+}
+
+/** Reads `stacks/Pulumi.<stack>.yaml` under `projectDir`, applies `set` then `phase`, and parses it all once. */
+export function loadStack(stack: string, opts: LoadStackOptions = {}): LoadedStack {
+  const file = readStackFile(opts.projectDir ?? process.cwd(), stack);
+  const flat = { ...file.config };
+  for (const [k, v] of Object.entries(opts.set ?? {})) flat[qualifyKey(k)] = v;
+  if (opts.phase) flat[`${NAMESPACE}:phase`] = opts.phase;
+  return { flat, secretKeys: file.secretKeys, config: parseConfig(stack, flat, opts) };
+}
+
+/**
+ * The same loaded stack at another phase, without reading or parsing anything again: only the rule
+ * that depends on the phase (no namespace left on App Mesh where it is removed) is checked anew.
+ */
+export function atPhase(s: LoadedStack, phase: Phase): LoadedStack {
+  const c = s.config;
+  const problems = phaseProblems(phase, c.migration, configKey);
+  if (problems.length) throw new ConfigError(c.stack, problems);
+  return {
+    ...s,
+    flat: { ...s.flat, [`${NAMESPACE}:phase`]: phase },
+    config: { ...c, phase },
+  };
 }
 
 /**

@@ -2,13 +2,14 @@
 import { z } from "zod";
 import { PHASES } from "../phases/phases";
 import { clusterSchema } from "./sections/cluster";
-import { checkHealthCheckReachable, cutoverSchema } from "./sections/cutover";
-import { appmeshSchema, checkMigrationAgainstPhase, migrationSchema } from "./sections/migration";
-import { checkRetiredIstioHosts, istioSchema } from "./sections/istio";
+import { cutoverSchema } from "./sections/cutover";
+import { appmeshSchema, migrationSchema } from "./sections/migration";
+import { istioSchema } from "./sections/istio";
 import { observabilitySchema } from "./sections/observability";
 import { securitySchema } from "./sections/security";
 import { multiClusterSchema } from "./sections/multicluster";
 
+/** Rules across sections live in config/cross-section.ts, so that one bad section hides none of them. */
 export const meshliftSchema = z
   .object({
     /** Environment name (dev, staging, prod...), used in resource names and tags. */
@@ -32,10 +33,7 @@ export const meshliftSchema = z
     /** One mesh over several cluster stacks (shared root CA, remote secrets). @default absent: single cluster */
     multiCluster: multiClusterSchema.optional(),
   })
-  .strict()
-  .superRefine(checkMigrationAgainstPhase)
-  .superRefine(checkHealthCheckReachable)
-  .superRefine(checkRetiredIstioHosts);
+  .strict();
 
 /** Top-level keys whose values are plain strings; every other value is parsed as JSON when it parses. */
 export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "phase"]);

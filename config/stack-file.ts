@@ -13,6 +13,11 @@ export interface StackFile {
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
+/** Adds `meshlift:` to keys without a namespace, as `pulumi config set` does. */
+export function qualifyKey(key: string): string {
+  return key.includes(":") ? key : `meshlift:${key}`;
+}
+
 export function stackFilePath(projectDir: string, stack: string): string {
   return path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`);
 }

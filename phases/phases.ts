@@ -81,6 +81,34 @@ export function nextPhase(p: Phase): Phase | undefined {
   return PHASES[phaseIndex(p) + 1];
 }
 
+/** The phase before `p`, or undefined at the start. */
+export function previousPhase(p: Phase): Phase | undefined {
+  return phaseIndex(p) > 0 ? PHASES[phaseIndex(p) - 1] : undefined;
+}
+
+/** Where a stack stands: the phase it last deployed when known, else the configured one. */
+export interface StackPosition {
+  readonly configured: Phase;
+  readonly deployed?: Phase;
+  /** `deployed ?? configured`: the phase the next move starts from. */
+  readonly current: Phase;
+  /** The one step forward from `current`. */
+  readonly next?: Phase;
+  /** Every phase a rollback from `current` may go to. */
+  readonly rollbackTo: readonly Phase[];
+}
+
+export function stackPosition(configured: Phase, deployed?: Phase): StackPosition {
+  const current = deployed ?? configured;
+  return {
+    configured,
+    ...(deployed ? { deployed } : {}),
+    current,
+    next: nextPhase(current),
+    rollbackTo: PHASES.slice(0, phaseIndex(current)),
+  };
+}
+
 export type TransitionKind = "initial" | "unchanged" | "advance" | "rollback" | "skip";
 
 export type Transition =

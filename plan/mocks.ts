@@ -112,19 +112,7 @@ const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string
     name: i.name,
     privateZone: i.privateZone ?? false,
   }),
-  "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: COMPUTED }),
 };
-
-/** Register extra stand-ins (later components add their own next to their code). */
-export function addResourceOutputs(type: string, fn: Outputs): void {
-  RESOURCE_OUTPUTS[type] = fn;
-}
-export function addInvoke(
-  token: string,
-  fn: (inputs: Record<string, unknown>) => Record<string, unknown>,
-): void {
-  INVOKES[token] = fn;
-}
 
 export const offlineMocks: pulumi.runtime.Mocks = {
   newResource(args) {

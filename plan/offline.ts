@@ -1,8 +1,7 @@
 // The offline plan: runs the real program in-process under a recording mock monitor with a stack's config file.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfig } from "../config/load";
-import { readStackFile } from "../config/stack-file";
+import { atPhase, LoadedStack, loadStack } from "../config/load";
 import { DeployedState } from "../phases/deployed";
 import { Phase } from "../phases/phases";
 import { meshlift, ProgramOptions } from "../program";
@@ -18,7 +17,7 @@ export interface PlanOptions {
   readonly stack: string;
   /** Overrides `meshlift:phase`. */
   readonly phase?: Phase;
-  /** Extra config, `key=value` as `pulumi config set` takes it (`meshlift:` is implied). */
+  /** Extra config, `key=value` as `pulumi config set` takes it (`meshlift:` is implied). Only when the plan loads the stack itself. */
   readonly set?: Readonly<Record<string, string>>;
   /** Pretend this phase is deployed, to exercise the transition guard offline. */
   readonly deployedPhase?: Phase;
@@ -28,6 +27,8 @@ export interface PlanOptions {
   readonly projectDir?: string;
   /** Program inputs that other components or tests provide (converter, gateway hostname). */
   readonly program?: Pick<ProgramOptions, "convert" | "gatewayHostname" | "adoptedCluster">;
+  /** The stack as the caller loaded it (`loadStack`): the plan then reads and parses nothing. @default loaded here */
+  readonly loaded?: LoadedStack;
 }
 
 /** One resource of the plan: the stable contract that tests, other issues and external checks read. */
@@ -70,26 +71,26 @@ export function runOfflinePlan(opts: PlanOptions): Promise<PlanResult> {
   return run;
 }
 
-/** Flat config for a plan: the stack file, then `--set`, then `--phase`. Validated before anything runs. */
-export function planConfig(opts: PlanOptions): {
-  config: Record<string, string>;
-  secretKeys: string[];
-} {
-  const file = readStackFile(opts.projectDir ?? PROJECT_DIR, opts.stack);
-  const config = { ...file.config };
-  for (const [k, v] of Object.entries(opts.set ?? {}))
-    config[k.includes(":") ? k : `${PROJECT}:${k}`] = v;
-  if (opts.phase) config[`${PROJECT}:phase`] = opts.phase;
-  parseConfig(opts.stack, config);
-  return { config, secretKeys: file.secretKeys };
+/** The stack a plan runs: the caller's, at the plan's phase, or read and parsed once here. */
+export function planStack(opts: PlanOptions): LoadedStack {
+  if (opts.loaded) {
+    if (opts.set) throw new Error("runOfflinePlan: give `set` to loadStack, not with `loaded`");
+    return opts.phase ? atPhase(opts.loaded, opts.phase) : opts.loaded;
+  }
+  return loadStack(opts.stack, {
+    projectDir: opts.projectDir ?? PROJECT_DIR,
+    set: opts.set,
+    phase: opts.phase,
+    convert: opts.program?.convert,
+  });
 }
 
 async function planOnce(opts: PlanOptions): Promise<PlanResult> {
-  const { config, secretKeys } = planConfig(opts);
+  const loaded = planStack(opts);
   const monitor = new RecordingMonitor(offlineMocks);
   // The organization qualifies StackReference names (multi-cluster peers, the mesh's caStack).
   pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, true, OFFLINE_ORGANIZATION);
-  pulumi.runtime.setAllConfig(config, secretKeys);
+  pulumi.runtime.setAllConfig({ ...loaded.flat }, [...loaded.secretKeys]);
   const deployed: DeployedState =
     opts.deployedPhase || opts.deployedOutputs
       ? {
@@ -102,16 +103,23 @@ async function planOnce(opts: PlanOptions): Promise<PlanResult> {
       : { known: false, reason: "offline plan: no deployed state" };
   try {
     await pulumi.runtime.runInPulumiStack(() =>
-      meshlift({ deployed, projectDir: opts.projectDir ?? PROJECT_DIR, ...opts.program }),
+      meshlift({
+        deployed,
+        config: loaded.config,
+        gatewayHostname: opts.program?.gatewayHostname,
+        adoptedCluster: opts.program?.adoptedCluster,
+      }),
     );
     await pulumi.runtime.disconnect();
   } catch (e) {
-    // A RunError carries a user-facing message (bad config, refused transition): rethrow it plainly.
-    if (pulumi.RunError.isInstance(e)) throw new PlanError(e.message);
+    // The program wraps the errors written for the user (a refused transition) in a RunError for the
+    // engine; in-process, the original says what it is.
+    const cause = (e as { cause?: unknown }).cause;
+    if (pulumi.RunError.isInstance(e) && cause instanceof Error) throw cause;
     throw e;
   }
   const recorded = [...monitor.recorded].sort((a, b) => a.urn.localeCompare(b.urn));
-  const phase = (monitor.stackOutputs.phase ?? config[`${PROJECT}:phase`] ?? "discovery") as Phase;
+  const phase = loaded.config.phase;
   return {
     recorded,
     document: {
@@ -132,12 +140,4 @@ async function planOnce(opts: PlanOptions): Promise<PlanResult> {
       outputs: monitor.stackOutputs,
     },
   };
-}
-
-/** A plan that stopped for a reason the user can fix (the message says how). */
-export class PlanError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PlanError";
-  }
 }

@@ -1,14 +1,15 @@
 // The Markdown runbook for a stack's configured phase: what it deploys now, checks before advancing, how to advance and roll back.
-import { cutoverWeights } from "../builders/route53-cutover";
-import { namespaceLabels, restartAnnotations } from "../builders/namespace-migration";
+import { ISTIO_NAMESPACE } from "../builders/istio-common";
 import { MeshliftConfig } from "../config/load";
-import { nextPhase, Phase, PHASES, PHASE_SPECS, phaseIndex } from "../phases/phases";
-import { PlanDocument } from "./offline";
+import { PhaseChange, PhasePlan } from "../phases/plan";
 import { isOwnComponent } from "./diff";
+import { PlanDocument } from "./offline";
 
 export interface RunbookInput {
   readonly stack: string;
   readonly config: MeshliftConfig;
+  /** What the configured phase means for the stack (planPhase). */
+  readonly phase: PhasePlan;
   /** The offline plan of the configured phase. */
   readonly plan: PlanDocument;
 }
@@ -21,16 +22,12 @@ export const APPMESH_ERROR_RATE = (ns: string) =>
   `sum(rate(envoy_http_downstream_rq_xx{kubernetes_namespace="${ns}",envoy_response_code_class="5"}[5m])) / sum(rate(envoy_http_downstream_rq_total{kubernetes_namespace="${ns}"}[5m]))`;
 
 export function renderRunbook(i: RunbookInput): string {
-  const { config: c, stack } = i;
-  const phase = c.phase;
-  const spec = PHASE_SPECS[phase];
-  const next = nextPhase(phase);
-  const prev = phaseIndex(phase) > 0 ? PHASES[phaseIndex(phase) - 1] : undefined;
+  const { config: c, stack, phase: p } = i;
   const s = `--stack ${stack}`;
   const out: string[] = [];
   const md = (...lines: string[]) => out.push(...lines);
 
-  md(`# meshlift runbook: stack \`${stack}\`, phase \`${phase}\``, "", `> ${spec.summary}`, "");
+  md(`# meshlift runbook: stack \`${stack}\`, phase \`${p.phase}\``, "", `> ${p.summary}`, "");
 
   md("## What the stack deploys now", "");
   const counts = new Map<string, number>();
@@ -42,30 +39,28 @@ export function renderRunbook(i: RunbookInput): string {
   for (const [t, n] of [...counts].sort()) md(`| \`${t}\` | ${n} |`);
   md("");
 
-  if (c.migration.namespaces.length) {
+  if (p.namespaces.length) {
     md("Namespaces:", "", "| namespace | state | labels in this phase | restart annotation |");
     md("|---|---|---|---|");
-    for (const ns of c.migration.namespaces) {
-      const labels = namespaceLabelsSafe(ns.state, phase);
-      const restart = restartAnnotations(ns.state, spec, ns.restartToken);
+    for (const ns of p.namespaces) {
       md(
-        `| ${ns.name} | ${ns.state} | ${labels ? fmt(labels) : "refused in this phase"} | ${restart ? fmt(restart) : "none"} |`,
+        `| ${ns.name} | ${ns.state} | ${fmt(ns.labels)} | ${ns.restart ? fmt(ns.restart) : "none"} |`,
       );
     }
     md("");
   }
 
   const records = i.plan.resources.filter((r) => r.type === "aws:route53/record:Record");
-  if (c.cutover.records.length) {
-    const w = cutoverWeights(spec, c.cutover);
+  if (p.dns.records.length) {
+    const w = p.dns.weights;
     const istioRecords = records.filter((r) => r.inputs.setIdentifier === "istio").length;
     md(
-      spec.dnsRecords
-        ? `DNS weights (this phase): App Mesh ${spec.appmeshRemoved ? "record removed" : w.appmesh}, Istio ${w.istio}; ${records.length} weighted record(s) in the plan.`
+      p.dns.istioRecords
+        ? `DNS weights (this phase): App Mesh ${p.dns.appmeshRecords ? w.appmesh : "record removed"}, Istio ${w.istio}; ${records.length} weighted record(s) in the plan.`
         : "DNS: the App Mesh record of each hostname is adopted as it is (weighted, set identifier `appmesh`, weight 100); no Istio record yet.",
       "",
     );
-    if (spec.dnsRecords && istioRecords === 0) {
+    if (p.dns.istioRecords && istioRecords === 0) {
       md(
         "> The plan has no Istio record: the Istio gateway hostname was not known to the program, so App Mesh keeps the full weight.",
         "",
@@ -75,20 +70,21 @@ export function renderRunbook(i: RunbookInput): string {
   if (c.appmesh.controller) {
     const ctl = c.appmesh.controller;
     md(
-      spec.appmeshRemoved
-        ? `App Mesh controller: release \`${ctl.namespace}/${ctl.releaseName}\` uninstalled by the stack.`
-        : `App Mesh controller: release \`${ctl.namespace}/${ctl.releaseName}\` adopted (chart ${ctl.chart} ${ctl.version}); decommission uninstalls it.`,
+      p.appmesh.controllerRelease
+        ? `App Mesh controller: release \`${ctl.namespace}/${ctl.releaseName}\` adopted (chart ${ctl.chart} ${ctl.version}); decommission uninstalls it.`
+        : `App Mesh controller: release \`${ctl.namespace}/${ctl.releaseName}\` uninstalled by the stack.`,
       "",
     );
   }
-  const cleanup = i.plan.outputs.manualCleanup;
-  if (Array.isArray(cleanup) && cleanup.length) {
-    md("Left to remove by hand:", "", "```sh", ...cleanup.map(String), "```", "");
+  const cleanup = p.appmesh.manualCleanup;
+  if (cleanup?.length) {
+    md("Left to remove by hand:", "", "```sh", ...cleanup, "```", "");
   }
 
+  const next = p.advance?.to;
   md(next ? `## Checks before advancing to \`${next}\`` : "## Checks (last phase)", "");
-  md("```sh", ...checks(c, phase), "```", "");
-  if (spec.dnsWeightsFromConfig || next === "cutover") {
+  md("```sh", ...checks(p), "```", "");
+  if (p.dns.istioTakesTraffic || p.advance?.shiftsTraffic) {
     md(
       "Error rates to compare in Prometheus (App Mesh side and Istio side) before each weight step:",
       "",
@@ -102,9 +98,9 @@ export function renderRunbook(i: RunbookInput): string {
   }
 
   md("## Advance", "");
-  if (phase === "cutover" && c.cutover.istioWeight < 100) {
+  if (p.dns.shiftable && c.cutover.istioWeight < 100) {
     md(
-      `Within cutover, shift DNS weight in steps (now ${c.cutover.istioWeight}), waiting at least ${c.cutover.ttl} s (cutover.ttl) and re-running the checks after each:`,
+      `Within ${p.phase}, shift DNS weight in steps (now ${c.cutover.istioWeight}), waiting at least ${c.cutover.ttl} s (cutover.ttl) and re-running the checks after each:`,
       "",
       "```sh",
       ...[10, 25, 50, 100]
@@ -117,11 +113,15 @@ export function renderRunbook(i: RunbookInput): string {
       "",
     );
   }
-  if (next) {
+  if (p.advance) {
+    if (p.advance.blockedBy.length) {
+      md(`Advancing to \`${p.advance.to}\` needs a config change first:`, "");
+      md(...p.advance.blockedBy.map((b) => `- ${b}`), "");
+    } else md(...changeList(`Advancing to \`${p.advance.to}\``, p.advance.changes));
     md(
       "```sh",
-      `meshlift plan ${s} --diff-phase ${next}   # read what changes first`,
-      `pulumi config set meshlift:phase ${next} ${s}`,
+      `meshlift plan ${s} --diff-phase ${p.advance.to}   # read what changes first`,
+      `pulumi config set meshlift:phase ${p.advance.to} ${s}`,
       `pulumi up ${s}`,
       "```",
       "",
@@ -129,27 +129,29 @@ export function renderRunbook(i: RunbookInput): string {
   } else md("This is the last phase.", "");
 
   md("## Roll back", "");
-  if (prev) {
+  const back = p.rollback;
+  if (back) {
     md(
       "Any earlier phase restores its state: DNS weight back to the App Mesh record, injection labels back,",
       "converted Istio resources removed. Istio stays installed unless you go back to `discovery`.",
       "",
+      ...changeList(`Going back to \`${back.to}\``, back.restores),
       "```sh",
     );
-    if (phase === "cutover")
+    if (back.trafficFirst)
       md(
         `pulumi config set --path 'meshlift:cutover.istioWeight' 0 ${s} && pulumi up ${s}   # traffic first`,
       );
-    md(`pulumi config set meshlift:phase ${prev} ${s}`, `pulumi up ${s}`);
+    md(`pulumi config set meshlift:phase ${back.to} ${s}`, `pulumi up ${s}`);
     md("```", "");
-    if (phase === "workloads") {
+    if (back.restartedNamespaces.length) {
       md(
-        "After a rollback out of `workloads`, check that restarted pods carry the App Mesh `envoy` sidecar again;",
+        `After a rollback out of \`${p.phase}\`, check that restarted pods carry the App Mesh \`envoy\` sidecar again;`,
         "if not, `kubectl rollout restart deployment -n <namespace>`.",
         "",
       );
     }
-    if (phase === "decommission" && c.appmesh.controller) {
+    if (back.reinstallsAppMeshController) {
       md(
         "The App Mesh controller release is reinstalled on rollback: remove `importId` from",
         "`meshlift:appmesh.controller` first, since there is no release left to import.",
@@ -160,37 +162,29 @@ export function renderRunbook(i: RunbookInput): string {
   return out.join("\n");
 }
 
-function namespaceLabelsSafe(
-  state: "appmesh" | "istio",
-  phase: Phase,
-): Record<string, string> | undefined {
-  try {
-    return namespaceLabels(state, PHASE_SPECS[phase]);
-  } catch {
-    return undefined;
-  }
+function changeList(title: string, changes: readonly PhaseChange[]): string[] {
+  if (!changes.length) return [`${title} changes no label, record or release of this stack.`, ""];
+  return [`${title}:`, "", ...changes.map((x) => `- ${x.kind}: ${x.what}`), ""];
 }
 
-function fmt(m: Record<string, string>): string {
+function fmt(m: Readonly<Record<string, string>>): string {
   return Object.entries(m)
     .map(([k, v]) => `\`${k}=${v}\``)
     .join(" ");
 }
 
 /** Shell checks for the configured phase, the ones that tell whether the next step is safe. */
-function checks(c: MeshliftConfig, phase: Phase): string[] {
-  const spec = PHASE_SPECS[phase];
-  const istioNs = c.migration.namespaces.filter((n) => n.state === "istio").map((n) => n.name);
+function checks(p: PhasePlan): string[] {
   const lines = ["kubectl get nodes", "kubectl get pods -A --field-selector=status.phase!=Running"];
-  const listed = c.migration.namespaces.map((n) => n.name);
+  const listed = p.namespaces.map((n) => n.name);
   if (listed.length) {
     lines.push(
       `kubectl get ns ${listed.join(" ")} --show-labels   # they must exist; labels as in the table above`,
     );
   }
-  if (spec.istioInstalled) {
+  if (p.istio.installed) {
     lines.push(
-      "kubectl -n istio-system get pods,svc",
+      `kubectl -n ${ISTIO_NAMESPACE} get pods,svc`,
       "istioctl analyze -A",
       "istioctl proxy-status",
     );
@@ -199,33 +193,30 @@ function checks(c: MeshliftConfig, phase: Phase): string[] {
       "kubectl get mesh,virtualnodes,virtualservices -A   # the App Mesh inventory the next phase runs beside",
     );
   }
-  if (spec.workloadsMigrate) {
-    for (const ns of istioNs) {
-      lines.push(
-        `kubectl get pods -n ${ns} -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.containers[*].name}{"\\n"}{end}'   # istio-proxy, and no envoy`,
-        `istioctl analyze -n ${ns}`,
-      );
-    }
+  for (const ns of p.namespaces.filter((n) => n.onIstio)) {
+    lines.push(
+      `kubectl get pods -n ${ns.name} -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.containers[*].name}{"\\n"}{end}'   # istio-proxy, and no envoy`,
+      `istioctl analyze -n ${ns.name}`,
+    );
   }
-  if (spec.dnsRecords || phase === "discovery") {
-    for (const r of c.cutover.records) {
-      const zone =
-        r.zoneId ??
-        `$(aws route53 list-hosted-zones-by-name --dns-name ${r.zoneName} --query 'HostedZones[0].Id' --output text)`;
-      lines.push(
-        `aws route53 list-resource-record-sets --hosted-zone-id ${zone} --query "ResourceRecordSets[?Name == '${r.name}.']"   # weights: appmesh/istio`,
-      );
-    }
+  for (const { record: r } of p.dns.records) {
+    const zone =
+      r.zoneId ??
+      `$(aws route53 list-hosted-zones-by-name --dns-name ${r.zoneName} --query 'HostedZones[0].Id' --output text)`;
+    lines.push(
+      `aws route53 list-resource-record-sets --hosted-zone-id ${zone} --query "ResourceRecordSets[?Name == '${r.name}.']"   # weights: appmesh/istio`,
+    );
   }
-  if (phase === "discovery" && c.cutover.records.length) {
+  // The stack adopts each hostname's App Mesh record as it is, before any Istio record exists.
+  if (p.dns.records.some((r) => r.appmesh && !r.istio)) {
     lines.push(
       "# before the first `pulumi up` with cutover.records: each hostname's existing record must be a weighted alias",
       "# with SetIdentifier appmesh (Route 53 refuses a weighted record beside a simple one); the stack adopts it as is.",
     );
   }
-  if (phase === "cutover") {
+  if (p.advance?.removesAppMesh) {
     lines.push(
-      "kubectl get gatewayroutes,virtualgateways,virtualservices,virtualrouters,virtualnodes -A   # decommission: delete these while the controller still runs",
+      `kubectl get gatewayroutes,virtualgateways,virtualservices,virtualrouters,virtualnodes -A   # ${p.advance.to}: delete these while the controller still runs`,
     );
   }
   return lines;

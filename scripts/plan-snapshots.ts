@@ -72,16 +72,10 @@ function short(v: unknown): string {
   return s.length > 160 ? `${s.slice(0, 157)}...` : s;
 }
 
-const FIELDS: readonly (keyof PlanResource)[] = [
-  "type",
-  "name",
-  "parent",
-  "inputs",
-  "dependsOn",
-  "provider",
-  "protect",
-  "options",
-];
+/** Every field of a resource but its URN (the key), so that a field added to the contract is compared too. */
+function fields(x: PlanResource, y: PlanResource): string[] {
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => k !== "urn").sort();
+}
 
 /** Differences between two snapshots of the same stack and phase, one line each. */
 export function compareSnapshots(a: Snapshot, b: Snapshot): string[] {
@@ -102,8 +96,10 @@ export function compareSnapshots(a: Snapshot, b: Snapshot): string[] {
     if (!y) out.push(`- ${urn}`);
     else if (!x) out.push(`+ ${urn}`);
     else {
-      for (const f of FIELDS) {
-        for (const d of valueDiffs(x[f], y[f])) out.push(`~ ${urn} ${f}.${d}`);
+      const xs = x as unknown as Record<string, unknown>;
+      const ys = y as unknown as Record<string, unknown>;
+      for (const f of fields(x, y)) {
+        for (const d of valueDiffs(xs[f], ys[f])) out.push(`~ ${urn} ${f}.${d}`);
       }
     }
   }

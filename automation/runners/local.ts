@@ -9,12 +9,12 @@ import {
   CancelledError,
   DEFAULT_PROJECT_DIR,
   OperationKind,
-  qualifyKey,
   Runner,
   RunRequest,
   RunResult,
   StackOutput,
 } from "./runner";
+import { qualifyKey } from "../../config/stack-file";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

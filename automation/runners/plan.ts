@@ -35,12 +35,17 @@ export class PlanRunner implements Runner {
   async run(req: RunRequest): Promise<RunResult> {
     if (req.signal.aborted) throw new CancelledError();
     const started = Date.now();
-    const document = await this.document({
-      stack: req.stack,
-      phase: req.phase,
-      set: req.config,
-      deployedPhase: req.currentPhase,
-    });
+    // The service hands over the stack it loaded and checked: the plan reads and parses nothing again.
+    const document = await this.document(
+      req.loaded
+        ? { stack: req.stack, loaded: req.loaded, deployedPhase: req.currentPhase }
+        : {
+            stack: req.stack,
+            phase: req.phase,
+            set: req.config,
+            deployedPhase: req.currentPhase,
+          },
+    );
     // The plan itself cannot be interrupted (the runtime is process-global); a cancel that arrived
     // meanwhile still wins, so that a cancelled operation never reports a result.
     if (req.signal.aborted) throw new CancelledError();

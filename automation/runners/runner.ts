@@ -1,5 +1,6 @@
 // The engine behind an operation, as an interface: the service and the CLI drive a Runner, never Pulumi directly.
 import * as path from "node:path";
+import type { LoadedStack } from "../../config/load";
 import { Phase } from "../../phases/phases";
 
 export const OPERATION_KINDS = ["plan", "preview", "up", "refresh", "destroy"] as const;
@@ -24,6 +25,8 @@ export interface RunRequest {
   readonly phase?: Phase;
   /** Extra config, `key -> value` as `pulumi config set` takes it (`meshlift:` is implied). */
   readonly config?: Readonly<Record<string, string>>;
+  /** The stack as the caller loaded it with `config` and `phase` applied; the plan runner plans from it. @default read again */
+  readonly loaded?: LoadedStack;
   /** The phase the stack is in now, which the transition guard checks against. */
   readonly currentPhase?: Phase;
   readonly signal: AbortSignal;
@@ -51,11 +54,6 @@ export class CancelledError extends Error {
     super(message);
     this.name = "CancelledError";
   }
-}
-
-/** Adds `meshlift:` to keys without a namespace, as `pulumi config set` and the offline plan do. */
-export function qualifyKey(key: string): string {
-  return key.includes(":") ? key : `meshlift:${key}`;
 }
 
 /**

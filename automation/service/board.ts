@@ -2,15 +2,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { cutoverWeights, dnsRecordsIn } from "../../builders/route53-cutover";
 import { ConfigError } from "../../config/errors";
 import { MeshliftConfig } from "../../config/load";
 import { stackFilePath } from "../../config/stack-file";
 import { ISTIO_VERSION } from "../../config/versions";
-import { checkTransition, nextPhase, Phase, PHASE_SPECS, PHASES } from "../../phases/phases";
+import { TransitionError } from "../../phases/deployed";
+import { DeployGuardError } from "../../phases/guards";
+import { IstioModeError } from "../../phases/istio-mode";
+import { nextPhase, Phase, PHASES } from "../../phases/phases";
 import type { PlanDocument, PlanOptions } from "../../plan/offline";
 import { countChanges, diffPlans, protectedChanges, renderDiff } from "../../plan/diff";
 import { renderRunbook } from "../../plan/runbook";
+import { PhasePlan, planPhase } from "../../phases/plan";
 import { OPERATION_KINDS } from "../runners/runner";
 import type {
   Board,
@@ -48,31 +51,26 @@ export function boardOperation(op: OperationRecord): BoardOperation {
   };
 }
 
+/** What `phase` means for the stack's config (planPhase), the one place that decides it. */
+function planAt(config: MeshliftConfig, phase: Phase): PhasePlan {
+  return planPhase({ ...config, phase }, { known: false, reason: "the board reads the plan only" });
+}
+
 /** What the current phase does with each listed namespace. */
 export function namespaceStatuses(config: MeshliftConfig, phase: Phase): BoardNamespace[] {
-  const spec = PHASE_SPECS[phase];
-  return config.migration.namespaces.map((ns) => ({
+  return planAt(config, phase).namespaces.map((ns) => ({
     name: ns.name,
     state: ns.state,
-    status:
-      ns.state === "istio"
-        ? spec.workloadsMigrate
-          ? "on-istio"
-          : "waiting-for-workloads"
-        : "on-appmesh",
+    status: ns.onIstio ? "on-istio" : ns.state === "istio" ? "waiting-for-workloads" : "on-appmesh",
   }));
 }
 
 /** The weights each cutover hostname's records carry in `phase`; null where the record does not exist. */
 export function dnsWeights(config: MeshliftConfig, phase: Phase): BoardStack["dns"] {
-  const spec = PHASE_SPECS[phase];
-  const w = cutoverWeights(spec, config.cutover);
-  const exists = dnsRecordsIn(spec);
-  return config.cutover.records.map((r) => ({
-    hostname: r.name,
-    // Before the Istio record exists the App Mesh record is adopted as it is: full weight.
-    appmesh: exists.appmesh ? (exists.istio ? w.appmesh : 100) : null,
-    istio: exists.istio ? w.istio : null,
+  return planAt(config, phase).dns.records.map((r) => ({
+    hostname: r.record.name,
+    appmesh: r.appmesh?.weight ?? null,
+    istio: r.istio?.weight ?? null,
   }));
 }
 
@@ -215,7 +213,7 @@ export function boardStack(
           ? {
               mode: config.istio.mode,
               version: ISTIO_VERSION,
-              installed: PHASE_SPECS[current].istioInstalled,
+              installed: planAt(config, current).istio.installed,
               source: "configured",
             }
           : null,
@@ -242,8 +240,13 @@ export function board(o: BoardReadOptions): Board {
 /** Runs the offline plan and returns its document (the plan runner's workers, or in-process). */
 export type PlanDocuments = (opts: PlanOptions) => Promise<PlanDocument>;
 
-/** Errors of the offline plan that the user fixes (bad config, refused transition): 422, not 500. */
-const USER_PLAN_ERRORS = new Set(["ConfigError", "PlanError"]);
+/**
+ * Errors of the offline plan that the user fixes (bad config, refused move): 422, not 500. By name,
+ * because a plan run in a worker thread comes back as a name and a message.
+ */
+const USER_PLAN_ERRORS = new Set(
+  [ConfigError, TransitionError, IstioModeError, DeployGuardError].map((k) => k.name),
+);
 
 /**
  * The offline diff of a phase change and the runbook, each from real offline plans. Results are
@@ -266,8 +269,12 @@ export class PlanViews {
   diff(stack: string, to?: Phase): Promise<BoardDiff> {
     const { from, config } = this.current(stack);
     const target = to ?? nextPhase(from) ?? from;
-    const t = checkTransition(from, target, { allowPhaseSkip: config.allowPhaseSkip });
-    if (!t.ok) {
+    const refused = planPhase(
+      { ...config, phase: target },
+      { known: true, outputs: { phase: from } },
+    ).refused;
+    if (refused instanceof TransitionError) {
+      const t = refused.transition;
       throw new ServiceError(422, t.message, {
         fields: [{ path: "phase", given: target, message: t.message }],
         from: t.from,
@@ -290,7 +297,7 @@ export class PlanViews {
         counts: countChanges(d),
         unchanged: d.unchanged,
         protectedChanges: protectedChanges(d, a, b, {
-          targetHasIstio: PHASE_SPECS[target].istioInstalled,
+          targetHasIstio: planAt(config, target).istio.installed,
         }).map((v) => ({ what: v.what, urn: v.change.urn })),
         text: renderDiff(d),
       } satisfies BoardDiff;
@@ -305,7 +312,7 @@ export class PlanViews {
       return {
         stack,
         phase: config.phase,
-        markdown: renderRunbook({ stack, config, plan }),
+        markdown: renderRunbook({ stack, config, phase: planAt(config, config.phase), plan }),
       } satisfies BoardRunbook;
     });
   }

@@ -3,25 +3,21 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { ConfigError } from "../../config/errors";
 import { fsReason } from "../../config/files";
-import { MeshliftConfig, parseConfig, redactFlatConfig } from "../../config/load";
+import { LoadedStack, MeshliftConfig, parseConfig, redactFlatConfig } from "../../config/load";
 import { redactDeep, scrubText } from "../../config/redact";
 import {
   listStacks,
+  qualifyKey,
   readStackFile,
   StackFileError,
   StackNotFoundError,
   stackFilePath,
 } from "../../config/stack-file";
-import { checkTransition, isPhase, Phase } from "../../phases/phases";
+import { TransitionError } from "../../phases/deployed";
+import { isPhase, Phase, stackPosition } from "../../phases/phases";
+import { planPhase } from "../../phases/plan";
 import { PulumiCliMissingError } from "../prerequisites";
-import {
-  CancelledError,
-  OperationKind,
-  qualifyKey,
-  Runner,
-  RunnerEvent,
-  StackOutput,
-} from "../runners/runner";
+import { CancelledError, OperationKind, Runner, RunnerEvent, StackOutput } from "../runners/runner";
 import {
   isTerminal,
   OperationRecord,
@@ -128,6 +124,7 @@ export class Operations {
     {
       key: string;
       flat: Record<string, string>;
+      secretKeys: string[];
       parsed: MeshliftConfig | ConfigError | StackFileError;
     }
   >();
@@ -156,6 +153,7 @@ export class Operations {
    */
   private stackFile(stack: string): {
     flat: Record<string, string>;
+    secretKeys: string[];
     parsed: MeshliftConfig | ConfigError | StackFileError;
   } {
     const file = stackFilePath(this.opts.projectDir, stack);
@@ -163,21 +161,22 @@ export class Operations {
     try {
       st = fs.statSync(file);
     } catch (e) {
-      return { flat: {}, parsed: new StackFileError(file, fsReason(e)) };
+      return { flat: {}, secretKeys: [], parsed: new StackFileError(file, fsReason(e)) };
     }
     const key = `${st.mtimeMs}:${st.size}`;
     const hit = this.files.get(stack);
     if (hit?.key === key) return hit;
     let flat: Record<string, string> = {};
+    let secretKeys: string[] = [];
     let parsed: MeshliftConfig | ConfigError | StackFileError;
     try {
-      flat = readStackFile(this.opts.projectDir, stack).config;
-      parsed = parseConfig(stack, flat);
+      ({ config: flat, secretKeys } = readStackFile(this.opts.projectDir, stack));
+      parsed = parseConfig(stack, flat, { projectDir: this.opts.projectDir });
     } catch (e) {
       if (!(e instanceof ConfigError || e instanceof StackFileError)) throw e;
       parsed = e;
     }
-    const entry = { key, flat, parsed };
+    const entry = { key, flat, secretKeys, parsed };
     this.files.set(stack, entry);
     return entry;
   }
@@ -217,7 +216,7 @@ export class Operations {
     return {
       configured: parsed.phase,
       deployed,
-      current: deployed ?? parsed.phase,
+      current: stackPosition(parsed.phase, deployed ?? undefined).current,
       allowPhaseSkip: parsed.allowPhaseSkip,
     };
   }
@@ -282,7 +281,7 @@ export class Operations {
         phase: req.phase,
         config: stored.config,
         configRedacted: stored.redacted,
-        fromPhase: target?.from,
+        fromPhase: target.move?.from,
         startedBy: req.startedBy,
       });
     } catch (e) {
@@ -385,13 +384,16 @@ export class Operations {
     return kind === "plan" ? this.opts.runners.plan : this.opts.runners.automation;
   }
 
-  /** 422 for bad config or a refused phase change; the transition that will happen otherwise. */
+  /**
+   * 422 for bad config or a refused phase change. Returns the stack as loaded for the run (the plan
+   * runner plans from it without reading it again) and the transition that will happen.
+   */
   private checkConfigAndPhase(
     stack: string,
     kind: OperationKind,
     config: Record<string, string>,
     phase: Phase | undefined,
-  ): { from: Phase; to: Phase } | undefined {
+  ): { loaded: LoadedStack; move?: { from: Phase; to: Phase } } {
     const file = this.stackFile(stack);
     if (file.parsed instanceof StackFileError) {
       throw validation(file.parsed.message, [
@@ -400,9 +402,9 @@ export class Operations {
     }
     const merged = { ...file.flat, ...config };
     if (phase) merged["meshlift:phase"] = phase;
-    let target;
+    let target: MeshliftConfig;
     try {
-      target = parseConfig(stack, merged);
+      target = parseConfig(stack, merged, { projectDir: this.opts.projectDir });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       throw validation(
@@ -414,11 +416,13 @@ export class Operations {
         })),
       );
     }
-    if (!PHASED_KINDS.has(kind)) return undefined;
+    const loaded: LoadedStack = { flat: merged, secretKeys: file.secretKeys, config: target };
+    if (!PHASED_KINDS.has(kind)) return { loaded };
     const current = this.phaseOf(stack).current ?? undefined;
-    if (current === undefined) return undefined;
-    const t = checkTransition(current, target.phase, { allowPhaseSkip: target.allowPhaseSkip });
-    if (!t.ok) {
+    if (current === undefined) return { loaded };
+    const refused = planPhase(target, { known: true, outputs: { phase: current } }).refused;
+    if (refused instanceof TransitionError) {
+      const t = refused.transition;
       throw new ServiceError(422, t.message, {
         fields: [{ path: "phase", given: target.phase, message: t.message }],
         from: t.from,
@@ -426,7 +430,7 @@ export class Operations {
         next: t.next ?? null,
       });
     }
-    return { from: current, to: target.phase };
+    return { loaded, move: { from: current, to: target.phase } };
   }
 
   private pump(): void {
@@ -474,7 +478,8 @@ export class Operations {
         kind: op.kind,
         phase,
         config,
-        currentPhase: target?.from,
+        loaded: target.loaded,
+        currentPhase: target.move?.from,
         signal,
         onEvent: (e) => this.record(op.id, e),
       });

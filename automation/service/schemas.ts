@@ -4,7 +4,8 @@ import { PHASES } from "../../phases/phases";
 import { FORBIDDEN_SEGMENTS, forbiddenSegment, splitKey } from "../../config/keys";
 import { redact } from "../../config/load";
 import { shownValue } from "../../config/redact";
-import { OPERATION_KINDS, qualifyKey } from "../runners/runner";
+import { qualifyKey } from "../../config/stack-file";
+import { OPERATION_KINDS } from "../runners/runner";
 import type { FieldError } from "./operations";
 
 export const CONFIG_KEY = /^[A-Za-z][\w-]*(:[\w-]+)?(\.[\w-]+)*$/;

@@ -1,21 +1,15 @@
 // `meshlift phase status|advance|rollback`: show the plan diff, confirm, set the phase and run `up` with live progress.
 import * as readline from "node:readline/promises";
 import { Command, Option } from "commander";
-import { parseConfig } from "../../config/load";
-import { readStackFile } from "../../config/stack-file";
-import {
-  checkTransition,
-  isPhase,
-  nextPhase,
-  Phase,
-  PHASES,
-  phaseIndex,
-} from "../../phases/phases";
 import { pulumiCli } from "../../automation/prerequisites";
 import { AutomationRunner } from "../../automation/runners/local";
-import { phaseDiff, renderDiff } from "../../plan/phase-diff";
 import { Progress } from "../../automation/runners/progress";
 import { DEFAULT_PROJECT_DIR, Runner } from "../../automation/runners/runner";
+import { LoadedStack, loadStack } from "../../config/load";
+import { isPhase, Phase, PHASES, previousPhase, StackPosition } from "../../phases/phases";
+import { planPhase } from "../../phases/plan";
+import { diffPlans, renderDiff } from "../../plan/diff";
+import { runOfflinePlan } from "../../plan/offline";
 import { CliError, EXIT } from "../errors";
 
 /** What the phase commands need from the outside world; tests pass their own. */
@@ -32,30 +26,28 @@ export interface PhaseDeps {
   readonly projectDir?: string;
 }
 
-export interface PhaseStatus {
+export interface PhaseStatus extends StackPosition {
   readonly stack: string;
-  readonly configured: Phase;
-  readonly deployed?: Phase;
-  readonly current: Phase;
-  readonly next?: Phase;
-  readonly rollbackTo: Phase[];
+}
+
+/** The stack file, read and parsed once for the whole command, and where the stack stands. */
+async function standing(
+  stack: string,
+  deps: PhaseDeps,
+): Promise<{ loaded: LoadedStack; status: PhaseStatus }> {
+  const loaded = loadStack(stack, { projectDir: deps.projectDir ?? DEFAULT_PROJECT_DIR });
+  const deployed = await deps.deployedPhase(stack);
+  const plan = planPhase(
+    loaded.config,
+    deployed
+      ? { known: true, outputs: { phase: deployed } }
+      : { known: false, reason: "no deployed phase recorded" },
+  );
+  return { loaded, status: { stack, ...plan.position } };
 }
 
 export async function phaseStatus(stack: string, deps: PhaseDeps): Promise<PhaseStatus> {
-  const configured = parseConfig(
-    stack,
-    readStackFile(deps.projectDir ?? DEFAULT_PROJECT_DIR, stack).config,
-  ).phase;
-  const deployed = await deps.deployedPhase(stack);
-  const current = deployed ?? configured;
-  return {
-    stack,
-    configured,
-    deployed,
-    current,
-    next: nextPhase(current),
-    rollbackTo: PHASES.slice(0, phaseIndex(current)),
-  };
+  return (await standing(stack, deps)).status;
 }
 
 export function renderStatus(s: PhaseStatus, cliPresent: boolean): string {
@@ -84,7 +76,7 @@ export interface PhaseChangeOptions {
 
 /** Diff, confirm, `up` with progress. Returns the phase reached. */
 export async function changePhase(o: PhaseChangeOptions, deps: PhaseDeps): Promise<Phase> {
-  const status = await phaseStatus(o.stack, deps);
+  const { loaded, status } = await standing(o.stack, deps);
   const from = status.current;
   let to: Phase;
   if (o.direction === "advance") {
@@ -94,26 +86,23 @@ export async function changePhase(o: PhaseChangeOptions, deps: PhaseDeps): Promi
       );
     to = status.next;
   } else {
-    const prev = PHASES[phaseIndex(from) - 1];
-    to = o.to ?? prev;
-    if (to === undefined)
+    const back = o.to ?? previousPhase(from);
+    if (back === undefined)
       throw new CliError(
         `stack "${o.stack}" is at "${from}", the first phase: nothing to roll back to`,
       );
-    const t = checkTransition(from, to);
-    if (!t.ok || t.kind !== "rollback")
+    to = back;
+    if (!status.rollbackTo.includes(to))
       throw new CliError(
         `--to "${to}": a rollback from "${from}" goes to an earlier phase (${status.rollbackTo.join(", ")})`,
       );
   }
 
-  const { diff, toPlan } = await phaseDiff({
-    stack: o.stack,
-    from,
-    to,
-    projectDir: deps.projectDir,
-  });
-  deps.out(`${renderDiff(diff)}\n`);
+  // Both plans start from the stack loaded above: nothing is read or parsed again.
+  const fromPlan = (await runOfflinePlan({ stack: o.stack, loaded, phase: from })).document;
+  const toPlan = (await runOfflinePlan({ stack: o.stack, loaded, phase: to, deployedPhase: from }))
+    .document;
+  deps.out(`${renderDiff(diffPlans(fromPlan, toPlan))}\n`);
 
   const missing = deps.runner.unavailable("up");
   if (missing) throw new CliError(`${missing.message} (\`meshlift doctor\`)`, EXIT.prerequisite);

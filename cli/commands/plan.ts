@@ -1,6 +1,7 @@
 // `meshlift plan`: the offline plan of a stack at a phase, as a tree, a JSON document and manifest files.
 import { Command, Option } from "commander";
-import { runOfflinePlan } from "../../plan/offline";
+import { loadStack } from "../../config/load";
+import { PROJECT_DIR, runOfflinePlan } from "../../plan/offline";
 import { diffPlans, renderDiff } from "../../plan/diff";
 import { renderTree, writeManifests } from "../../plan/render";
 import { PHASES, Phase } from "../../phases/phases";
@@ -66,10 +67,11 @@ export function registerPlan(program: Command): void {
         diffPhase?: Phase;
         policy?: boolean;
       }) => {
-        const set = parseSet(o.set);
-        const { document } = await runOfflinePlan({ stack: o.stack, phase: o.phase, set });
+        // Read and parsed once, whatever the command plans from it.
+        const loaded = loadStack(o.stack, { projectDir: PROJECT_DIR, set: parseSet(o.set) });
+        const { document } = await runOfflinePlan({ stack: o.stack, loaded, phase: o.phase });
         if (o.diffPhase) {
-          const target = await runOfflinePlan({ stack: o.stack, phase: o.diffPhase, set });
+          const target = await runOfflinePlan({ stack: o.stack, loaded, phase: o.diffPhase });
           process.stdout.write(`${renderDiff(diffPlans(document, target.document))}\n`);
           if (o.policy) process.stdout.write(`${policyReport(target.document)}\n`);
           return;

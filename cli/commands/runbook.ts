@@ -1,8 +1,9 @@
 // `meshlift runbook`: prints the Markdown runbook of a stack's configured phase, from its offline plan.
 import { Command } from "commander";
-import { planConfig, runOfflinePlan } from "../../plan/offline";
+import { loadStack } from "../../config/load";
+import { PROJECT_DIR, runOfflinePlan } from "../../plan/offline";
 import { renderRunbook } from "../../plan/runbook";
-import { parseConfig } from "../../config/load";
+import { planPhase } from "../../phases/plan";
 import { parseSet } from "./plan";
 
 export function registerRunbook(program: Command): void {
@@ -14,9 +15,15 @@ export function registerRunbook(program: Command): void {
     .requiredOption("-s, --stack <stack>", "stack name (stacks/Pulumi.<stack>.yaml)")
     .option("--set <key=value...>", "override a config key (meshlift: is implied)", [])
     .action(async (o: { stack: string; set: string[] }) => {
-      const set = parseSet(o.set);
-      const config = parseConfig(o.stack, planConfig({ stack: o.stack, set }).config);
-      const { document } = await runOfflinePlan({ stack: o.stack, set });
-      process.stdout.write(`${renderRunbook({ stack: o.stack, config, plan: document })}\n`);
+      // Read and parsed once: the plan and the runbook work from the same loaded stack.
+      const loaded = loadStack(o.stack, { projectDir: PROJECT_DIR, set: parseSet(o.set) });
+      const { document } = await runOfflinePlan({ stack: o.stack, loaded });
+      const phase = planPhase(loaded.config, {
+        known: false,
+        reason: "runbook: the offline plan knows no deployed state",
+      });
+      process.stdout.write(
+        `${renderRunbook({ stack: o.stack, config: loaded.config, phase, plan: document })}\n`,
+      );
     });
 }

@@ -106,21 +106,23 @@ export type AppMeshConfig = z.infer<typeof appmeshSchema>;
 export type AppMeshControllerConfig = NonNullable<AppMeshConfig["controller"]>;
 
 /**
- * Cross-section rule: `decommission` removes App Mesh, so no namespace may still be on it.
- * Reported on the entry, so the message names the namespace to move first.
+ * Cross-section rule: a phase that removes App Mesh (PhaseSpec.appmeshRemoved) leaves no namespace
+ * on it. Reported on the entry, so the message names the namespace to move first.
  */
-export function checkMigrationAgainstPhase(
-  c: { phase: string; migration: MigrationConfig },
-  ctx: z.core.$RefinementCtx,
-): void {
-  if (c.phase !== "decommission") return;
-  c.migration.namespaces.forEach((ns, i) => {
-    if (ns.state !== "appmesh") return;
-    ctx.addIssue({
-      code: "custom",
-      path: ["migration", "namespaces", i, "state"],
-      input: ns.state,
-      message: `namespace "${ns.name}" is still on App Mesh; decommission removes App Mesh, so move it to state istio first (or stay in phase cutover)`,
-    });
-  });
+export function namespacesLeftOnAppMesh(
+  appmeshRemoved: boolean,
+  migration: MigrationConfig,
+): { path: (string | number)[]; given: string; message: string }[] {
+  if (!appmeshRemoved) return [];
+  return migration.namespaces.flatMap((ns, i) =>
+    ns.state === "appmesh"
+      ? [
+          {
+            path: ["migration", "namespaces", i, "state"],
+            given: ns.state,
+            message: `namespace "${ns.name}" is still on App Mesh; decommission removes App Mesh, so move it to state istio first (or stay in phase cutover)`,
+          },
+        ]
+      : [],
+  );
 }

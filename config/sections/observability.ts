@@ -1,6 +1,6 @@
 // The `meshlift:observability` section: Prometheus, Kiali, tracing, Container Insights; each on by default in dev.
 import { z } from "zod";
-import { ConfigError, ConfigProblem } from "../errors";
+import { ConfigProblem } from "../errors";
 import { dnsLabel } from "./k8s-common";
 
 const toggle = z.object({ enabled: z.boolean().optional() }).strict();
@@ -59,14 +59,13 @@ export interface ObservabilityConfig {
   readonly namespace: string;
 }
 
-/** Fills each unset toggle (on in the `dev` environment, off elsewhere) and checks what depends on what. */
+/** Fills each unset toggle: on in the `dev` environment, off elsewhere. */
 export function resolveObservability(
-  stack: string,
   environment: string,
   o: ObservabilitySection,
 ): ObservabilityConfig {
   const on = (v: boolean | undefined) => v ?? environment === "dev";
-  const resolved: ObservabilityConfig = {
+  return {
     prometheus: on(o.prometheus.enabled),
     kiali: on(o.kiali.enabled),
     kialiPrometheusUrl: o.kiali.prometheusUrl,
@@ -76,6 +75,10 @@ export function resolveObservability(
     containerInsights: on(o.containerInsights.enabled),
     namespace: o.namespace,
   };
+}
+
+/** What the decided toggles need from each other (config/load.ts reports these with the rest). */
+export function observabilityProblems(resolved: ObservabilityConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (resolved.kiali && !resolved.prometheus && !resolved.kialiPrometheusUrl) {
     problems.push({
@@ -85,6 +88,5 @@ export function resolveObservability(
         "Kiali needs Prometheus: enable observability.prometheus or set observability.kiali.prometheusUrl",
     });
   }
-  if (problems.length > 0) throw new ConfigError(stack, problems);
-  return resolved;
+  return problems;
 }

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { convert } from "../../appmesh";
-import { loadMigrationInputs } from "../../config/exports";
+import { readExports } from "../../config/exports";
 import { discover, Inventory } from "../../discover";
 import { cli } from "../support/cli";
 import {
@@ -166,8 +166,7 @@ describe("meshlift discover", () => {
 
     // Read back as the stack reads it, and converted together equal to the served objects converted.
     const project = path.dirname(out);
-    const inputs = loadMigrationInputs(
-      "test",
+    const { inputs, problems } = readExports(
       [
         {
           name: "shop",
@@ -184,6 +183,7 @@ describe("meshlift discover", () => {
       ],
       project,
     );
+    assert.deepEqual(problems, []);
     assert.deepEqual(
       inputs.map((i) => i.deployments),
       [["cart"], ["ledger"]],

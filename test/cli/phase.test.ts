@@ -1,25 +1,18 @@
 // `meshlift phase`: status, the plan diff, confirmation rules, `up` with live progress, the missing-CLI message.
 import { strict as assert } from "node:assert";
-import { main } from "../../cli/main";
 import { changePhase, PhaseDeps, phaseStatus, renderStatus } from "../../cli/commands/phase";
 import { GateRunner, outputs, tempDir } from "../automation/support";
 import { Phase } from "../../phases/phases";
 import { RunRequest } from "../../automation/runners/runner";
+import { plan } from "../support/plan";
+import { cli as runCli } from "../support/cli";
+import { countReads } from "../support/reads";
+import * as path from "node:path";
+import { PROJECT_DIR } from "../../plan/offline";
 
 /** Runs the CLI in-process, capturing what it writes. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (s: string) => ((out += s), true);
-  process.stderr.write = (s: string) => ((err += s), true);
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
+function cli(args: string[]) {
+  return runCli(...args);
 }
 
 /** A runner double that runs `up` at once, emitting engine events like the Automation API does. */
@@ -67,22 +60,30 @@ describe("meshlift phase", () => {
     const reached = await changePhase({ stack: "dev", direction: "advance", yes: true }, d);
     assert.equal(reached, "parallel");
     const text = lines.join("");
+    // The diff that knows replacements, the same one `plan --diff-phase` prints.
+    assert.match(text, /Moving from phase discovery to parallel/);
+    assert.match(text, /\+ {2}create +kubernetes:helm\.sh\/v3:Release {2}istio-istiod/);
     assert.match(
       text,
-      /Stack dev: phase discovery -> parallel \(offline plan diff\): \d+ to create, \d+ to remove, \d+ with changed inputs, \d+ kept/,
+      /Resources: [1-9]\d* to create, \d+ to update, 0 to replace, 0 to delete, [1-9]\d* unchanged/,
     );
-    const total = /(\d+) kept/.exec(text)?.[1];
-    assert.match(
-      text,
-      new RegExp(
-        `\\[1/${String(Number(total) + Number(/(\d+) to create/.exec(text)?.[1]))}\\] create t cluster`,
-      ),
-    );
+    const target = await plan({ stack: "dev", phase: "parallel", deployedPhase: "discovery" });
+    assert.match(text, new RegExp(`\\[1/${target.resources.length}\\] create t cluster`));
     assert.match(text, /done: 2 create, 11 same/);
     assert.match(text, /now at phase parallel/);
     assert.equal(runner.requests[0].kind, "up");
     assert.equal(runner.requests[0].phase, "parallel");
     assert.equal(runner.requests[0].currentPhase, "discovery");
+  });
+
+  it("reads and parses the stack file and each export once for an advance", async () => {
+    const stackFile = path.join(PROJECT_DIR, "stacks/Pulumi.dev.yaml");
+    const shop = path.join(PROJECT_DIR, "stacks/appmesh-exports/dev/shop.yaml");
+    const { d } = deps({ interactive: false });
+    const reads = await countReads([stackFile, shop], () =>
+      changePhase({ stack: "dev", direction: "advance", yes: true }, d),
+    );
+    assert.deepEqual(reads, { [stackFile]: 1, [shop]: 1 });
   });
 
   it("rewrites one progress line in place on a terminal", async () => {
@@ -136,7 +137,7 @@ describe("meshlift phase", () => {
     try {
       const r = await cli(["phase", "advance", "--stack", "dev", "--yes"]);
       assert.equal(r.code, 4, "4: a prerequisite is missing (3 is for precheck blockers)");
-      assert.match(r.out, /phase discovery -> parallel/);
+      assert.match(r.out, /Moving from phase discovery to parallel/);
       assert.match(r.err, /needs the Pulumi CLI.*no `pulumi` on PATH.*get\.pulumi\.com/);
       const s = await cli(["phase", "status", "--stack", "dev"]);
       assert.equal(s.code, 0);

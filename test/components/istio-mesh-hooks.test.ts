@@ -40,14 +40,17 @@ describe("IstioMesh hooks", () => {
         { metadata: { name: "cacerts", namespace: "istio-system" } },
         { provider },
       );
-      new IstioMesh("istio", {
-        istio: istioSchema.parse({}),
-        provider,
-        dedicatedGatewayNodes: true,
-        systemNamespace,
-        istiodDependsOn: [cacerts],
-        istiodValues: multiCluster,
-      });
+      new IstioMesh(
+        "istio",
+        {
+          istio: istioSchema.parse({}),
+          dedicatedGatewayNodes: true,
+          systemNamespace,
+          dependsOn: { istiod: [cacerts] },
+          istiodValues: multiCluster,
+        },
+        { providers: [provider] },
+      );
     });
   });
 
@@ -57,7 +60,7 @@ describe("IstioMesh hooks", () => {
     return r;
   };
 
-  it("installs istiod only after what istiodDependsOn names (a cacerts Secret)", () => {
+  it("installs istiod only after what dependsOn.istiod names (a cacerts Secret)", () => {
     assert.ok(find("istio-istiod").dependsOn.includes(find("cacerts").urn));
     assert.ok(!find("istio-base").dependsOn.includes(find("cacerts").urn));
   });

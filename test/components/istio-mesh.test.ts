@@ -1,6 +1,7 @@
 // Tests IstioMesh and LbController under the offline plan: releases, order, namespaces, providers, mode guard.
 import * as assert from "node:assert/strict";
-import { PlanDocument, PlanError, PlanResource } from "../../plan/offline";
+import { PlanDocument, PlanResource } from "../../plan/offline";
+import { IstioModeError } from "../../phases/istio-mode";
 import { HELM_RELEASE, longestHelmChain } from "../../plan/metrics";
 import { CHARTS, ISTIO_VERSION } from "../../config/versions";
 import { KEY_FILES, loadKeys, unknownKeys } from "../support/chart-keys";
@@ -205,7 +206,8 @@ describe("IstioMesh", () => {
     assert.equal(parallel.outputs.gatewayServiceName, "istio-ingressgateway");
     assert.equal(parallel.outputs.gatewayNamespace, "istio-ingress");
     assert.equal(parallel.outputs.gatewayHostname, "<computed>");
-    assert.equal(parallel.outputs.gatewayHostedZoneId, "<computed>");
+    // The NLB alias zone of eu-west-1: the same table the Route 53 records use.
+    assert.equal(parallel.outputs.gatewayHostedZoneId, "Z2IFOLAFXWLO4F");
     assert.equal(discovery.outputs.gatewayHostname, undefined);
     assert.equal(parallel.outputs.istioMode, "sidecar");
     assert.equal(parallel.outputs.istioVersion, ISTIO_VERSION);
@@ -222,7 +224,7 @@ describe("IstioMesh", () => {
         set: { "istio.mode": "ambient" },
       }),
       (e: unknown) =>
-        e instanceof PlanError &&
+        e instanceof IstioModeError &&
         /istio\.mode is "ambient" but the installed mesh runs in "sidecar"/.test(e.message),
     );
   });

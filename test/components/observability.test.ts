@@ -15,7 +15,7 @@ import { loadKeys, unknownKeys } from "../support/chart-keys";
 import { validateIstio } from "../support/istio-models";
 import { named, ofType, plan, transitiveDeps } from "../support/plan";
 
-const devObs = resolveObservability("dev", "dev", observabilitySchema.parse({}));
+const devObs = resolveObservability("dev", observabilitySchema.parse({}));
 
 describe("Observability values", () => {
   it("wires Kiali to Prometheus and the in-cluster Jaeger with keys the chart reads", () => {
@@ -33,7 +33,6 @@ describe("Observability values", () => {
 
   it("points Kiali at a configured Prometheus and turns its tracing off for an external collector", () => {
     const o = resolveObservability(
-      "s",
       "prod",
       observabilitySchema.parse({
         kiali: { enabled: true, prometheusUrl: "http://amp-proxy.monitoring:9090" },

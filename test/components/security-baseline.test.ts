@@ -8,6 +8,7 @@ import {
   jwtPolicies,
   meshMtlsMode,
   securityManifests,
+  securityPlan,
 } from "../../builders/security-baseline";
 import { securitySchema, SecurityConfig } from "../../config/sections/security";
 import { PHASE_SPECS, PHASES } from "../../phases/phases";
@@ -50,7 +51,11 @@ describe("SecurityBaseline manifests", () => {
   });
 
   it("creates the mesh-wide PeerAuthentication in istio-system as security.istio.io/v1", () => {
-    const [pa] = securityManifests(PHASE_SPECS.parallel, securitySchema.parse({}), "istio-ingress");
+    const [pa] = securityManifests(
+      securityPlan(PHASE_SPECS.parallel, securitySchema.parse({})),
+      securitySchema.parse({}),
+      "istio-ingress",
+    );
     assert.deepEqual(pa, {
       apiVersion: "security.istio.io/v1",
       kind: "PeerAuthentication",
@@ -61,7 +66,7 @@ describe("SecurityBaseline manifests", () => {
 
   it("adds default-deny and allow rules only once workloads migrate; JWT from parallel on", () => {
     const kinds = (phase: (typeof PHASES)[number]) =>
-      securityManifests(PHASE_SPECS[phase], full, "istio-ingress").map(
+      securityManifests(securityPlan(PHASE_SPECS[phase], full), full, "istio-ingress").map(
         (o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
       );
     assert.deepEqual(kinds("discovery"), []);
@@ -129,7 +134,7 @@ describe("SecurityBaseline manifests", () => {
 
   it("generates only objects the Istio schemas accept, in every phase", async () => {
     const all: IstioObject[] = PHASES.flatMap((p) =>
-      securityManifests(PHASE_SPECS[p], full, "istio-ingress"),
+      securityManifests(securityPlan(PHASE_SPECS[p], full), full, "istio-ingress"),
     );
     assert.ok(all.length > 10);
     for (const o of all) await validateIstio(o);

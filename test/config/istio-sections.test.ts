@@ -2,7 +2,11 @@
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../../config/errors";
 import { parseConfig } from "../../config/load";
-import { observabilitySchema, resolveObservability } from "../../config/sections/observability";
+import {
+  observabilityProblems,
+  observabilitySchema,
+  resolveObservability,
+} from "../../config/sections/observability";
 
 const BASE: Record<string, string> = {
   "aws:region": "eu-west-1",
@@ -137,18 +141,17 @@ describe("config: security", () => {
 
 describe("config: observability", () => {
   it("turns everything on in dev and off elsewhere unless set", () => {
-    const dev = resolveObservability("s", "dev", observabilitySchema.parse({}));
+    const dev = resolveObservability("dev", observabilitySchema.parse({}));
     assert.deepEqual(
       [dev.prometheus, dev.kiali, dev.tracing, dev.containerInsights],
       [true, true, true, true],
     );
-    const prod = resolveObservability("s", "prod", observabilitySchema.parse({}));
+    const prod = resolveObservability("prod", observabilitySchema.parse({}));
     assert.deepEqual(
       [prod.prometheus, prod.kiali, prod.tracing, prod.containerInsights],
       [false, false, false, false],
     );
     const some = resolveObservability(
-      "s",
       "prod",
       observabilitySchema.parse({ containerInsights: { enabled: true } }),
     );
@@ -157,13 +160,20 @@ describe("config: observability", () => {
   });
 
   it("refuses Kiali without any Prometheus", () => {
+    const problems = observabilityProblems(
+      resolveObservability("dev", observabilitySchema.parse({ prometheus: { enabled: false } })),
+    );
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      ["meshlift:observability.kiali.enabled"],
+    );
+    assert.match(problems[0].message, /Kiali needs Prometheus/);
     assert.throws(
       () =>
-        resolveObservability(
-          "s",
-          "dev",
-          observabilitySchema.parse({ prometheus: { enabled: false } }),
-        ),
+        parseConfig("s", {
+          ...BASE,
+          "meshlift:observability": JSON.stringify({ prometheus: { enabled: false } }),
+        }),
       (e: unknown) =>
         e instanceof ConfigError &&
         /meshlift:observability\.kiali\.enabled.*Kiali needs Prometheus/.test(e.message),

@@ -89,6 +89,36 @@ describe("stack config", () => {
     assert.match(msgs.join("\n"), /minSize <= desiredSize <= maxSize \(got 5 <= 3 <= 6\)/);
   });
 
+  it("reports three unrelated problems (schema, observability, export file) in one message", () => {
+    assert.throws(
+      () =>
+        parseConfig("t", {
+          ...base,
+          "meshlift:cluster": JSON.stringify({
+            mode: "create",
+            nodeGroups: { core: { instanceTypes: ["huge"] } },
+          }),
+          "meshlift:observability": JSON.stringify({ prometheus: { enabled: false } }),
+          "meshlift:migration": JSON.stringify({
+            namespaces: [{ name: "shop", state: "istio", appmeshExport: "no/such/export.yaml" }],
+          }),
+        }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.deepEqual(e.problems.map((p) => p.key).sort(), [
+          "meshlift:cluster.nodeGroups.core.instanceTypes.0",
+          "meshlift:migration.namespaces.0.appmeshExport",
+          "meshlift:observability.kiali.enabled",
+        ]);
+        assert.match(e.message, /3 problems/);
+        assert.match(e.message, /must be an EC2 instance type/);
+        assert.match(e.message, /Kiali needs Prometheus/);
+        assert.match(e.message, /namespace "shop": cannot read .*ENOENT/);
+        return true;
+      },
+    );
+  });
+
   it("quotes the given value in the message", () => {
     try {
       parseConfig("t", { ...base, "meshlift:phase": "cutover-now" });

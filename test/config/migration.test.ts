@@ -4,9 +4,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PlanError, runOfflinePlan } from "../../plan/offline";
+import { runOfflinePlan } from "../../plan/offline";
 import { ConfigError } from "../../config/errors";
-import { loadMigrationInputs } from "../../config/exports";
+import { readExports } from "../../config/exports";
 import { parseConfig } from "../../config/load";
 import { convertNamespaces } from "../../config/conversions";
 import { tinyConvert } from "../support/phases";
@@ -190,11 +190,12 @@ describe("App Mesh exports", () => {
   });
 
   it("reads Deployments of the namespace and mesh names from an export", () => {
-    const [shop, api] = loadMigrationInputs(
-      "t",
+    const { inputs, problems } = readExports(
       [{ ...ns("shop", "good.yaml"), deployments: ["extra"] }, ns("api", "api.json")],
       dir,
     );
+    assert.deepEqual(problems, []);
+    const [shop, api] = inputs;
     assert.deepEqual(shop.deployments, ["cart", "extra", "web"]);
     assert.deepEqual(shop.meshes, ["real-mesh"]);
     assert.equal(shop.files[0].path, "good.yaml");
@@ -202,56 +203,46 @@ describe("App Mesh exports", () => {
   });
 
   it("reports every export that is missing or does not parse, naming the entry", () => {
-    assert.throws(
-      () =>
-        loadMigrationInputs(
-          "t",
-          [ns("a", "good.yaml"), ns("b", "bad.yaml"), ns("c", "bad.json"), ns("d", "missing.yaml")],
-          dir,
-        ),
-      (e: unknown) => {
-        assert.ok(e instanceof ConfigError);
-        const by = new Map(e.problems.map((p) => [p.key, p.message]));
-        assert.equal(e.problems.length, 3);
-        assert.match(
-          by.get("meshlift:migration.namespaces.1.appmeshExport")!,
-          /"b": does not parse as YAML/,
-        );
-        assert.match(
-          by.get("meshlift:migration.namespaces.2.appmeshExport")!,
-          /"c": does not parse as JSON/,
-        );
-        assert.match(
-          by.get("meshlift:migration.namespaces.3.appmeshExport")!,
-          /"d": cannot read .*ENOENT/,
-        );
-        return true;
-      },
+    const { inputs, problems } = readExports(
+      [ns("a", "good.yaml"), ns("b", "bad.yaml"), ns("c", "bad.json"), ns("d", "missing.yaml")],
+      dir,
+    );
+    const by = new Map(problems.map((p) => [p.key, p.message]));
+    assert.equal(problems.length, 3);
+    assert.match(
+      by.get("meshlift:migration.namespaces.1.appmeshExport")!,
+      /"b": does not parse as YAML/,
+    );
+    assert.match(
+      by.get("meshlift:migration.namespaces.2.appmeshExport")!,
+      /"c": does not parse as JSON/,
+    );
+    assert.match(
+      by.get("meshlift:migration.namespaces.3.appmeshExport")!,
+      /"d": cannot read .*ENOENT/,
+    );
+    assert.deepEqual(
+      inputs.map((i) => i.files.length),
+      [1, 0, 0, 0],
+      "an entry that failed has no files",
     );
   });
 
   it("turns the converter's InputError and a migrating namespace's blockers into config errors", () => {
-    const inputs = loadMigrationInputs(
-      "t",
+    const { inputs } = readExports(
       [ns("a", "nokind.yaml"), ns("b", "blocker.yaml"), ns("c", "blocker.yaml", "appmesh")],
       dir,
     );
-    assert.throws(
-      () => convertNamespaces("t", inputs, tinyConvert),
-      (e: unknown) => {
-        assert.ok(e instanceof ConfigError);
-        assert.deepEqual(
-          e.problems.map((p) => p.key),
-          [
-            "meshlift:migration.namespaces.0.appmeshExport",
-            "meshlift:migration.namespaces.1.appmeshExport",
-          ],
-        );
-        assert.match(e.problems[0].message, /rejects nokind.yaml document 1: document has no kind/);
-        assert.match(e.problems[1].message, /"b" cannot move to Istio: 1 blocker/);
-        return true;
-      },
+    const { problems } = convertNamespaces(inputs, tinyConvert);
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      [
+        "meshlift:migration.namespaces.0.appmeshExport",
+        "meshlift:migration.namespaces.1.appmeshExport",
+      ],
     );
+    assert.match(problems[0].message, /rejects nokind.yaml document 1: document has no kind/);
+    assert.match(problems[1].message, /"b" cannot move to Istio: 1 blocker/);
   });
 
   it("stops on the real converter's InputError (an old App Mesh API version) as a config error", () => {
@@ -259,21 +250,18 @@ describe("App Mesh exports", () => {
       path.join(dir, "v1beta1.yaml"),
       "apiVersion: appmesh.k8s.aws/v1beta1\nkind: VirtualNode\nmetadata:\n  name: a\n  namespace: a\nspec: {}\n",
     );
-    const old = loadMigrationInputs("t", [ns("a", "v1beta1.yaml")], dir);
-    assert.throws(
-      () => convertNamespaces("t", old, convert),
-      (e: unknown) =>
-        e instanceof ConfigError &&
-        /meshlift:migration\.namespaces\.0\.appmeshExport/.test(e.message) &&
-        /rejects .*v1beta1\.yaml.*v1beta2/.test(e.message),
-    );
+    const old = readExports([ns("a", "v1beta1.yaml")], dir).inputs;
+    const { problems } = convertNamespaces(old, convert);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].key, "meshlift:migration.namespaces.0.appmeshExport");
+    assert.match(problems[0].message, /rejects .*v1beta1\.yaml.*v1beta2/);
   });
 
   it("lets an error that is not an input error through as it is", () => {
-    const inputs = loadMigrationInputs("t", [ns("a", "good.yaml")], dir);
+    const { inputs } = readExports([ns("a", "good.yaml")], dir);
     assert.throws(
       () =>
-        convertNamespaces("t", inputs, () => {
+        convertNamespaces(inputs, () => {
           throw new RangeError("a bug, not an input error");
         }),
       RangeError,
@@ -295,7 +283,7 @@ describe("App Mesh exports", () => {
         },
       }),
       (e: unknown) => {
-        assert.ok(e instanceof PlanError, String(e));
+        assert.ok(e instanceof ConfigError, String(e));
         assert.match(e.message, /meshlift:migration\.namespaces\.0\.appmeshExport.*cannot read/);
         return true;
       },

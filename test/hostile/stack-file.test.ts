@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { exitCodeFor } from "../../cli/errors";
 import { readStackFile } from "../../config/stack-file";
-import { planConfig } from "../../plan/offline";
+import { planStack } from "../../plan/offline";
 import { tempDir } from "../automation/support";
 
 function project(files: Record<string, string>): string {
@@ -74,7 +74,7 @@ describe("hostile stack files", () => {
 
   it("stops the offline plan the same way, before anything runs", () => {
     assert.throws(
-      () => planConfig({ stack: "tab", projectDir: dir }),
+      () => planStack({ stack: "tab", projectDir: dir }),
       (e: Error) => exitCodeFor(e).code === 2 && /Tabs are not allowed/.test(e.message),
     );
   });

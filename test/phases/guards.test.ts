@@ -7,7 +7,6 @@ import {
   kubernetesMinor,
 } from "../../phases/guards";
 import { DeployedState } from "../../phases/deployed";
-import { PlanError } from "../../plan/offline";
 import { plan } from "../support/plan";
 
 const deployedAt = (kubernetesVersion: unknown): DeployedState => ({
@@ -87,7 +86,7 @@ describe("guardAdoptedVersion", () => {
         phase: "parallel",
         program: { adoptedCluster: { kubernetesVersion: "1.31", autoMode: false } },
       }),
-      (e: unknown) => e instanceof PlanError && /Istio 1\.30 needs 1\.32/.test(e.message),
+      (e: unknown) => e instanceof DeployGuardError && /Istio 1\.30 needs 1\.32/.test(e.message),
     );
     const doc = await plan({
       stack: "prod",

@@ -1,6 +1,8 @@
 // The plan document is a contract other tools read: its shape on the dev stack, phases, and the guard.
 import * as assert from "node:assert/strict";
-import { planConfig, PlanError, PROJECT_DIR, runOfflinePlan } from "../../plan/offline";
+import { PROJECT_DIR, runOfflinePlan } from "../../plan/offline";
+import { loadStack } from "../../config/load";
+import { TransitionError } from "../../phases/deployed";
 import { ConfigError } from "../../config/errors";
 import { listStacks } from "../../config/stack-file";
 import { checkSubject, formatViolations } from "../../policy/run";
@@ -80,15 +82,20 @@ describe("offline plan", () => {
   }
 
   it("applies --set overrides and validates them before running", () => {
-    const c = planConfig({ stack: "dev", set: { "cluster.nodeGroups": '{"core":{"maxSize":7}}' } });
-    assert.equal(c.config["meshlift:cluster.nodeGroups"], '{"core":{"maxSize":7}}');
-    assert.throws(() => planConfig({ stack: "dev", set: { phase: "later" } }), ConfigError);
+    const set = { "cluster.nodeGroups": '{"core":{"maxSize":7}}' };
+    const c = loadStack("dev", { projectDir: PROJECT_DIR, set });
+    assert.equal(c.flat["meshlift:cluster.nodeGroups"], '{"core":{"maxSize":7}}');
+    assert.equal(c.config.cluster.mode === "create" && c.config.cluster.nodeGroups.core.maxSize, 7);
+    assert.throws(
+      () => loadStack("dev", { projectDir: PROJECT_DIR, set: { phase: "later" } }),
+      ConfigError,
+    );
   });
 
   it("checks the transition guard when a deployed phase is given", async () => {
     await assert.rejects(
       runOfflinePlan({ stack: "dev", phase: "cutover", deployedPhase: "parallel" }),
-      (e: unknown) => e instanceof PlanError && /next step is "workloads"/.test(e.message),
+      (e: unknown) => e instanceof TransitionError && /next step is "workloads"/.test(e.message),
     );
     const ok = await plan({ stack: "dev", phase: "parallel", deployedPhase: "cutover" });
     assert.match(String(ok.outputs.phaseGuard), /rollback: cutover -> parallel/);

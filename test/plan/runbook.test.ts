@@ -1,16 +1,17 @@
 // The runbook of a stack's phase: what is deployed, the checks, and the commands to advance and roll back.
 import * as assert from "node:assert/strict";
-import { planConfig } from "../../plan/offline";
+import { PROJECT_DIR } from "../../plan/offline";
 import { renderRunbook } from "../../plan/runbook";
-import { parseConfig } from "../../config/load";
+import { loadStack } from "../../config/load";
 import { Phase } from "../../phases/phases";
-import { planAt } from "../support/phases";
+import { planPhase } from "../../phases/plan";
+import { planAt, tinyConvert } from "../support/phases";
 
 async function runbookAt(phase: Phase, set: Record<string, string> = {}): Promise<string> {
-  const all = { ...set, phase };
-  const config = parseConfig("dev", planConfig({ stack: "dev", set: all }).config);
-  const plan = await planAt(phase, { set });
-  return renderRunbook({ stack: "dev", config, plan });
+  const loaded = loadStack("dev", { projectDir: PROJECT_DIR, set, phase, convert: tinyConvert });
+  const plan = await planAt(phase, { loaded });
+  const phasePlan = planPhase(loaded.config, { known: false, reason: "test" });
+  return renderRunbook({ stack: "dev", config: loaded.config, phase: phasePlan, plan });
 }
 
 describe("runbook", () => {
