@@ -99,9 +99,10 @@ export function parseStackYaml(file: string, text: string): unknown {
       deep.column,
     );
   }
+  let doc: unknown;
   try {
     // uniqueKeys (a duplicate key is an error) and maxAliasCount are the library's defaults; set here on purpose.
-    return YAML.parse(text, { uniqueKeys: true, maxAliasCount: 100 }) as unknown;
+    doc = YAML.parse(text, { uniqueKeys: true, maxAliasCount: 100 }) as unknown;
   } catch (e) {
     if (e instanceof YAMLError) {
       const at = e.linePos?.[0];
@@ -113,6 +114,23 @@ export function parseStackYaml(file: string, text: string): unknown {
       throw new StackFileError(file, `aliases expand too much: ${e.message}`);
     throw e;
   }
+  // Deep block nesting overflows the parser's stack only when its frames are large enough: whether
+  // it does depends on what the process ran before. The same limit, checked on the result, does not.
+  if (deeperThan(doc, MAX_YAML_FLOW_DEPTH))
+    throw new StackFileError(file, "nests too deeply to be read");
+  return doc;
+}
+
+/** Whether a parsed document nests collections deeper than `max`, walked without recursion. */
+function deeperThan(doc: unknown, max: number): boolean {
+  const todo: [unknown, number][] = [[doc, 0]];
+  while (todo.length) {
+    const [v, depth] = todo.pop() as [unknown, number];
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= max) return true;
+    for (const x of Object.values(v)) todo.push([x, depth + 1]);
+  }
+  return false;
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,4 @@
-// Counts how often files are read while a piece of code runs (fs.readFileSync, which every config reader uses).
+// Counts how often files are read while a piece of code runs: whole-file reads and opens (the bounded reader opens, then reads).
 import * as path from "node:path";
 
 // The module object itself: an `import * as` namespace only has getters onto it.
@@ -11,18 +11,24 @@ export async function countReads(
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = Object.fromEntries(files.map((f) => [f, 0]));
   const wanted = new Map(files.map((f) => [path.resolve(f), f]));
-  const original = fs.readFileSync;
-  const spy = function (this: unknown, ...args: Parameters<typeof fs.readFileSync>) {
-    const [p] = args;
+  const seen = (p: unknown) => {
     const key = typeof p === "string" ? wanted.get(path.resolve(p)) : undefined;
     if (key !== undefined) counts[key] += 1;
-    return original.apply(this, args);
-  } as typeof fs.readFileSync;
-  fs.readFileSync = spy;
+  };
+  const { readFileSync, openSync } = fs;
+  fs.readFileSync = function (this: unknown, ...args: Parameters<typeof readFileSync>) {
+    seen(args[0]);
+    return readFileSync.apply(this, args);
+  } as typeof readFileSync;
+  fs.openSync = function (this: unknown, ...args: Parameters<typeof openSync>) {
+    seen(args[0]);
+    return openSync.apply(this, args);
+  };
   try {
     await fn();
   } finally {
-    fs.readFileSync = original;
+    fs.readFileSync = readFileSync;
+    fs.openSync = openSync;
   }
   return counts;
 }
