@@ -15,12 +15,12 @@ import {
 import {
   CancelledError,
   OperationKind,
-  qualifyKey,
   Runner,
   RunRequest,
   RunResult,
   StackOutput,
 } from "./runner";
+import { qualifyKey } from "../../config/stack-file";
 
 export interface OperatorRunnerOptions {
   /** Namespace of the fleet's Stack objects. @default meshlift-fleet */
