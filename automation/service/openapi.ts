@@ -98,6 +98,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
               description:
                 "the submitting token's label, or its scope and SHA-256 prefix; never the token",
             },
+            configRedacted: {
+              type: "boolean",
+              description:
+                "secret values in config were replaced before storing (config shows <redacted>)",
+            },
           },
         },
         BoardOperation: {
@@ -376,14 +381,20 @@ export function openApiDocument(version: string): Record<string, unknown> {
                 properties: { id: { type: "string" }, status: { type: "string" } },
               }),
             },
-            "400": error("body is not JSON"),
+            "400": error("body is not JSON, or nests deeper than 8 levels"),
             "401": error("no or invalid token"),
             "403": error("token lacks the scope (destroy needs admin)"),
             "404": error("unknown stack"),
             "409": error("the stack is busy and queue was false"),
             "413": error("body too large"),
-            "422": error("invalid body, config or phase change (next allowed step in `next`)"),
-            "503": error("the Pulumi CLI is missing (plan still works)"),
+            "415": error("Content-Type is not application/json"),
+            "422": error(
+              "invalid body, config (__proto__/prototype/constructor keys included) or phase change (next allowed step in `next`)",
+            ),
+            "503": error(
+              "the Pulumi CLI is missing (plan still works), or the database refuses writes",
+            ),
+            "507": error("the database is full: nothing was recorded; reads still work"),
           },
         },
       },

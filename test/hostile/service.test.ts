@@ -14,6 +14,9 @@ import {
   waitFor,
   waitStatus,
 } from "../automation/support";
+import { configToSet } from "../../automation/runners/local";
+import { parseConfig } from "../../config/load";
+import { readStackFile } from "../../config/stack-file";
 import { pemKey, rawRequest, stillServing, unpolluted } from "./support";
 
 describe("hostile input to the HTTP service", () => {
@@ -243,6 +246,43 @@ describe("hostile input to the HTTP service", () => {
     });
   });
 
+  describe("issue 11 item 5: config set through the service reaches the program as objects", () => {
+    it("sets dotted keys as keys with their JSON, secrets as secrets, and the program merges them", () => {
+      const key = pemKey();
+      const sets = configToSet({
+        config: {
+          "cluster.nodeGroups": '{"core":{"maxSize":8}}',
+          "multiCluster.rootCa.keyPem": key,
+          "aws:region": "eu-west-1",
+        },
+        phase: "parallel",
+      });
+      assert.deepEqual(
+        sets.map((c) => [c.key, c.value.secret]),
+        [
+          ["meshlift:cluster.nodeGroups", false],
+          ["meshlift:multiCluster.rootCa.keyPem", true],
+          ["aws:region", false],
+          ["meshlift:phase", false],
+        ],
+      );
+      assert.equal(sets[0].value.value, '{"core":{"maxSize":8}}');
+      // After `pulumi config set <key> <value>` of each, the program reads the stack file plus them.
+      const flat = { ...readStackFile(project, "dev").config };
+      for (const c of sets.filter((x) => !x.value.secret)) flat[c.key] = c.value.value;
+      const cfg = parseConfig("dev", flat);
+      assert.equal(cfg.cluster.mode, "create");
+      if (cfg.cluster.mode !== "create") return;
+      assert.equal(cfg.cluster.nodeGroups.core.maxSize, 8);
+      assert.deepEqual(
+        cfg.cluster.nodeGroups.core.instanceTypes,
+        ["m6i.large"],
+        "kept from the file",
+      );
+      assert.equal(cfg.cluster.nodeGroups.gateway.maxSize, 2, "the gateway group is kept");
+    });
+  });
+
   describe("item 10: service edges", () => {
     it("answers malformed %-encoding in a path with 400", async () => {
       for (const p of ["/v1/stacks/%ZZ", "/v1/operations/%E0%A4%A", "/v1/operations/%/events"]) {
@@ -280,37 +320,50 @@ describe("hostile input to the HTTP service", () => {
       assert.equal(ok.status, 202, ok.text);
     });
 
-    it("resumes operations that were queued when the service stopped", async () => {
+    /**
+     * Queues `body` behind a plan that holds the stack in a first service, stops it, and starts a
+     * second service on the same database (each with its own gated runner).
+     */
+    async function restartWithQueued(
+      body: Record<string, unknown>,
+    ): Promise<{ b: Started; runner: GateRunner; queued: string }> {
       const dbFile = path.join(tempDir(), "meshlift.db");
-      const g1 = new GateRunner();
+      const first = new GateRunner();
       const a = await startService({
         projectDir: project,
         dbFile,
-        runners: { plan: g1, automation: g1 },
+        runners: { plan: first, automation: first },
       });
       let queued: string;
       try {
         assert.equal((await submit(a.url, "dev", { kind: "plan" })).status, 202);
-        queued = (await submit(a.url, "dev", { kind: "preview", phase: "parallel" })).body.id;
+        const r = await submit(a.url, "dev", body);
+        assert.equal(r.status, 202, JSON.stringify(r.body));
+        queued = r.body.id;
         assert.equal((await get(a.url, `/v1/operations/${queued}`)).body.status, "queued");
       } finally {
         await a.service.close();
       }
-      const g2 = new GateRunner();
+      const runner = new GateRunner();
       const b = await startService({
         projectDir: project,
         dbFile,
-        runners: { plan: g2, automation: g2 },
+        runners: { plan: runner, automation: runner },
       });
+      return { b, runner, queued };
+    }
+
+    it("resumes operations that were queued when the service stopped", async () => {
+      const { b, runner, queued } = await restartWithQueued({ kind: "preview", phase: "parallel" });
       try {
         assert.deepEqual(
           b.service.resumed.map((o) => o.id),
           [queued],
         );
         await waitStatus(b.url, queued, ["running"]);
-        assert.equal(g2.requests[0].kind, "preview");
-        assert.equal(g2.requests[0].phase, "parallel");
-        g2.release("dev");
+        assert.equal(runner.requests[0].kind, "preview");
+        assert.equal(runner.requests[0].phase, "parallel");
+        runner.release("dev");
         assert.equal((await waitStatus(b.url, queued, ["succeeded"])).body.status, "succeeded");
       } finally {
         await b.service.close();
@@ -318,42 +371,21 @@ describe("hostile input to the HTTP service", () => {
     });
 
     it("marks a queued operation whose config held a secret, instead of resuming it without", async () => {
-      const dbFile = path.join(tempDir(), "meshlift.db");
-      const g1 = new GateRunner();
-      const a = await startService({
-        projectDir: project,
-        dbFile,
-        runners: { plan: g1, automation: g1 },
-      });
-      let queued: string;
-      try {
-        assert.equal((await submit(a.url, "dev", { kind: "plan" })).status, 202);
-        const mesh = { meshId: "m", clusterName: "dev-1", network: "n1" };
-        const r = await submit(a.url, "dev", {
-          kind: "plan",
-          config: {
-            multiCluster: JSON.stringify({
-              ...mesh,
-              rootCa: { certPem: "[secret]", keyPem: pemKey() },
-            }),
-          },
-        });
-        assert.equal(r.status, 202, JSON.stringify(r.body));
-        queued = r.body.id;
-      } finally {
-        await a.service.close();
-      }
-      const g2 = new GateRunner();
-      const b = await startService({
-        projectDir: project,
-        dbFile,
-        runners: { plan: g2, automation: g2 },
+      const mesh = { meshId: "m", clusterName: "dev-1", network: "n1" };
+      const { b, runner, queued } = await restartWithQueued({
+        kind: "plan",
+        config: {
+          multiCluster: JSON.stringify({
+            ...mesh,
+            rootCa: { certPem: "[secret]", keyPem: pemKey() },
+          }),
+        },
       });
       try {
         const op = (await get(b.url, `/v1/operations/${queued}`)).body;
         assert.equal(op.status, "interrupted");
         assert.match(op.guidance, /secret values, which are never stored.*submit it again/);
-        assert.equal(g2.requests.length, 0);
+        assert.equal(runner.requests.length, 0);
       } finally {
         await b.service.close();
       }
