@@ -62,8 +62,8 @@ export class StackFileError extends Error {
 
 /** Stack files are small; anything larger is not one. */
 export const MAX_STACK_FILE_BYTES = 1024 * 1024;
-/** Deepest flow nesting (`[[...]]`, `{{...}}`) read; the YAML parser's recursion is not bounded. */
-export const MAX_YAML_FLOW_DEPTH = 64;
+/** Deepest nesting read (flow `[[...]]`, or indentation and `- - -`); the YAML parser's recursion is not bounded. */
+export const MAX_YAML_DEPTH = 64;
 
 export function readStackFile(projectDir: string, stack: string): StackFile {
   const file = stackFilePath(projectDir, stack);
@@ -90,11 +90,11 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
  * StackFileError with the line and the reason, never a crash.
  */
 export function parseStackYaml(file: string, text: string): unknown {
-  const deep = flowTooDeep(text, MAX_YAML_FLOW_DEPTH);
+  const deep = flowTooDeep(text, MAX_YAML_DEPTH) ?? blockTooDeep(text, MAX_YAML_DEPTH);
   if (deep) {
     throw new StackFileError(
       file,
-      `collections nested deeper than ${MAX_YAML_FLOW_DEPTH} levels`,
+      `collections nested deeper than ${MAX_YAML_DEPTH} levels`,
       deep.line,
       deep.column,
     );
@@ -131,6 +131,26 @@ function deeperThan(doc: unknown, max: number): boolean {
     for (const x of Object.values(v)) todo.push([x, depth + 1]);
   }
   return false;
+}
+
+/**
+ * Where block nesting (indentation levels plus leading `- ` markers) first exceeds `max`. Lines of
+ * a block scalar count too: refused rather than risked, as for flow nesting.
+ */
+function blockTooDeep(text: string, max: number): { line: number; column: number } | undefined {
+  const indents: number[] = [];
+  let line = 0;
+  for (const raw of text.split("\n")) {
+    line += 1;
+    const m = /^( *)((?:- +)*)(\S?)/.exec(raw) as RegExpExecArray;
+    if (m[3] === "" || m[3] === "#") continue;
+    const indent = m[1].length;
+    while (indents.length > 0 && indents[indents.length - 1] > indent) indents.pop();
+    if (indents.length === 0 || indents[indents.length - 1] < indent) indents.push(indent);
+    const dashes = m[2].split("-").length - 1;
+    if (indents.length + dashes > max) return { line, column: indent + 1 };
+  }
+  return undefined;
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {

@@ -45,7 +45,12 @@ const CASES: [string, string, RegExp][] = [
   [
     "block",
     `config:\n  meshlift:x:\n${Array.from({ length: 1200 }, (_, i) => `${" ".repeat(i + 4)}b:`).join("\n")}\n`,
-    /Pulumi\.block\.yaml(:\d+:\d+)?: .*(too deep|call stack|nests)/i,
+    /Pulumi\.block\.yaml:65:\d+: collections nested deeper than 64 levels/,
+  ],
+  [
+    "dashes",
+    `config:\n  meshlift:x:\n    ${"- ".repeat(5000)}a\n`,
+    /Pulumi\.dashes\.yaml:3:5: collections nested deeper than 64 levels/,
   ],
   ["huge", `config:\n  meshlift:x: "${"x".repeat(2 * 1024 * 1024)}"\n`, /is too large/],
   ["list", "- a\n- b\n", /is not a YAML mapping/],
