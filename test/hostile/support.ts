@@ -128,30 +128,21 @@ export function assertCleanError(r: CliRun, pattern: RegExp, code = 2): void {
 }
 
 /**
- * Runs the CLI's main() in this process, capturing what it writes (much faster than a new process
- * per case); process.exitCode is reset after. `env` is set for the run and restored.
+ * Runs the CLI's main() in this process (test/support/cli.ts: much faster than a new process per
+ * case), with `env` set for the run and restored.
  */
 export async function meshliftMain(
   args: readonly string[],
   o: { env?: Record<string, string> } = {},
 ): Promise<CliRun> {
   // Loaded on first use: the CLI brings in the program and the Pulumi SDK.
-  const { main } = require("../../cli/main") as typeof import("../../cli/main");
-  let stdout = "";
-  let stderr = "";
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
+  const { cli } = require("../support/cli") as typeof import("../support/cli");
   const saved = Object.fromEntries(Object.keys(o.env ?? {}).map((k) => [k, process.env[k]]));
   Object.assign(process.env, o.env);
-  process.stdout.write = (s: string | Uint8Array) => ((stdout += String(s)), true);
-  process.stderr.write = (s: string | Uint8Array) => ((stderr += String(s)), true);
   try {
-    const code = await main([...args]);
-    return { code, signal: null, stdout, stderr };
+    const r = await cli(...args);
+    return { code: r.code, signal: null, stdout: r.out, stderr: r.err };
   } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
