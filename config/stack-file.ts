@@ -114,9 +114,8 @@ export function parseStackYaml(file: string, text: string): unknown {
       throw new StackFileError(file, `aliases expand too much: ${e.message}`);
     throw e;
   }
-  // Deep block nesting overflows the parser's stack only when its frames are large enough: whether
-  // it does depends on what the process ran before. The same limit, checked on the result, does not.
-  if (deeperThan(doc, MAX_YAML_FLOW_DEPTH))
+  // The scans above see nesting as text; the result is checked too, for any form they do not count.
+  if (deeperThan(doc, MAX_YAML_DEPTH))
     throw new StackFileError(file, "nests too deeply to be read");
   return doc;
 }
