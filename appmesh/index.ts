@@ -12,4 +12,4 @@ export { convert } from "./convert";
 export { toYaml } from "./yaml";
 export { validateIstioObjects } from "./validate";
 export { normalizeWeights } from "./routes";
-export { renderFindingsTable, summarize } from "./report";
+export { countAppMeshObjects, renderFindingsTable, summarize } from "./report";

@@ -1,9 +1,32 @@
 // Findings as a readable text table (precheck) and a per-severity count.
+import { APPMESH_KINDS, AppMeshKind } from "./schema";
 import { Finding, SEVERITIES, Severity } from "./types";
 
 export function summarize(findings: readonly Finding[]): Record<Severity, number> {
   const out: Record<Severity, number> = { blocker: 0, warning: 0, info: 0 };
   for (const f of findings) out[f.severity] += 1;
+  return out;
+}
+
+/**
+ * App Mesh objects per kind in parsed documents (kubectl Lists opened): `appmesh.k8s.aws/*` documents
+ * of the seven kinds; everything else is not counted.
+ */
+export function countAppMeshObjects(docs: readonly unknown[]): Record<AppMeshKind, number> {
+  const out = Object.fromEntries(APPMESH_KINDS.map((k) => [k, 0])) as Record<AppMeshKind, number>;
+  const visit = (d: unknown, depth: number): void => {
+    if (typeof d !== "object" || d === null || Array.isArray(d) || depth > 8) return;
+    const o = d as Record<string, unknown>;
+    if (Array.isArray(o.items)) for (const i of o.items) visit(i, depth + 1);
+    if (
+      typeof o.apiVersion === "string" &&
+      o.apiVersion.startsWith("appmesh.k8s.aws/") &&
+      (APPMESH_KINDS as readonly unknown[]).includes(o.kind)
+    ) {
+      out[o.kind as AppMeshKind] += 1;
+    }
+  };
+  for (const d of docs) visit(d, 0);
   return out;
 }
 

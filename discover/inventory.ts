@@ -1,5 +1,5 @@
 // inventory.json: namespaces, App Mesh objects per kind, Envoy pods, injection labels, webhooks, ambient facts and the precheck's blockers.
-import { convert, Finding, InputError, summarize } from "../appmesh";
+import { convert, countAppMeshObjects, Finding, InputError, summarize } from "../appmesh";
 import { atRisk, AtRiskNamespace } from "./at-risk";
 import {
   appmeshEnvoy,
@@ -32,22 +32,13 @@ export function exportSummary(
   docs: readonly unknown[],
   findings: readonly Finding[],
 ): ExportSummary {
-  const objects: Record<string, number> = Object.fromEntries(APPMESH_KINDS.map((k) => [k.kind, 0]));
-  const visit = (d: unknown): void => {
-    if (!isRecord(d)) return;
-    if (Array.isArray(d.items)) d.items.forEach(visit);
-    if (
-      typeof d.apiVersion === "string" &&
-      d.apiVersion.startsWith(`${APPMESH_GROUP}/`) &&
-      typeof d.kind === "string" &&
-      Object.hasOwn(objects, d.kind)
-    ) {
-      objects[d.kind] += 1;
-    }
-  };
-  docs.forEach(visit);
   const s = summarize(findings);
-  return { objects, blockers: s.blocker, warnings: s.warning, infos: s.info };
+  return {
+    objects: countAppMeshObjects(docs),
+    blockers: s.blocker,
+    warnings: s.warning,
+    infos: s.info,
+  };
 }
 
 export interface NamespaceInventory {
