@@ -1,5 +1,6 @@
 // Pure builders for EastWestGateway: the gateway chart's values as a network gateway, and the AUTO_PASSTHROUGH Gateway.
 import { MultiClusterConfig } from "../config/sections/multicluster";
+import { nlbServiceAnnotations } from "./lb-controller";
 import { ISTIO_NAMESPACE, ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_PORT } from "./istio-common";
 
 export const EAST_WEST_GATEWAY_NAME = "istio-eastwestgateway";
@@ -20,12 +21,7 @@ export function eastWestGatewayValues(m: MultiClusterConfig) {
     networkGateway: m.network,
     service: {
       type: "LoadBalancer",
-      annotations: {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-        "service.beta.kubernetes.io/aws-load-balancer-scheme": m.eastWest.scheme,
-        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-      },
+      annotations: nlbServiceAnnotations(m.eastWest.scheme),
       // Peers' CIDRs only; an empty list leaves the NLB open, which mTLS still guards.
       loadBalancerSourceRanges: m.peers.flatMap((p) => p.cidrs),
     },

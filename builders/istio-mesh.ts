@@ -3,6 +3,7 @@ import { IstioConfig } from "../config/sections/istio";
 import { ISTIO_VERSION } from "../config/versions";
 import { GATEWAY_NODE_LABEL, GATEWAY_NODE_TAINT } from "./eks-cluster";
 import { Values, zoneSpread } from "./helm";
+import { nlbServiceAnnotations } from "./lb-controller";
 
 /** Gateway name: the Deployment, Service and `app` label; pinned so the labels never depend on a release name. */
 export const GATEWAY_NAME = "istio-ingressgateway";
@@ -101,11 +102,7 @@ export function ztunnelValues(istio: IstioConfig): Values {
 /** Annotations that make the LB controller provision an NLB with IP targets for the gateway. */
 export function gatewayServiceAnnotations(scheme: IstioConfig["gateway"]["scheme"]): Values {
   return {
-    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
-    "service.beta.kubernetes.io/aws-load-balancer-attributes":
-      "load_balancing.cross_zone.enabled=true",
+    ...nlbServiceAnnotations(scheme),
     "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
     "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
     "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",

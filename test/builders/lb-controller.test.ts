@@ -8,6 +8,7 @@ import {
   LBC_SERVICE_ACCOUNT,
   lbcPolicyDocument,
   lbControllerValues,
+  nlbServiceAnnotations,
 } from "../../builders/lb-controller";
 import { CHARTS } from "../../config/versions";
 import { REFERENCE_DIR } from "../support/chart-keys";
@@ -19,6 +20,20 @@ describe("lbControllerValues", () => {
     assert.equal(v.region, "eu-west-1");
     assert.equal(v.vpcId, "vpc-1");
     assert.deepEqual(v.serviceAccount, { create: false, name: LBC_SERVICE_ACCOUNT });
+  });
+});
+
+describe("nlbServiceAnnotations", () => {
+  it("asks for an external NLB with IP targets, the given scheme and cross-zone as an attribute", () => {
+    const p = "service.beta.kubernetes.io/aws-load-balancer-";
+    for (const scheme of ["internal", "internet-facing"] as const) {
+      assert.deepEqual(nlbServiceAnnotations(scheme), {
+        [`${p}type`]: "external",
+        [`${p}nlb-target-type`]: "ip",
+        [`${p}scheme`]: scheme,
+        [`${p}attributes`]: "load_balancing.cross_zone.enabled=true",
+      });
+    }
   });
 });
 

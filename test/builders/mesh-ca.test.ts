@@ -19,6 +19,7 @@ import {
 import { checkRemoteAccess, remoteSecret } from "../../builders/remote-secrets";
 import { crossClusterRules } from "../../builders/cross-cluster-rules";
 import { crossNetworkGateway, eastWestGatewayValues } from "../../builders/east-west-gateway";
+import { nlbServiceAnnotations } from "../../builders/lb-controller";
 import { HOURS_PER_YEAR, rootCaSpec, validityHours } from "../../builders/mesh-root";
 import { isMultiNetwork, qualifiedStack } from "../../builders/multicluster";
 import { hasOpenssl, issue, Issued, keyUsages } from "../support/ca";
@@ -265,6 +266,8 @@ describe("multi-cluster specs and values", () => {
       "internal",
     );
     assert.deepEqual(v.service.loadBalancerSourceRanges, ["10.41.0.0/16"]);
+    // The same NLB annotations as the ingress gateway: cross-zone as an attribute, never the deprecated one.
+    assert.deepEqual(v.service.annotations, nlbServiceAnnotations("internal"));
     const keys = readKeys("istio-gateway.keys");
     for (const p of leafPaths(v)) assert.ok(allowed(keys, p), `gateway chart rejects ${p}`);
   });
