@@ -2,9 +2,8 @@
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import { ObservabilityConfig } from "../config/sections/observability";
 import { JAEGER_IMAGE } from "../config/versions";
-import { ISTIO_NAMESPACE } from "./istio-common";
+import { ISTIO_NAMESPACE, NamespacedObject } from "./istio-common";
 import { Values } from "./helm";
-import { IstioObject } from "./security-baseline";
 
 /** Release names, pinned: the Prometheus Service name derives from it. */
 export const OBS_RELEASES = { prometheus: "kube-prometheus-stack", kiali: "kiali" } as const;
@@ -38,7 +37,7 @@ export function tracingMeshValues(obs: ObservabilityConfig): Values {
 }
 
 /** Mesh-wide Telemetry: trace through the extension provider at the configured rate. */
-export function tracingTelemetry(obs: ObservabilityConfig): IstioObject {
+export function tracingTelemetry(obs: ObservabilityConfig): NamespacedObject {
   return {
     apiVersion: "telemetry.istio.io/v1",
     kind: "Telemetry",
@@ -67,7 +66,7 @@ export function prometheusValues(): Values {
 }
 
 /** Istio's own monitors (samples/addons/extras/prometheus-operator.yaml): istiod and every Envoy. */
-export function istioMonitors(namespace: string): IstioObject[] {
+export function istioMonitors(namespace: string): NamespacedObject[] {
   return [
     {
       apiVersion: "monitoring.coreos.com/v1",

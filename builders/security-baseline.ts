@@ -1,18 +1,10 @@
 // Pure builders for SecurityBaseline: Istio security manifests (security.istio.io/v1): mesh mTLS, default-deny, allow rules, JWT.
 import { AllowRuleConfig, JwtConfig, SecurityConfig } from "../config/sections/security";
 import { PhaseSpec } from "../phases/phases";
-import { ISTIO_NAMESPACE } from "./istio-common";
+import { ISTIO_NAMESPACE, NamespacedObject } from "./istio-common";
 import { GATEWAY_LABELS } from "./istio-mesh";
 
 export const SECURITY_API = "security.istio.io/v1";
-
-/** A Kubernetes object as the CustomResource takes it. */
-export interface IstioObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace: string };
-  readonly spec: Record<string, unknown>;
-}
 
 export type MtlsMode = "PERMISSIVE" | "STRICT";
 
@@ -44,7 +36,7 @@ export function securityPlan(spec: PhaseSpec, security: SecurityConfig): Securit
 }
 
 /** The mesh-wide PeerAuthentication: named `default` in the root namespace. */
-export function meshPeerAuthentication(mode: MtlsMode): IstioObject {
+export function meshPeerAuthentication(mode: MtlsMode): NamespacedObject {
   return {
     apiVersion: SECURITY_API,
     kind: "PeerAuthentication",
@@ -54,7 +46,7 @@ export function meshPeerAuthentication(mode: MtlsMode): IstioObject {
 }
 
 /** An empty spec denies every request to the namespace's workloads (ALLOW with no rules matches nothing). */
-export function defaultDeny(namespace: string): IstioObject {
+export function defaultDeny(namespace: string): NamespacedObject {
   return {
     apiVersion: SECURITY_API,
     kind: "AuthorizationPolicy",
@@ -72,7 +64,7 @@ function compact(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** One explicit ALLOW rule. */
-export function allowPolicy(r: AllowRuleConfig): IstioObject {
+export function allowPolicy(r: AllowRuleConfig): NamespacedObject {
   const source = compact({
     principals: nonEmpty(r.principals),
     namespaces: nonEmpty(r.sourceNamespaces),
@@ -103,10 +95,10 @@ export function allowPolicy(r: AllowRuleConfig): IstioObject {
  * JWT: RequestAuthentication validates tokens that are present; the DENY policy rejects requests that
  * carry none (no request principal), which RequestAuthentication alone lets through.
  */
-export function jwtPolicies(j: JwtConfig, gatewayNamespace: string): IstioObject[] {
+export function jwtPolicies(j: JwtConfig, gatewayNamespace: string): NamespacedObject[] {
   const namespace = j.namespace ?? gatewayNamespace;
   const selector = { matchLabels: { ...(j.selector ?? GATEWAY_LABELS) } };
-  const requestAuthentication: IstioObject = {
+  const requestAuthentication: NamespacedObject = {
     apiVersion: SECURITY_API,
     kind: "RequestAuthentication",
     metadata: { name: `jwt-${j.name}`, namespace },
@@ -122,7 +114,7 @@ export function jwtPolicies(j: JwtConfig, gatewayNamespace: string): IstioObject
       ],
     },
   };
-  const requirePrincipal: IstioObject = {
+  const requirePrincipal: NamespacedObject = {
     apiVersion: SECURITY_API,
     kind: "AuthorizationPolicy",
     metadata: { name: `require-jwt-${j.name}`, namespace },
@@ -145,7 +137,7 @@ export function securityManifests(
   plan: SecurityPlan,
   security: SecurityConfig,
   gatewayNamespace: string,
-): IstioObject[] {
+): NamespacedObject[] {
   if (!plan.installed) return [];
   const out = [meshPeerAuthentication(plan.mtlsMode)];
   if (plan.workloadPolicies) {
@@ -157,6 +149,6 @@ export function securityManifests(
 }
 
 /** Child resource name for an Istio object: kind, namespace and name keep it unique and stable. */
-export function istioResourceName(prefix: string, o: IstioObject): string {
+export function istioResourceName(prefix: string, o: NamespacedObject): string {
   return `${prefix}-${o.kind.toLowerCase()}-${o.metadata.namespace}-${o.metadata.name}`;
 }

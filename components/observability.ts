@@ -16,7 +16,7 @@ import {
   prometheusValues,
   tracingTelemetry,
 } from "../builders/observability";
-import { IstioObject } from "../builders/security-baseline";
+import { NamespacedObject } from "../builders/istio-common";
 
 export interface ObservabilityArgs {
   /** The resolved `meshlift:observability` section. */
@@ -54,7 +54,7 @@ export class Observability extends pulumi.ComponentResource {
     const o = args.observability;
     const k = { parent: this };
     const after = args.dependsOn ?? {};
-    const custom = (o: IstioObject, dependsOn: pulumi.Resource[]) =>
+    const custom = (o: NamespacedObject, dependsOn: pulumi.Resource[]) =>
       new k8s.apiextensions.CustomResource(
         `${name}-${o.kind.toLowerCase()}-${o.metadata.name}`,
         { ...o, metadata: { ...o.metadata } },

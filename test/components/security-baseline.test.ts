@@ -4,12 +4,12 @@ import { PlanDocument } from "../../plan/offline";
 import {
   allowPolicy,
   defaultDeny,
-  IstioObject,
   jwtPolicies,
   meshMtlsMode,
   securityManifests,
   securityPlan,
 } from "../../builders/security-baseline";
+import { NamespacedObject } from "../../builders/istio-common";
 import { securitySchema, SecurityConfig } from "../../config/sections/security";
 import { PHASE_SPECS, PHASES } from "../../phases/phases";
 import { validateIstio } from "../support/istio-models";
@@ -133,7 +133,7 @@ describe("SecurityBaseline manifests", () => {
   });
 
   it("generates only objects the Istio schemas accept, in every phase", async () => {
-    const all: IstioObject[] = PHASES.flatMap((p) =>
+    const all: NamespacedObject[] = PHASES.flatMap((p) =>
       securityManifests(securityPlan(PHASE_SPECS[p], full), full, "istio-ingress"),
     );
     assert.ok(all.length > 10);
