@@ -1,5 +1,6 @@
 // What discover read from the cluster, and the pure facts derived from it: meshed namespaces, App Mesh Envoy pods, mesh membership, references.
 import { APPMESH_GROUP } from "./reads";
+import { isDnsLabel } from "../config/sections/k8s-common";
 
 /** An object as the API server serves it (JSON), with the fields discover reads. */
 export type Wire = Record<string, unknown> & {
@@ -113,11 +114,9 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
   return true;
 }
 
-const KUBE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** A DNS-1123 label (namespace names): what may become a file name. */
 export function isNamespaceName(s: string): boolean {
-  return s.length <= 63 && KUBE_NAME.test(s);
+  return isDnsLabel(s);
 }
 
 export interface Container {

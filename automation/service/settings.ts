@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fsReason } from "../../config/files";
+import { isDnsLabel } from "../../config/sections/k8s-common";
 import { makePrivate } from "./store";
 import { DEFAULT_PROJECT_DIR } from "../runners/runner";
 import { generateToken, loadTokenFile, parseTokens, TokenEntry } from "./auth";
@@ -130,7 +131,7 @@ function runnerSettings(
     throw new Error(`--runner "${r}": must be local or operator`);
   }
   const ns = namespace ?? "meshlift-fleet";
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns)) {
+  if (!isDnsLabel(ns)) {
     throw new Error(`--operator-namespace "${ns}": must be a Kubernetes namespace name`);
   }
   if (kubeconfig !== undefined && !fs.existsSync(kubeconfig)) {

@@ -1,5 +1,6 @@
 // The `meshlift:migration` and `meshlift:appmesh` sections: which namespaces move to Istio, and the App Mesh controller handle.
 import { z } from "zod";
+import { DNS_LABEL, DNS_LABEL_MAX } from "./k8s-common";
 
 /** Namespaces meshlift must never relabel or restart: the platform's own. */
 export const RESERVED_NAMESPACES: readonly string[] = [
@@ -12,9 +13,9 @@ export const RESERVED_NAMESPACES: readonly string[] = [
 
 const dns1123Label = z
   .string()
-  .max(63, "must be at most 63 characters")
+  .max(DNS_LABEL_MAX, `must be at most ${DNS_LABEL_MAX} characters`)
   .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    DNS_LABEL,
     "must be a Kubernetes name: lower-case letters, digits and -, starting and ending with a letter or digit",
   );
 

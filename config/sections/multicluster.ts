@@ -3,13 +3,14 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { SECRET_META } from "../redact";
 import { SECRET_PLACEHOLDER } from "../stack-file";
+import { isDnsLabel } from "./k8s-common";
 import { cidrSchema } from "./network";
 
 /** Istio cluster ids, mesh ids and network names end up in label values and Secret names. */
 const dnsLabel = z
   .string()
-  .regex(
-    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+  .refine(
+    isDnsLabel,
     "must be a DNS label: lower-case letters, digits and -, at most 63 characters",
   );
 
