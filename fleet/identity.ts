@@ -1,7 +1,7 @@
 // Pure builders for a fleet workspace's identity: its ServiceAccount, the operator's RBAC binding and its IAM role.
 import { irsaTrustPolicy, PolicyDocument, PolicyStatement } from "../builders/irsa-role";
 import { issuerHostPath } from "../builders/eks-cluster";
-import { FleetConfig, isPulumiCloud } from "../config/sections/fleet";
+import { FleetConfig, isPulumiCloud, missingRenderIdentity } from "../config/sections/fleet";
 
 /** A Kubernetes object as rendered: plain JSON, ready for YAML. */
 export interface K8sObject {
@@ -60,8 +60,20 @@ export function roleName(fleet: FleetConfig, stack: string): string {
   return name;
 }
 
+/** The identity a written document names: every field given (`meshlift fleet render` checks). */
+type RenderIdentity =
+  | { mode: "irsa"; accountId: string; oidcIssuer: string }
+  | { mode: "pod-identity"; accountId: string; clusterName: string };
+
+function renderIdentity(fleet: FleetConfig): RenderIdentity {
+  const missing = missingRenderIdentity(fleet.identity);
+  if (missing.length)
+    throw new Error(`fleet: ${missing.join(", ")} must be given to render documents`);
+  return fleet.identity as RenderIdentity;
+}
+
 export function roleArn(fleet: FleetConfig, stack: string): string {
-  return `arn:aws:iam::${fleet.identity.accountId}:role/${roleName(fleet, stack)}`;
+  return `arn:aws:iam::${renderIdentity(fleet).accountId}:role/${roleName(fleet, stack)}`;
 }
 
 /** The workspace's ServiceAccount; with IRSA it names the role the pod assumes. */
@@ -83,7 +95,13 @@ export function serviceAccount(fleet: FleetConfig, stack: string): K8sObject {
  * Operator v2 authenticates to each workspace pod with the pod's own ServiceAccount token, checked
  * through the API server: without `system:auth-delegator` the workspace refuses the operator.
  */
-export function authDelegatorBinding(fleet: FleetConfig, stack: string): K8sObject {
+export function authDelegatorBinding(
+  fleet: FleetConfig,
+  stack: string,
+): K8sObject & {
+  readonly roleRef: { apiGroup: string; kind: string; name: string };
+  readonly subjects: { kind: string; name: string; namespace: string }[];
+} {
   const sa = stackObjectName(stack);
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
@@ -154,7 +172,7 @@ export function stateAccessPolicy(fleet: FleetConfig): PolicyDocument | undefine
 
 export function workspaceRole(fleet: FleetConfig, stack: string): IamRoleSpec {
   const sa = stackObjectName(stack);
-  const id = fleet.identity;
+  const id = renderIdentity(fleet);
   const arn = roleArn(fleet, stack);
   const trustPolicy =
     id.mode === "irsa"

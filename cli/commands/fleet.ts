@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import YAML from "yaml";
 import { z } from "zod";
 import { DEFAULT_PROJECT_DIR } from "../../automation/runners/runner";
-import { FleetConfig, fleetSchema } from "../../config/sections/fleet";
+import { FleetConfig, fleetSchema, missingRenderIdentity } from "../../config/sections/fleet";
 import { loadFleetEnvironments } from "../../fleet/environments";
 import { renderFleet, RenderedFile } from "../../fleet/render";
 import { CliError } from "../errors";
@@ -127,8 +127,13 @@ export function fleetConfigFromFlags(f: FleetRenderFlags): FleetConfig {
     },
   };
   const parsed = fleetSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  throw new CliError(`invalid fleet flags:\n${issueLines(parsed.error, raw, f).join("\n")}`);
+  // The documents name the account and the management cluster: here they are required.
+  const missing = missingRenderIdentity(raw.identity).map(
+    (p) => `  - ${FLAG_OF[p]}: is required${requiredHint(FLAG_OF[p])}`,
+  );
+  if (parsed.success && missing.length === 0) return parsed.data;
+  const lines = [...(parsed.success ? [] : issueLines(parsed.error, raw, f)), ...missing];
+  throw new CliError(`invalid fleet flags:\n${lines.join("\n")}`);
 }
 
 function issueLines(error: z.ZodError, raw: unknown, f: FleetRenderFlags): string[] {

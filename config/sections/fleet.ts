@@ -168,24 +168,31 @@ const issuerSchema = z
     "must be the management cluster's OIDC issuer, such as https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
   );
 
+/**
+ * `meshlift fleet render` needs every field (it writes documents); a management stack takes what it
+ * leaves out from its own cluster (OIDC provider, name) and account.
+ */
 const identitySchema = z.discriminatedUnion("mode", [
   z
     .object({
       /** IAM Roles for Service Accounts: the role trusts the management cluster's OIDC provider. */
       mode: z.literal("irsa"),
-      accountId,
-      oidcIssuer: issuerSchema,
+      /** @default (management stack) the account it deploys to */
+      accountId: accountId.optional(),
+      /** @default (management stack) its cluster's OIDC issuer */
+      oidcIssuer: issuerSchema.optional(),
     })
     .strict(),
   z
     .object({
       /** EKS Pod Identity: the role trusts pods.eks.amazonaws.com; an association binds it to the ServiceAccount. */
       mode: z.literal("pod-identity"),
-      accountId,
-      /** The management cluster (where the operator runs), for the pod identity association. */
+      accountId: accountId.optional(),
+      /** The management cluster (where the operator runs). @default (management stack) its cluster */
       clusterName: z
         .string()
-        .regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, "must be an EKS cluster name"),
+        .regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, "must be an EKS cluster name")
+        .optional(),
     })
     .strict(),
 ]);
@@ -285,8 +292,20 @@ export const fleetSchema = z
   });
 
 export type FleetConfig = z.infer<typeof fleetSchema>;
-export type FleetSource = FleetConfig["source"];
-export type FleetIdentity = FleetConfig["identity"];
+
+/** The identity fields a rendered document needs, by field path; empty when none is missing. */
+export function missingRenderIdentity(id: {
+  readonly mode?: unknown;
+  readonly accountId?: unknown;
+  readonly oidcIssuer?: unknown;
+  readonly clusterName?: unknown;
+}): string[] {
+  return [
+    ...(id.accountId === undefined ? ["identity.accountId"] : []),
+    ...(id.mode === "irsa" && id.oidcIssuer === undefined ? ["identity.oidcIssuer"] : []),
+    ...(id.mode === "pod-identity" && id.clusterName === undefined ? ["identity.clusterName"] : []),
+  ];
+}
 
 /** Pulumi Cloud (or a self-hosted Pulumi Cloud) rather than a bucket: it needs an access token. */
 export function isPulumiCloud(backend: string): boolean {
