@@ -11,6 +11,7 @@ import { AppMeshController } from "./components/appmesh-controller";
 import { CrossClusterRules } from "./components/cross-cluster-rules";
 import { EastWestGateway } from "./components/east-west-gateway";
 import { EksCluster } from "./components/eks-cluster";
+import { Fleet } from "./components/fleet";
 import { IstioMesh } from "./components/istio-mesh";
 import { LbController } from "./components/lb-controller";
 import { MeshCa } from "./components/mesh-ca";
@@ -114,6 +115,23 @@ function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOpt
       ? new MeshRoot("mesh-root", { multiCluster: mc, protect: cfg.environment.startsWith("prod") })
       : undefined;
 
+  // A management stack runs its fleet's Stacks on the Pulumi Kubernetes Operator on its cluster;
+  // the environments were read and validated with the config.
+  const fleet = cfg.fleet
+    ? new Fleet(
+        "fleet",
+        {
+          fleet: cfg.fleet,
+          environments: cfg.fleetEnvironments,
+          clusterName: cluster.clusterName,
+          oidcProviderArn: cluster.oidcProviderArn,
+          oidcIssuer: cluster.oidcIssuer,
+          tags,
+        },
+        k8sOpts,
+      )
+    : undefined;
+
   const istio = plan.istio.installed ? installIstio(cfg, plan, cluster, tags, meshRoot) : undefined;
   const gatewayHostname = opts.gatewayHostname ?? istio?.mesh.gatewayHostname;
 
@@ -147,7 +165,7 @@ function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOpt
       k8sOpts,
     );
   }
-  return { cluster, meshRoot, istio, namespaces };
+  return { cluster, meshRoot, istio, namespaces, fleet };
 }
 
 /** From the `parallel` phase on: LB controller, Istio, its security baseline, observability, peering. */
@@ -331,6 +349,7 @@ function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<st
           istio: plan.dns.istioRecords ? w.istio : null,
         }
       : null,
+    ...(p.fleet ? { fleetStacks: p.fleet.stacks, fleetRoleArns: p.fleet.roleArns } : {}),
     ...(plan.appmesh.manualCleanup ? { manualCleanup: plan.appmesh.manualCleanup } : {}),
   };
 }

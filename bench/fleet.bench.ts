@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { DEFAULT_PROJECT_DIR } from "../automation/runners/runner";
 import { fleetRender, FleetRenderFlags } from "../cli/commands/fleet";
 import { fleetSchema } from "../config/sections/fleet";
-import { loadFleetEnvironments } from "../fleet/environments";
+import { loadFleetEnvironments } from "../config/load";
 import { renderFleet } from "../fleet/render";
 
 const ENVIRONMENTS = 100;

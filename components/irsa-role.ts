@@ -26,6 +26,10 @@ export interface IrsaRoleArgs {
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** Tags for the IAM role and policy. @default {} */
   readonly tags?: Record<string, string>;
+  /** Labels of the ServiceAccount. @default {} */
+  readonly serviceAccountLabels?: Record<string, string>;
+  /** A fixed IAM role name, for roles other things name (access entries). @default generated from the component name */
+  readonly roleName?: string;
 }
 
 /** Takes the cluster's Kubernetes provider (for the ServiceAccount) through `opts.providers`, like every component here. */
@@ -64,6 +68,7 @@ export class IrsaRole extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
+        ...(args.roleName ? { name: args.roleName } : {}),
         assumeRolePolicy: trust,
         description: `IRSA for system:serviceaccount:${args.namespace}:${args.serviceAccountName}`,
         tags: args.tags ?? {},
@@ -108,6 +113,7 @@ export class IrsaRole extends pulumi.ComponentResource {
           metadata: {
             name: args.serviceAccountName,
             namespace: args.namespace,
+            ...(args.serviceAccountLabels ? { labels: args.serviceAccountLabels } : {}),
             annotations: { "eks.amazonaws.com/role-arn": this.role.arn },
           },
         },

@@ -21,6 +21,11 @@ export interface LoadOptions {
   readonly projectDir?: string;
   /** The App Mesh -> Istio converter. @default appmesh/convert (tests pass a small one) */
   readonly convert?: ConvertFn;
+  /**
+   * Read the stack files `fleet.stacks` names. @default true; false while parsing those environments,
+   * so that a fleet that lists itself is read once, not in a loop
+   */
+  readonly readFleet?: boolean;
 }
 
 /** What the rules work out on the way, for the loaded config. */

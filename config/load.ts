@@ -19,6 +19,8 @@ import { CrossSectionResult, crossSectionRules, LoadOptions, phaseProblems } fro
 import { CreateClusterConfig, ExistingClusterConfig } from "./sections/cluster";
 import { ObservabilityConfig } from "./sections/observability";
 import { qualifyKey, readStackFile } from "./stack-file";
+import { loadFleetEnvironment, readFleetEnvironments } from "../fleet/environments";
+import type { FleetEnvironmentInput } from "../fleet/render";
 
 export type { LoadOptions };
 
@@ -34,6 +36,8 @@ export type MeshliftConfig = Omit<MeshliftSchemaOutput, "cluster" | "observabili
   readonly observability: ObservabilityConfig;
   /** Each `migration.namespaces` entry with its App Mesh export and that export's conversion. */
   readonly namespaces: readonly LoadedNamespace[];
+  /** With a `fleet` section: each environment's stack file, read and validated. @default [] */
+  readonly fleetEnvironments: readonly FleetEnvironmentInput[];
 };
 
 /** The full key of a path in the `meshlift:` namespace, as users type it. */
@@ -82,10 +86,36 @@ export function parseConfig(
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => toProblems(i, raw)));
   const sections = parsed.success ? parsed.data : parseSections(raw);
   const derived = crossSectionRules(stack, configKey, sections, opts, problems);
+  const fleet =
+    sections.fleet && opts.readFleet !== false
+      ? readFleetEnvironments(
+          opts.projectDir ?? process.cwd(),
+          sections.fleet.stacks,
+          configKey,
+          (s, f) => parseConfig(s, f, { ...opts, readFleet: false }),
+        )
+      : undefined;
+  if (fleet) problems.push(...fleet.problems);
   if (problems.length > 0 || !parsed.success || region === undefined) {
     throw new ConfigError(stack, problems);
   }
-  return finish(stack, region, parsed.data, derived);
+  return finish(stack, region, parsed.data, derived, fleet?.environments ?? []);
+}
+
+/**
+ * The environments `meshlift fleet render` names, each read and parsed as its own stack; the first
+ * bad one throws (StackNotFoundError, ConfigError or FleetError).
+ */
+export function loadFleetEnvironments(
+  projectDir: string,
+  stacks: readonly string[],
+): FleetEnvironmentInput[] {
+  const inFleet = new Set(stacks);
+  return stacks.map((stack) =>
+    loadFleetEnvironment(projectDir, stack, inFleet, (s, f) =>
+      parseConfig(s, f, { projectDir, readFleet: false }),
+    ),
+  );
 }
 
 /** Each section parsed on its own, when the whole failed: the cross-section rules run on the good ones. */
@@ -104,6 +134,7 @@ function finish(
   region: string,
   c: MeshliftSchemaOutput,
   derived: CrossSectionResult,
+  fleetEnvironments: readonly FleetEnvironmentInput[],
 ): MeshliftConfig {
   const cluster =
     c.cluster.mode === "create"
@@ -115,7 +146,15 @@ function finish(
       : c.cluster;
   // The whole parsed, so the section parsed and its toggles were decided.
   const observability = derived.observability as ObservabilityConfig;
-  return { ...c, stack, region, cluster, observability, namespaces: derived.namespaces };
+  return {
+    ...c,
+    stack,
+    region,
+    cluster,
+    observability,
+    namespaces: derived.namespaces,
+    fleetEnvironments,
+  };
 }
 
 /** A stack's config file read once and parsed: what a command, the offline plan and the service start from. */

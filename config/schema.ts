@@ -8,6 +8,7 @@ import { istioSchema } from "./sections/istio";
 import { observabilitySchema } from "./sections/observability";
 import { securitySchema } from "./sections/security";
 import { multiClusterSchema } from "./sections/multicluster";
+import { fleetSchema } from "./sections/fleet";
 
 /** Rules across sections live in config/cross-section.ts, so that one bad section hides none of them. */
 export const meshliftSchema = z
@@ -32,6 +33,8 @@ export const meshliftSchema = z
     observability: observabilitySchema.prefault({}),
     /** One mesh over several cluster stacks (shared root CA, remote secrets). @default absent: single cluster */
     multiCluster: multiClusterSchema.optional(),
+    /** A management stack: the operator and one Stack per environment on this cluster. @default absent */
+    fleet: fleetSchema.optional(),
   })
   .strict();
 

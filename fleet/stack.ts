@@ -3,7 +3,7 @@ import { SECRET_PLACEHOLDER } from "../config/stack-file";
 import { FleetConfig } from "../config/sections/fleet";
 import { plainSecrets } from "../config/secret-values";
 // Pulumi's config namespace is the project name (Pulumi.yaml `name: meshlift`).
-import { NAMESPACE as PROJECT_NAME } from "../config/load";
+import { NAMESPACE as PROJECT_NAME } from "../config/keys";
 import { credentialEnvRefs, fleetLabels, K8sObject, stackObjectName } from "./identity";
 
 /** One environment as the fleet sees it: its stack file, flat, and what its parsed config says. */

@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { DEFAULT_PROJECT_DIR } from "../../automation/runners/runner";
 import { FleetConfig, fleetSchema, missingRenderIdentity } from "../../config/sections/fleet";
-import { loadFleetEnvironments } from "../../fleet/environments";
+import { loadFleetEnvironments } from "../../config/load";
 import { renderFleet, RenderedFile } from "../../fleet/render";
 import { CliError } from "../errors";
 

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { DEFAULT_PROJECT_DIR } from "../../automation/runners/runner";
 import { readStackFile } from "../../config/stack-file";
 import { PULUMI_OPERATOR, WORKSPACE_IMAGE } from "../../config/versions";
-import { loadFleetEnvironments } from "../../fleet/environments";
+import { loadFleetEnvironments } from "../../config/load";
 import { IRSA_ANNOTATION, K8sObject } from "../../fleet/identity";
 import { operatorChartRef } from "../../fleet/operator";
 import { FleetEnvironmentInput, FleetError, renderFleet, RenderedFile } from "../../fleet/render";

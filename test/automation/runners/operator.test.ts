@@ -11,7 +11,7 @@ import {
   RunnerEvent,
   RunRequest,
 } from "../../../automation/runners/runner";
-import { loadFleetEnvironments } from "../../../fleet/environments";
+import { loadFleetEnvironments } from "../../../config/load";
 import { K8sObject } from "../../../fleet/identity";
 import { renderFleet } from "../../../fleet/render";
 import { OPERATION_ANNOTATION, RECONCILE_REQUEST } from "../../../fleet/stack-status";
