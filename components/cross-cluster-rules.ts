@@ -6,6 +6,7 @@ import { crossClusterRules } from "../builders/cross-cluster-rules";
 import { cidrFamily } from "../config/sections/network";
 
 export interface CrossClusterRulesArgs {
+  /** The validated `meshlift:multiCluster` section: its peers' CIDRs and the topology's ports. */
   readonly multiCluster: MultiClusterConfig;
   /** The cluster security group (EKS-managed nodes and control plane ENIs share it). */
   readonly securityGroupId: pulumi.Input<string>;

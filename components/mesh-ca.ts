@@ -23,14 +23,18 @@ export interface MeshCaArgs {
   readonly multiCluster: MultiClusterConfig;
   /** This stack's name, to tell whether it is the caStack. */
   readonly stack: string;
-  /** Organization and project for qualifying `caStack`. @default the running program's */
+  /** Organization for qualifying `caStack`. @default the running program's (pulumi.getOrganization()) */
   readonly organization?: string;
+  /** Project for qualifying `caStack`. @default the running program's (pulumi.getProject()) */
   readonly project?: string;
   /** Namespace istiod runs in. @default istio-system */
   readonly namespace?: string;
   /** What must exist before `cacerts`: its namespace, created by the caller. @default [] */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** In the caStack: the root it generates (MeshRoot). */
+  /**
+   * The root MeshRoot generates: required in the caStack unless `rootCa` is in secret config.
+   * @default none (the root comes from `multiCluster.rootCa` or the caStack's outputs)
+   */
   readonly root?: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
 }
 

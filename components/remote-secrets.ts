@@ -18,8 +18,9 @@ export interface RemoteSecretsArgs {
   readonly endpoint: pulumi.Input<string>;
   /** Namespace istiod runs in. @default istio-system */
   readonly namespace?: string;
-  /** Organization and project for qualifying peer stacks. @default the running program's */
+  /** Organization for qualifying peer stacks. @default the running program's (pulumi.getOrganization()) */
   readonly organization?: string;
+  /** Project for qualifying peer stacks. @default the running program's (pulumi.getProject()) */
   readonly project?: string;
   /**
    * What must exist first: the namespace, and the Istio base release (it creates
