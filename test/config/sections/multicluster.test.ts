@@ -1,12 +1,12 @@
 // Tests for the `meshlift:multiCluster` config section: defaults, one-mesh example stacks, and every refusal.
 import * as assert from "node:assert/strict";
-import { ConfigError } from "../../config/errors";
-import { MeshliftConfig, parseConfig } from "../../config/load";
-import { readStackFile, SECRET_PLACEHOLDER } from "../../config/stack-file";
-import { PROJECT_DIR } from "../../plan/offline";
-import { multiClusterIstiodValues } from "../../builders/mesh-ca";
-import { rootCaSpec } from "../../builders/mesh-root";
-import { hasOpenssl, issue, Issued } from "../support/ca";
+import { ConfigError } from "../../../config/errors";
+import { MeshliftConfig, parseConfig } from "../../../config/load";
+import { readStackFile, SECRET_PLACEHOLDER } from "../../../config/stack-file";
+import { PROJECT_DIR } from "../../../plan/offline";
+import { multiClusterIstiodValues } from "../../../builders/mesh-ca";
+import { rootCaSpec } from "../../../builders/mesh-root";
+import { hasOpenssl, issue, Issued } from "../../support/ca";
 
 const MESH = { meshId: "mesh-prod", clusterName: "prod-use1", network: "net-use1" };
 

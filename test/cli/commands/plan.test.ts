@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../plan/offline";
+import { PROJECT_DIR } from "../../../plan/offline";
 
 function meshlift(...args: string[]) {
   const r = spawnSync(

@@ -2,8 +2,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startServe } from "../../cli/commands/serve";
-import { call, tempDir } from "../automation/support";
+import { startServe } from "../../../cli/commands/serve";
+import { call, tempDir } from "../../automation/support";
 
 describe("meshlift serve", () => {
   it("starts on a fresh data dir, creating the database and an admin token", async () => {

@@ -1,14 +1,14 @@
 // `meshlift phase`: status, the plan diff, confirmation rules, `up` with live progress, the missing-CLI message.
 import { strict as assert } from "node:assert";
-import { changePhase, PhaseDeps, phaseStatus, renderStatus } from "../../cli/commands/phase";
-import { GateRunner, outputs, tempDir } from "../automation/support";
-import { Phase } from "../../phases/phases";
-import { RunRequest } from "../../automation/runners/runner";
-import { plan } from "../support/plan";
-import { cli as runCli } from "../support/cli";
-import { countReads } from "../support/reads";
+import { changePhase, PhaseDeps, phaseStatus, renderStatus } from "../../../cli/commands/phase";
+import { GateRunner, outputs, tempDir } from "../../automation/support";
+import { Phase } from "../../../phases/phases";
+import { RunRequest } from "../../../automation/runners/runner";
+import { plan } from "../../support/plan";
+import { cli as runCli } from "../../support/cli";
+import { countReads } from "../../support/reads";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../plan/offline";
+import { PROJECT_DIR } from "../../../plan/offline";
 
 /** Runs the CLI in-process, capturing what it writes. */
 function cli(args: string[]) {

@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../cli/main";
-import { PROJECT_DIR } from "../../plan/offline";
+import { main } from "../../../cli/main";
+import { PROJECT_DIR } from "../../../plan/offline";
 
 /** Runs the CLI in-process: exit code, stdout and stderr. */
 async function meshlift(...args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -4,12 +4,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { cli } from "../support/cli";
+import { cli } from "../../support/cli";
 
-const FIXTURES = path.resolve(__dirname, "../fixtures/appmesh");
+const FIXTURES = path.resolve(__dirname, "../../fixtures/appmesh");
 const INVALID = path.join(
   process.env.MESHLIFT_APPMESH_EXAMPLES ??
-    path.resolve(__dirname, "../../../shared/appmesh-examples"),
+    path.resolve(__dirname, "../../../../shared/appmesh-examples"),
   "invalid",
 );
 

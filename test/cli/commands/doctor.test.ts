@@ -1,8 +1,8 @@
 // `meshlift doctor`: the prerequisite list, present and missing.
 import { strict as assert } from "node:assert";
-import { renderDoctor } from "../../cli/commands/doctor";
-import { checkPrerequisites } from "../../automation/prerequisites";
-import { tempDir } from "../automation/support";
+import { renderDoctor } from "../../../cli/commands/doctor";
+import { checkPrerequisites } from "../../../automation/prerequisites";
+import { tempDir } from "../../automation/support";
 
 describe("meshlift doctor", () => {
   it("lists every prerequisite, says how to get the missing ones and what still works", () => {

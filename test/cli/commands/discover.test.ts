@@ -3,10 +3,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { convert } from "../../appmesh";
-import { readExports } from "../../config/exports";
-import { discover, Inventory } from "../../discover";
-import { cli } from "../support/cli";
+import { convert } from "../../../appmesh";
+import { readExports } from "../../../config/exports";
+import { discover, Inventory } from "../../../discover";
+import { cli } from "../../support/cli";
 import {
   APPMESH_TYPES,
   MESHED_CLUSTER,
@@ -15,7 +15,7 @@ import {
   SGP_TYPE,
   startCluster,
   TestCluster,
-} from "../support/discover-cluster";
+} from "../../support/discover-cluster";
 
 function withoutOrigin(r: ReturnType<typeof convert>) {
   return {
