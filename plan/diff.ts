@@ -1,6 +1,6 @@
 // Compares two offline plans resource by resource (by URN): what moving between them would create, update, replace and delete.
 import { isDeepStrictEqual } from "node:util";
-import { COMPUTED } from "./mocks";
+import { COMPUTED } from "./computed";
 import { PlanDocument, PlanResource } from "./offline";
 
 export type ChangeKind = "create" | "update" | "replace" | "delete";

@@ -1,8 +1,8 @@
 // Offline stand-ins for what the cloud computes: placeholder outputs per resource type and invoke token.
 import * as pulumi from "@pulumi/pulumi";
+import { COMPUTED } from "./computed";
 
-/** How a value that only the cloud knows appears offline. */
-export const COMPUTED = "<computed>";
+export { COMPUTED };
 
 export class UnmockedInvokeError extends Error {
   constructor(readonly token: string) {

@@ -1,7 +1,7 @@
 // A mock monitor that records what the engine would see: parents, dependencies, providers, protect.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as pulumi from "@pulumi/pulumi";
-import { COMPUTED } from "./mocks";
+import { COMPUTED } from "./computed";
 import { SECRET_PLACEHOLDER } from "../config/stack-file";
 
 const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG } = pulumi.runtime;

@@ -2,7 +2,7 @@
 import { makeDir, writeTextFile } from "../config/files";
 import * as path from "node:path";
 import YAML from "yaml";
-import { COMPUTED } from "./mocks";
+import { COMPUTED } from "./computed";
 import { PlanDocument, PlanResource } from "./offline";
 
 /** Inputs worth a glance, per resource type; other types show their first scalar inputs. */

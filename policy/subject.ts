@@ -1,5 +1,5 @@
 // The one resource shape the mesh policies read, and how an offline plan document maps onto it (CrossGuard's mapping is in crossguard.ts).
-import { COMPUTED } from "../plan/mocks";
+import { COMPUTED } from "../plan/computed";
 
 /** A resource as a policy sees it. */
 export interface MeshResource {
