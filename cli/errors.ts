@@ -8,27 +8,9 @@ import { IstioModeError } from "../phases/istio-mode";
 import { FleetError } from "../fleet/stack";
 import { PlanFileError } from "../policy/plan-file";
 
-export const EXIT = {
-  ok: 0,
-  internal: 1,
-  /** Invalid input: bad config, bad file, bad flag. */
-  invalid: 2,
-  /** precheck found blockers, or a mandatory policy was violated. */
-  blocked: 3,
-  /** A prerequisite is missing on this machine (the Pulumi CLI): `meshlift doctor` says what to install. */
-  prerequisite: 4,
-} as const;
+import { CliError, EXIT } from "./exit";
 
-/** An error the user can act on, with the exit code to use. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.invalid,
-  ) {
-    super(message);
-    this.name = "CliError";
-  }
-}
+export { CliError, EXIT };
 
 /** Known errors whose message is already written for the user: invalid input, exit 2. */
 const USER_ERRORS = [

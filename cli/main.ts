@@ -1,17 +1,22 @@
 // The meshlift command line: parses argv, dispatches to cli/commands/*, maps errors to exit codes.
+//
+// Start-up cost is the user's first impression, so this file and cli/register/* import only
+// commander and tiny constant modules. A command's work (cli/commands/<name>.ts, which may load
+// the Pulumi SDK) is loaded by its action with `require(...)`, only when that command runs.
+// test/cli/lazy-load.test.ts checks that `--help` of every command loads none of it.
 import { Command, CommanderError } from "commander";
 import { fsReason } from "../config/files";
-import { EXIT, exitCodeFor } from "./errors";
-import { registerPlan } from "./commands/plan";
-import { registerServe } from "./commands/serve";
-import { registerPhase } from "./commands/phase";
-import { registerDoctor } from "./commands/doctor";
-import { registerRunbook } from "./commands/runbook";
-import { registerConvert } from "./commands/convert";
-import { registerPrecheck } from "./commands/precheck";
-import { registerFleet } from "./commands/fleet";
-import { registerPolicy } from "./commands/policy";
-import { registerDiscover } from "./commands/discover";
+import { EXIT } from "./exit";
+import { registerPlan } from "./register/plan";
+import { registerServe } from "./register/serve";
+import { registerPhase } from "./register/phase";
+import { registerDoctor } from "./register/doctor";
+import { registerRunbook } from "./register/runbook";
+import { registerConvert } from "./register/convert";
+import { registerPrecheck } from "./register/precheck";
+import { registerFleet } from "./register/fleet";
+import { registerPolicy } from "./register/policy";
+import { registerDiscover } from "./register/discover";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
@@ -40,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
       // Commander already printed the usage message; help and version are not errors.
       return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
     }
+    // The error classes it knows are loaded only now that there is an error to map.
+    const { exitCodeFor } = require("./errors") as typeof import("./errors");
     const { code, message } = exitCodeFor(e);
     process.stderr.write(`meshlift: ${message}\n`);
     return code;

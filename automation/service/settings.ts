@@ -8,6 +8,7 @@ import { makePrivate } from "./store";
 import { DEFAULT_PROJECT_DIR } from "../runners/runner";
 import { generateToken, loadTokenFile, parseTokens, TokenEntry } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES } from "./server";
+import { SERVE_ENV } from "./serve-env";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -60,22 +61,7 @@ export interface ServeSettings {
   readonly tokenSource: { readonly file: string } | { readonly env: "MESHLIFT_TOKENS" };
 }
 
-/** The environment variables `meshlift serve` reads, for --help. */
-export const SERVE_ENV = {
-  host: "MESHLIFT_HOST",
-  port: "MESHLIFT_PORT",
-  dataDir: "MESHLIFT_HOME",
-  db: "MESHLIFT_DB",
-  tokensFile: "MESHLIFT_TOKENS_FILE",
-  maxConcurrent: "MESHLIFT_MAX_CONCURRENT",
-  maxBodyBytes: "MESHLIFT_MAX_BODY_BYTES",
-  dbMaxBytes: "MESHLIFT_DB_MAX_BYTES",
-  projectDir: "MESHLIFT_PROJECT_DIR",
-  planWorkers: "MESHLIFT_PLAN_WORKERS",
-  policyPacks: "MESHLIFT_POLICY_PACKS",
-  runner: "MESHLIFT_RUNNER",
-  operatorNamespace: "MESHLIFT_OPERATOR_NAMESPACE",
-} as const;
+export { SERVE_ENV };
 
 export function resolveServeSettings(
   flags: ServeFlags,

@@ -1,7 +1,6 @@
-// `meshlift convert`: App Mesh files (kubectl-style -f) -> Istio YAML, with an optional JSON report of findings.
+// `meshlift convert` at work: App Mesh files (kubectl-style -f) -> Istio YAML, with an optional JSON report of findings.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command } from "commander";
 import {
   convert,
   ConversionResult,
@@ -24,10 +23,6 @@ import { CliError, EXIT } from "../errors";
 import { forFlag } from "../files";
 
 const INPUT_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** Largest input file read (a kubectl export of a large mesh is a few MB). */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -128,57 +123,43 @@ function writeOutput(result: ConversionResult, out: string): string {
   return `${byNs.size} file(s) in ${out}`;
 }
 
-export function registerConvert(program: Command): void {
-  program
-    .command("convert")
-    .description(
-      "Convert App Mesh configuration (k8s CRDs, AWS API JSON, CloudFormation) to Istio YAML",
-    )
-    .option(
-      "-f, --filename <path>",
-      "input file, directory or - for stdin (repeatable)",
-      collect,
-      [],
-    )
-    .option(
-      "-o, --output <dir|->",
-      "write YAML to this directory (one file per namespace) or - for stdout",
-      "-",
-    )
-    .option("--report <file.json>", "write the findings (what could not be carried over) as JSON")
-    .option("-n, --namespace <ns>", "namespace for objects whose input names none", "default")
-    .action(
-      async (o: { filename: string[]; output: string; report?: string; namespace: string }) => {
-        const sources = readSources(o.filename);
-        const result = convertOrExit(sources, o.namespace);
-        const problems = await validateIstioObjects(result.objects);
-        if (problems.length > 0) {
-          // Valid input must never produce invalid Istio objects: that is a meshlift bug, not a user error.
-          const list = problems.map((p) => `  ${p.object}: ${p.message}`).join("\n");
-          throw new CliError(
-            `internal error: generated Istio objects do not validate:\n${list}`,
-            EXIT.internal,
-          );
-        }
-        const where = writeOutput(result, o.output);
-        const counts = summarize(result.findings);
-        if (o.report) {
-          const report = {
-            inputs: sources.map((s) => s.path),
-            objects: result.objects.map(
-              (x) => `${x.kind} ${x.metadata.namespace ?? ""}/${x.metadata.name}`,
-            ),
-            summary: counts,
-            findings: result.findings,
-          };
-          const file = o.report;
-          forFlag("--report", () => writeTextFile(file, `${JSON.stringify(report, null, 2)}\n`));
-        }
-        process.stderr.write(
-          `meshlift: ${result.objects.length} Istio object(s) from ${sources.length} file(s) -> ${where}; ` +
-            `${counts.blocker} blocker(s), ${counts.warning} warning(s), ${counts.info} info` +
-            `${o.report ? ` (report: ${o.report})` : " (see `meshlift precheck` or --report)"}\n`,
-        );
-      },
+export interface ConvertFlags {
+  readonly filename: string[];
+  readonly output: string;
+  readonly report?: string;
+  readonly namespace: string;
+}
+
+/** `meshlift convert`: read, convert, validate, write the YAML and the report. */
+export async function runConvert(o: ConvertFlags): Promise<void> {
+  const sources = readSources(o.filename);
+  const result = convertOrExit(sources, o.namespace);
+  const problems = await validateIstioObjects(result.objects);
+  if (problems.length > 0) {
+    // Valid input must never produce invalid Istio objects: that is a meshlift bug, not a user error.
+    const list = problems.map((p) => `  ${p.object}: ${p.message}`).join("\n");
+    throw new CliError(
+      `internal error: generated Istio objects do not validate:\n${list}`,
+      EXIT.internal,
     );
+  }
+  const where = writeOutput(result, o.output);
+  const counts = summarize(result.findings);
+  if (o.report) {
+    const report = {
+      inputs: sources.map((s) => s.path),
+      objects: result.objects.map(
+        (x) => `${x.kind} ${x.metadata.namespace ?? ""}/${x.metadata.name}`,
+      ),
+      summary: counts,
+      findings: result.findings,
+    };
+    const file = o.report;
+    forFlag("--report", () => writeTextFile(file, `${JSON.stringify(report, null, 2)}\n`));
+  }
+  process.stderr.write(
+    `meshlift: ${result.objects.length} Istio object(s) from ${sources.length} file(s) -> ${where}; ` +
+      `${counts.blocker} blocker(s), ${counts.warning} warning(s), ${counts.info} info` +
+      `${o.report ? ` (report: ${o.report})` : " (see `meshlift precheck` or --report)"}\n`,
+  );
 }

@@ -1,20 +1,7 @@
-// `meshlift discover`: read the live cluster's App Mesh objects and workloads, write per-namespace exports, inventory.json and summary.md.
+// `meshlift discover` at work: read the live cluster's App Mesh objects and workloads, write per-namespace exports, inventory.json and summary.md.
 import * as path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
 import { checkOutDir, clusterRoleYaml, discover, DiscoverError, writeOutDir } from "../../discover";
 import { CliError, EXIT } from "../errors";
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) {
-    throw new InvalidArgumentError("expected seconds between 0 and 3600, e.g. 30");
-  }
-  return n;
-}
 
 /** How the stack file names the output directory: relative to the project directory (the cwd) when inside it. */
 function asConfigured(out: string): string {
@@ -39,7 +26,7 @@ function progressLine(live: boolean) {
   };
 }
 
-interface DiscoverFlags {
+export interface DiscoverFlags {
   readonly out?: string;
   readonly printClusterRole?: boolean;
   readonly kubeconfig?: string;
@@ -48,7 +35,7 @@ interface DiscoverFlags {
   readonly requestTimeout: number;
 }
 
-async function run(o: DiscoverFlags): Promise<void> {
+export async function runDiscover(o: DiscoverFlags): Promise<void> {
   if (o.printClusterRole) {
     process.stdout.write(clusterRoleYaml());
     return;
@@ -88,30 +75,4 @@ async function run(o: DiscoverFlags): Promise<void> {
     if (e instanceof DiscoverError) throw new CliError(e.message, EXIT.invalid);
     throw e;
   }
-}
-
-export function registerDiscover(program: Command): void {
-  program
-    .command("discover")
-    .description(
-      "Inventory App Mesh in the live cluster: per-namespace exports for convert and appmeshExport, inventory.json, summary.md, and the workloads at risk",
-    )
-    .option(
-      "--out <dir>",
-      "directory to write (created, or replaced if it holds an earlier discover output)",
-    )
-    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
-    .option("--context <name>", "kubeconfig context (default: its current-context)")
-    .option(
-      "-n, --namespace <ns>",
-      "only this namespace (repeatable; default: every namespace)",
-      collect,
-      [],
-    )
-    .option("--request-timeout <seconds>", "give up on an API request after this long", seconds, 30)
-    .option(
-      "--print-cluster-role",
-      "print the read-only ClusterRole discover needs (YAML) and exit",
-    )
-    .action(run);
 }

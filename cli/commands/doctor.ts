@@ -1,5 +1,4 @@
-// `meshlift doctor`: which prerequisites of the Automation API path are on this machine, and how to get the rest.
-import { Command } from "commander";
+// `meshlift doctor` at work: which prerequisites of the Automation API path are on this machine, and how to get the rest.
 import { checkPrerequisites, Prerequisite } from "../../automation/prerequisites";
 
 export function renderDoctor(items: readonly Prerequisite[]): string {
@@ -24,17 +23,7 @@ export function renderDoctor(items: readonly Prerequisite[]): string {
   return lines.join("\n");
 }
 
-export function registerDoctor(program: Command): void {
-  program
-    .command("doctor")
-    .description(
-      "List the prerequisites (Pulumi CLI, AWS credentials, kubectl) and which are present",
-    )
-    .option("--json", "print the list as JSON")
-    .action((o: { json?: boolean }) => {
-      const items = checkPrerequisites();
-      process.stdout.write(
-        o.json ? `${JSON.stringify(items, null, 2)}\n` : `${renderDoctor(items)}\n`,
-      );
-    });
+export function runDoctor(o: { json?: boolean }): void {
+  const items = checkPrerequisites();
+  process.stdout.write(o.json ? `${JSON.stringify(items, null, 2)}\n` : `${renderDoctor(items)}\n`);
 }

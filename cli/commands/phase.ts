@@ -1,12 +1,11 @@
-// `meshlift phase status|advance|rollback`: show the plan diff, confirm, set the phase and run `up` with live progress.
+// `meshlift phase status|advance|rollback` at work: show the plan diff, confirm, set the phase and run `up` with live progress.
 import * as readline from "node:readline/promises";
-import { Command, Option } from "commander";
 import { pulumiCli } from "../../automation/prerequisites";
 import { AutomationRunner } from "../../automation/runners/local";
 import { Progress } from "../../automation/runners/progress";
 import { DEFAULT_PROJECT_DIR, Runner } from "../../automation/runners/runner";
 import { LoadedStack, loadStack } from "../../config/load";
-import { isPhase, Phase, PHASES, previousPhase, StackPosition } from "../../phases/phases";
+import { isPhase, Phase, previousPhase, StackPosition } from "../../phases/phases";
 import { planPhase } from "../../phases/plan";
 import { diffPlans, renderDiff } from "../../plan/diff";
 import { runOfflinePlan } from "../../plan/offline";
@@ -165,46 +164,25 @@ export function defaultPhaseDeps(): PhaseDeps {
   };
 }
 
-export function registerPhase(program: Command, deps: () => PhaseDeps = defaultPhaseDeps): void {
-  const phase = program
-    .command("phase")
-    .description("Show a stack's phase, or move it one step with `up` through the Automation API");
-  phase
-    .command("status")
-    .description("configured and deployed phase, next step, rollback targets")
-    .requiredOption("-s, --stack <stack>", "stack name")
-    .action(async (o: { stack: string }) => {
-      const d = deps();
-      d.out(`${renderStatus(await phaseStatus(o.stack, d), pulumiCli().present)}\n`);
-    });
-  for (const direction of ["advance", "rollback"] as const) {
-    const cmd = phase
-      .command(direction)
-      .description(
-        direction === "advance"
-          ? "move to the next phase: plan diff, confirmation, then `up` with live progress"
-          : "move back to an earlier phase: plan diff, confirmation, then `up` with live progress",
-      )
-      .requiredOption("-s, --stack <stack>", "stack name")
-      .option("-y, --yes", "do not ask for confirmation", false);
-    if (direction === "rollback")
-      cmd.addOption(
-        new Option("--to <phase>", "phase to return to (default: the previous one)").choices(
-          PHASES,
-        ),
-      );
-    cmd.action(async (o: { stack: string; yes: boolean; to?: Phase }) => {
-      const controller = new AbortController();
-      const onInt = () => {
-        process.stderr.write("\ninterrupt: cancelling the update (Ctrl-C again to force)\n");
-        controller.abort();
-      };
-      process.once("SIGINT", onInt);
-      try {
-        await changePhase({ ...o, direction, signal: controller.signal }, deps());
-      } finally {
-        process.removeListener("SIGINT", onInt);
-      }
-    });
+export async function runPhaseStatus(o: { stack: string }, d: PhaseDeps = defaultPhaseDeps()) {
+  d.out(`${renderStatus(await phaseStatus(o.stack, d), pulumiCli().present)}\n`);
+}
+
+/** `phase advance|rollback` from the command line: Ctrl-C cancels the update. */
+export async function runPhaseChange(
+  direction: "advance" | "rollback",
+  o: { stack: string; yes: boolean; to?: Phase },
+  deps: () => PhaseDeps = defaultPhaseDeps,
+): Promise<void> {
+  const controller = new AbortController();
+  const onInt = () => {
+    process.stderr.write("\ninterrupt: cancelling the update (Ctrl-C again to force)\n");
+    controller.abort();
+  };
+  process.once("SIGINT", onInt);
+  try {
+    await changePhase({ ...o, direction, signal: controller.signal }, deps());
+  } finally {
+    process.removeListener("SIGINT", onInt);
   }
 }

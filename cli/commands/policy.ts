@@ -1,5 +1,4 @@
-// `meshlift policy check PLAN.json`: the mesh policies on a plan document, offline; exit 3 on a mandatory violation.
-import { Command } from "commander";
+// `meshlift policy check PLAN.json` at work: the mesh policies on a plan document, offline; exit 3 on a mandatory violation.
 import { MESH_POLICIES } from "../../policy/checks";
 import { readPlanFile } from "../../policy/plan-file";
 import { checkSubject, formatViolations } from "../../policy/run";
@@ -25,23 +24,10 @@ export function policyReport(doc: PlanLike): string {
   return `Policy: ${MESH_POLICIES.length} mandatory mesh policies pass on ${doc.resources.length} resources (phase ${doc.phase})`;
 }
 
-export function registerPolicy(program: Command): void {
-  const policy = program
-    .command("policy")
-    .description("The mesh policy pack (also run by pulumi preview --policy-pack policy)");
-  policy
-    .command("check")
-    .description(
-      "Check a plan document (meshlift plan --json) against the mesh policies; exit 3 on a violation",
-    )
-    .argument("<plan.json>", "plan document written by meshlift plan --json")
-    .action((file: string) => {
-      process.stdout.write(`${policyReport(readPlanFile(file))}\n`);
-    });
-  policy
-    .command("list")
-    .description("List the mesh policies (all mandatory)")
-    .action(() => {
-      for (const p of MESH_POLICIES) process.stdout.write(`${p.name}: ${p.description}\n`);
-    });
+export function runPolicyCheck(file: string): void {
+  process.stdout.write(`${policyReport(readPlanFile(file))}\n`);
+}
+
+export function runPolicyList(): void {
+  for (const p of MESH_POLICIES) process.stdout.write(`${p.name}: ${p.description}\n`);
 }

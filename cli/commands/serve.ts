@@ -1,5 +1,4 @@
-// `meshlift serve`: the automation API over HTTP, with embedded defaults (127.0.0.1:8080, SQLite under ~/.meshlift).
-import { Command } from "commander";
+// `meshlift serve` at work: the automation API over HTTP, with embedded defaults (127.0.0.1:8080, SQLite under ~/.meshlift).
 import { AutomationRunner } from "../../automation/runners/local";
 import { OperatorRunner } from "../../automation/runners/operator";
 import { PlanRunner } from "../../automation/runners/plan";
@@ -10,7 +9,6 @@ import {
   ensureDataDir,
   loadTokens,
   resolveServeSettings,
-  SERVE_ENV,
   ServeFlags,
 } from "../../automation/service/settings";
 import * as path from "node:path";
@@ -123,62 +121,16 @@ function listenReason(e: unknown): string {
   }
 }
 
-export function registerServe(program: Command): void {
-  program
-    .command("serve")
-    .description("Serve the automation API (operations, events, stacks) over HTTP")
-    .option("--host <host>", `listen address [${SERVE_ENV.host}] (default 127.0.0.1)`)
-    .option("--port <port>", `listen port, 0 for any [${SERVE_ENV.port}] (default 8080)`)
-    .option("--data-dir <dir>", `data directory [${SERVE_ENV.dataDir}] (default ~/.meshlift)`)
-    .option("--db <file>", `SQLite file [${SERVE_ENV.db}] (default <data-dir>/meshlift.db)`)
-    .option(
-      "--tokens-file <file>",
-      `"<scope>:<token>" lines [${SERVE_ENV.tokensFile}, or inline MESHLIFT_TOKENS] (default <data-dir>/tokens)`,
-    )
-    .option(
-      "--backend-url <url>",
-      "Pulumi state backend [PULUMI_BACKEND_URL] (default file://<data-dir>/state)",
-    )
-    .option("--max-concurrent <n>", `operations at once [${SERVE_ENV.maxConcurrent}] (default 4)`)
-    .option(
-      "--max-body-bytes <n>",
-      `request body limit [${SERVE_ENV.maxBodyBytes}] (default 65536)`,
-    )
-    .option(
-      "--db-max-bytes <n>",
-      `cap the database size; past it submits answer 507 [${SERVE_ENV.dbMaxBytes}] (default none)`,
-    )
-    .option("--project-dir <dir>", `directory with Pulumi.yaml [${SERVE_ENV.projectDir}]`)
-    .option(
-      "--runner <runner>",
-      `what runs preview/up/refresh/destroy: local (Automation API here) or operator (the fleet's Stacks) [${SERVE_ENV.runner}] (default local)`,
-    )
-    .option(
-      "--operator-namespace <ns>",
-      `namespace of the fleet's Stack objects, with --runner operator [${SERVE_ENV.operatorNamespace}] (default meshlift-fleet)`,
-    )
-    .option(
-      "--kubeconfig <file>",
-      "management cluster kubeconfig, with --runner operator [KUBECONFIG]",
-    )
-    .option(
-      "--policy-packs <dirs>",
-      `policy packs every preview and up runs, comma-separated, or "none" [${SERVE_ENV.policyPacks}] (default <project-dir>/policy)`,
-    )
-    .option(
-      "--plan-workers <n>",
-      `worker threads for offline plans, 0 = in-process [${SERVE_ENV.planWorkers}] (default CPUs - 1, 1 to 4)`,
-    )
-    .action(async (flags: ServeFlags) => {
-      const log = (line: string) => process.stdout.write(`${line}\n`);
-      const { service } = await startServe(flags, log);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          log(`${signal}: stopping (running operations are cancelled)`);
-          service.close().then(resolve, resolve);
-        };
-        process.once("SIGINT", () => stop("SIGINT"));
-        process.once("SIGTERM", () => stop("SIGTERM"));
-      });
-    });
+/** `meshlift serve` from the command line: serves until SIGINT or SIGTERM. */
+export async function runServe(flags: ServeFlags): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const { service } = await startServe(flags, log);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log(`${signal}: stopping (running operations are cancelled)`);
+      service.close().then(resolve, resolve);
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
 }
