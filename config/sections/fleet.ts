@@ -208,8 +208,8 @@ const imageSchema = z
   .string()
   .max(512)
   .regex(
-    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-    "must be an image reference with a tag or digest, such as pulumi/pulumi:3.270.0-nonroot",
+    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*(:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$/,
+    "must be an image reference with a tag, a digest or both, such as pulumi/pulumi:3.270.0-nonroot",
   )
   .refine((v) => !v.endsWith(":latest") && !/:latest-/.test(v), {
     message: "must be pinned: a :latest tag changes under the fleet between two updates",
