@@ -140,6 +140,7 @@ describe("Fleet (management stack)", () => {
       Statement: { Principal: unknown }[];
     };
     assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+    for (const st of stackResources(pd)) assert.deepEqual(crdErrors(st.inputs), [], st.name);
     const assoc = named(pd, "fleet-dev-pod-identity");
     assert.equal(assoc.inputs.clusterName, "mgmt");
     assert.equal(assoc.inputs.serviceAccount, "meshlift-dev");

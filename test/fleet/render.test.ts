@@ -1,5 +1,6 @@
 // Fleet rendering: every object of the four example stacks valid against the operator's v2.9.0 CRDs, and what each field carries.
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
 import { DEFAULT_PROJECT_DIR } from "../../automation/runners/runner";
 import { readStackFile } from "../../config/stack-file";
 import { PULUMI_OPERATOR, WORKSPACE_IMAGE } from "../../config/versions";
@@ -60,6 +61,91 @@ describe("fleet render", () => {
       };
       assert.deepEqual(crdErrors(ws), [], `${s.metadata.name} workspace template`);
     }
+  });
+
+  it("renders every Stack and workspace valid against the CRDs for any fleet the schema accepts (bounded)", () => {
+    const secret = fc.constantFrom("git", "platform-creds");
+    const source = fc.oneof(
+      fc.record({
+        kind: fc.constant("git"),
+        repo: fc.constantFrom(
+          "https://github.com/acme/platform.git",
+          "git@github.com:acme/platform.git",
+          "ssh://git@gitlab.example.com:2222/infra/platform.git",
+        ),
+        branch: fc.constantFrom("main", "refs/heads/release/2026-12"),
+        repoDir: fc.option(fc.constantFrom("infra", "infra/meshlift"), { nil: undefined }),
+        shallow: fc.boolean(),
+        auth: fc.option(
+          fc.record({ type: fc.constantFrom("token", "ssh", "basic"), secretName: secret }),
+          { nil: undefined },
+        ),
+      }),
+      fc.record({
+        kind: fc.constant("flux"),
+        sourceRef: fc.record({
+          apiVersion: fc.constantFrom(
+            "source.toolkit.fluxcd.io/v1",
+            "source.toolkit.fluxcd.io/v1beta2",
+          ),
+          kind: fc.constantFrom("GitRepository", "OCIRepository", "Bucket"),
+          name: fc.constantFrom("platform", "meshlift-src"),
+        }),
+        dir: fc.option(fc.constant("infra/meshlift"), { nil: undefined }),
+      }),
+    );
+    const kms = "awskms:///arn:aws:kms:us-east-1:111122223333:key/1234abcd?region=us-east-1";
+    const backend = fc.constantFrom(
+      { backend: "https://api.pulumi.com" },
+      { backend: "https://pulumi.internal.example.com", secretsProvider: "default" },
+      { backend: "s3://acme-pulumi-state/meshlift" },
+      { backend: "s3://acme-pulumi-state", secretsProvider: kms },
+      { backend: "azblob://state", secretsProvider: "passphrase" },
+      { backend: "gs://acme-state/meshlift" },
+    );
+    const identity = fc.constantFrom(
+      { mode: "irsa", accountId: "111122223333", oidcIssuer: ISSUER },
+      { mode: "pod-identity", accountId: "111122223333", clusterName: "mgmt" },
+    );
+    const fleet = fc.record({
+      source,
+      identity,
+      store: backend,
+      namespace: fc.constantFrom("meshlift-fleet", "platform"),
+      resync: fc.option(fc.integer({ min: 60, max: 86400 }), { nil: undefined }),
+      image: fc.constantFrom(
+        "pulumi/pulumi:3.270.0-nonroot",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/pulumi:3.270.0@sha256:" + "a".repeat(64),
+      ),
+      memory: fc.constantFrom("2Gi", "6Gi"),
+      install: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fleet, (f) => {
+        const config = fleetConfig({
+          source: f.source,
+          identity: f.identity,
+          ...f.store,
+          namespace: f.namespace,
+          ...(f.resync === undefined ? {} : { resyncFrequencySeconds: f.resync }),
+          workspace: { image: f.image, resources: { limits: { cpu: "2", memory: f.memory } } },
+          operator: { install: f.install },
+        });
+        const stacks = objects(renderFleet(config, envs).files, "Stack");
+        assert.equal(stacks.length, EXAMPLES.length);
+        for (const s of stacks) {
+          assert.deepEqual(crdErrors(s), [], `${s.metadata.name} ${JSON.stringify(f)}`);
+          const ws = {
+            apiVersion: "auto.pulumi.com/v1alpha1",
+            kind: "Workspace",
+            metadata: { name: s.metadata.name, namespace: s.metadata.namespace },
+            spec: spec(s).workspaceTemplate.spec,
+          };
+          assert.deepEqual(crdErrors(ws), [], `${s.metadata.name} workspace ${JSON.stringify(f)}`);
+        }
+      }),
+      { numRuns: 25, seed: 15 },
+    );
   });
 
   it("fails the CRD check on a misspelt field, so that the check above can fail", () => {

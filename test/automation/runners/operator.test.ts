@@ -11,6 +11,7 @@ import {
   RunnerEvent,
   RunRequest,
 } from "../../../automation/runners/runner";
+import { crdErrors } from "../../support/crds";
 import { loadFleetEnvironments } from "../../../config/load";
 import { K8sObject } from "../../../fleet/identity";
 import { renderFleet } from "../../../fleet/render";
@@ -93,6 +94,7 @@ describe("OperatorRunner", () => {
       "a config change is a new generation",
     );
     const stack = driver.get() as Loose;
+    assert.deepEqual(crdErrors(stack), [], "the patched Stack is one the CRD accepts");
     assert.equal(stack.spec.config["meshlift:phase"], "parallel");
     assert.deepEqual(
       stack.spec.config["meshlift:cluster"],
