@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { OPERATION_STATUSES } from "../automation/service/store";
+import { OPERATION_STATUSES } from "../automation/service/records";
 import { ensureBoard } from "../web/build";
 import { chromiumMissing, launchChromium } from "../test/support/browser";
 import { GateRunner, makeProject, startService, TOKENS } from "../test/automation/support";

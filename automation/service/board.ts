@@ -25,7 +25,8 @@ import type {
   BoardStack,
 } from "./board-types";
 import { Operations, ServiceError } from "./operations";
-import { OperationRecord, Store } from "./store";
+import { OperationRecord } from "./records";
+import { Store } from "./store";
 
 /** Operations per stack on the board; the stack page pages through the rest. */
 export const BOARD_OPERATIONS = 5;

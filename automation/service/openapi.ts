@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PHASES } from "../../phases/phases";
 import { OPERATION_KINDS } from "../runners/runner";
 import { operationBodySchema } from "./schemas";
-import { OPERATION_STATUSES } from "./store";
+import { OPERATION_STATUSES } from "./records";
 
 const json = (schema: Record<string, unknown>) => ({ "application/json": { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

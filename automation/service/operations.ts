@@ -18,14 +18,9 @@ import { isPhase, Phase, stackPosition } from "../../phases/phases";
 import { planPhase } from "../../phases/plan";
 import { PulumiCliMissingError } from "../prerequisites";
 import { CancelledError, OperationKind, Runner, RunnerEvent, StackOutput } from "../runners/runner";
-import {
-  isTerminal,
-  OperationRecord,
-  StackState,
-  Store,
-  StoredEvent,
-  StoreWriteError,
-} from "./store";
+import { isTerminal, OperationRecord, StackState, StoredEvent } from "./records";
+import { Store } from "./store";
+import { StoreWriteError } from "./store-errors";
 
 /** An error the HTTP layer turns into a status and a JSON body. */
 export class ServiceError extends Error {

@@ -15,7 +15,8 @@ import {
 } from "./body";
 import { fieldErrors, operationBodySchema } from "./schemas";
 import { BOARD_PAGE, isBoardRoute, loadBoardAssets, StaticAsset } from "./static";
-import { OperationRecord, Store } from "./store";
+import { OperationRecord } from "./records";
+import { Store } from "./store";
 
 export interface ServiceOptions {
   /** The SQLite file holding operations and events. */

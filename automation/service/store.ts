@@ -4,64 +4,15 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import { fsReason } from "../../config/files";
 import type { OperationKind } from "../runners/runner";
-
-export const OPERATION_STATUSES = [
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "interrupted",
-] as const;
-export type OperationStatus = (typeof OPERATION_STATUSES)[number];
-
-export function isTerminal(s: OperationStatus): boolean {
-  return s !== "queued" && s !== "running";
-}
-
-export interface OperationRecord {
-  readonly id: string;
-  readonly stack: string;
-  readonly kind: OperationKind;
-  /** The phase the operation sets, when it sets one. */
-  readonly phase: string | null;
-  readonly config: Record<string, string>;
-  /** The stack's phase when the operation was accepted. */
-  readonly fromPhase: string | null;
-  readonly status: OperationStatus;
-  readonly createdAt: string;
-  readonly startedAt: string | null;
-  readonly finishedAt: string | null;
-  readonly error: string | null;
-  /** What to do next, for interrupted and failed operations. */
-  readonly guidance: string | null;
-  readonly summary: Record<string, unknown> | null;
-  /** How many events were recorded. */
-  readonly events: number;
-  /** Who submitted it: the token's label, or its scope and hash prefix (never the token). */
-  readonly startedBy: string | null;
-  /**
-   * True when secret config values were replaced before storing: the record never holds them, so
-   * an operation that did not run before a restart cannot be resumed and must be submitted again.
-   */
-  readonly configRedacted: boolean;
-}
-
-export interface StoredEvent {
-  readonly seq: number;
-  readonly at: string;
-  readonly data: Record<string, unknown>;
-}
-
-export interface StackState {
-  readonly stack: string;
-  /** The phase last deployed through this service, or null when unknown or destroyed. */
-  readonly phase: string | null;
-  /** Outputs with secret values already replaced; secrets are never written to the database. */
-  readonly outputs: Record<string, unknown>;
-  readonly operationId: string;
-  readonly updatedAt: string;
-}
+import {
+  interruptedGuidance,
+  NewOperation,
+  OperationRecord,
+  OperationStatus,
+  StackState,
+  StoredEvent,
+} from "./records";
+import { sqliteReason, StoreOpenError, StoreWriteError, writeError } from "./store-errors";
 
 interface OperationRow {
   id: string;
@@ -119,50 +70,11 @@ CREATE TABLE IF NOT EXISTS stacks (
 );
 `;
 
-export interface NewOperation {
-  readonly id: string;
-  readonly stack: string;
-  readonly kind: OperationKind;
-  readonly phase?: string;
-  /** Already redacted: the store writes what it is given. */
-  readonly config: Record<string, string>;
-  readonly fromPhase?: string;
-  readonly startedBy?: string;
-  /** Whether `config` had secret values replaced. @default false */
-  readonly configRedacted?: boolean;
-}
-
 /** Columns added after the first release, with their definitions, for databases created before them. */
 const ADDED_COLUMNS: readonly (readonly [string, string])[] = [
   ["started_by", "TEXT"],
   ["config_redacted", "INTEGER NOT NULL DEFAULT 0"],
 ];
-
-/**
- * The database cannot take a write: `full` (SQLITE_FULL: disk or size limit), or `unavailable`
- * (read-only, I/O error, locked). Reads keep working; the service answers 507 or 503.
- */
-export class StoreWriteError extends Error {
-  constructor(
-    readonly kind: "full" | "unavailable",
-    readonly code: string,
-    what: string,
-  ) {
-    super(
-      kind === "full"
-        ? `the service's database is full (${code}) and cannot record ${what}: free disk space or raise --db-max-bytes; reads still work`
-        : `the service's database cannot be written (${code}) to record ${what}; reads still work`,
-    );
-    this.name = "StoreWriteError";
-  }
-}
-
-/** A StoreWriteError for SQLite's write failures; anything else as it is. */
-function writeError(e: unknown, what: string): unknown {
-  const code = (e as { code?: unknown } | undefined)?.code;
-  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return e;
-  return new StoreWriteError(code.startsWith("SQLITE_FULL") ? "full" : "unavailable", code, what);
-}
 
 /** Writes held while the database cannot take them; a later write or read retries them in order. */
 const MAX_DEFERRED = 100_000;
@@ -534,58 +446,6 @@ export class Store {
  */
 export function makePrivate(p: string, mode: number): void {
   if (fs.statSync(p).uid === process.getuid?.()) fs.chmodSync(p, mode);
-}
-
-/** The database file cannot be opened as the service's store: in use, read-only, not SQLite, unreadable. */
-export class StoreOpenError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`cannot use ${file} as the service's database: ${reason}`);
-    this.name = "StoreOpenError";
-  }
-}
-
-function sqliteReason(e: unknown): string {
-  const code = (e as { code?: unknown } | undefined)?.code;
-  switch (code) {
-    case "SQLITE_BUSY":
-    case "SQLITE_LOCKED":
-      return "it is in use by another process (another `meshlift serve`?): stop it, or use --db/--data-dir for a separate database";
-    case "SQLITE_READONLY":
-    case "SQLITE_READONLY_DIRECTORY":
-    case "SQLITE_READONLY_RECOVERY":
-    case "SQLITE_READONLY_CANTINIT":
-      return `it is read-only (${code}): make it and its directory writable by this user, or use --db elsewhere`;
-    case "SQLITE_CANTOPEN":
-      return "it cannot be opened (SQLITE_CANTOPEN): check the path and that its directory is writable";
-    case "SQLITE_NOTADB":
-    case "SQLITE_CORRUPT":
-      return `it is not a meshlift database (${code}): move it away or use --db elsewhere`;
-    case "SQLITE_FULL":
-      return "the disk is full (SQLITE_FULL)";
-    default:
-      return typeof code === "string" ? `${code}: ${(e as Error).message}` : fsReason(e);
-  }
-}
-
-export function interruptedGuidance(
-  op: Pick<OperationRecord, "stack" | "kind" | "status"> & { configRedacted?: boolean },
-): string {
-  if (op.status === "queued" && op.configRedacted)
-    return "It never started and changed nothing. Its config held secret values, which are never stored, so it was not resumed: submit it again.";
-  if (op.status === "queued")
-    return "It never started and changed nothing; submit it again when ready.";
-  if (op.kind === "plan")
-    return "An offline plan changes nothing; submit it again to get its result.";
-  if (op.kind === "preview")
-    return `A preview changes no resources; if \`pulumi stack --stack ${op.stack}\` shows an update in progress, run \`pulumi cancel --stack ${op.stack}\`, then submit it again.`;
-  return (
-    `The ${op.kind} may have stopped half-way. If \`pulumi stack --stack ${op.stack}\` shows an update in progress, ` +
-    `run \`pulumi cancel --stack ${op.stack}\` to release the lock; then \`pulumi refresh --stack ${op.stack}\` ` +
-    `(or operation kind "refresh") to bring the state in line with what exists, and submit the ${op.kind} again.`
-  );
 }
 
 function toRecord(r: OperationRow): OperationRecord {

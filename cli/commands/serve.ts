@@ -3,7 +3,7 @@ import { AutomationRunner } from "../../automation/runners/local";
 import { OperatorRunner } from "../../automation/runners/operator";
 import { PlanRunner } from "../../automation/runners/plan";
 import { createService, Service } from "../../automation/service/server";
-import { StoreOpenError } from "../../automation/service/store";
+import { StoreOpenError } from "../../automation/service/store-errors";
 import { fsReason } from "../../config/files";
 import {
   ensureDataDir,
