@@ -12,4 +12,6 @@ export { convert } from "./convert";
 export { toYaml } from "./yaml";
 export { validateIstioObjects } from "./validate";
 export { normalizeWeights } from "./routes";
-export { countAppMeshObjects, renderFindingsTable, summarize } from "./report";
+export type { ExportSummary } from "./report";
+export { countAppMeshObjects, exportSummary, renderFindingsTable, summarize } from "./report";
+export type { AppMeshKind } from "./schema";

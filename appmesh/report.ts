@@ -1,4 +1,4 @@
-// Findings as a readable text table (precheck) and a per-severity count.
+// Findings as a readable text table (precheck), a per-severity count, and App Mesh objects per kind.
 import { APPMESH_KINDS, AppMeshKind } from "./schema";
 import { Finding, SEVERITIES, Severity } from "./types";
 
@@ -28,6 +28,23 @@ export function countAppMeshObjects(docs: readonly unknown[]): Record<AppMeshKin
   };
   for (const d of docs) visit(d, 0);
   return out;
+}
+
+/** Objects per App Mesh kind and the converter's findings, for one export (or several). */
+export interface ExportSummary {
+  readonly objects: Readonly<Record<AppMeshKind, number>>;
+  readonly blockers: number;
+  readonly warnings: number;
+  readonly infos: number;
+}
+
+/** An export's objects per kind (countAppMeshObjects) beside its findings per severity. */
+export function exportSummary(
+  objects: Readonly<Record<AppMeshKind, number>>,
+  findings: readonly Finding[],
+): ExportSummary {
+  const s = summarize(findings);
+  return { objects, blockers: s.blocker, warnings: s.warning, infos: s.info };
 }
 
 function wrap(text: string, width: number): string[] {

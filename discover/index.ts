@@ -4,6 +4,5 @@ export type { ConnectOptions } from "./connect";
 export { discover, render } from "./run";
 export type { DiscoverOptions, Rendered } from "./run";
 export { checkOutDir, writeOutDir } from "./write";
-export { exportSummary } from "./inventory";
 export { clusterRoleYaml } from "./reads";
-export type { ExportSummary, Inventory } from "./inventory";
+export type { Inventory } from "./inventory";

@@ -1,5 +1,5 @@
 // inventory.json: namespaces, App Mesh objects per kind, Envoy pods, injection labels, webhooks, ambient facts and the precheck's blockers.
-import { convert, countAppMeshObjects, Finding, InputError, summarize } from "../appmesh";
+import { convert, countAppMeshObjects, exportSummary, ExportSummary, InputError } from "../appmesh";
 import { atRisk, AtRiskNamespace } from "./at-risk";
 import {
   appmeshEnvoy,
@@ -18,28 +18,6 @@ import {
 } from "./model";
 import { APPMESH_GROUP, APPMESH_KINDS } from "./reads";
 import { RESERVED_NAMESPACES } from "../config/sections/migration";
-
-/** Objects per App Mesh kind and the converter's findings, for one export (or several). */
-export interface ExportSummary {
-  readonly objects: Readonly<Record<string, number>>;
-  readonly blockers: number;
-  readonly warnings: number;
-  readonly infos: number;
-}
-
-/** Counts App Mesh documents by kind (kubectl Lists opened) and findings by severity. */
-export function exportSummary(
-  docs: readonly unknown[],
-  findings: readonly Finding[],
-): ExportSummary {
-  const s = summarize(findings);
-  return {
-    objects: countAppMeshObjects(docs),
-    blockers: s.blocker,
-    warnings: s.warning,
-    infos: s.info,
-  };
-}
 
 export interface NamespaceInventory {
   readonly name: string;
@@ -179,7 +157,7 @@ function precheckOf(
 } {
   try {
     const r = convert([{ path: exportPath(ns), content }], { namespace: ns });
-    const summary = exportSummary(docs, r.findings);
+    const summary = exportSummary(countAppMeshObjects(docs), r.findings);
     return {
       summary,
       precheck: { blocker: summary.blockers, warning: summary.warnings, info: summary.infos },
@@ -192,7 +170,7 @@ function precheckOf(
     // What the cluster holds but the converter cannot read (a CR the CRD would reject): a blocker of its own.
     const reason = `the converter rejects this export: ${e.message}`;
     return {
-      summary: exportSummary(docs, []),
+      summary: exportSummary(countAppMeshObjects(docs), []),
       precheck: { blocker: 1, warning: 0, info: 0, error: reason },
       blockers: [
         {
