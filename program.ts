@@ -301,7 +301,7 @@ function meshPeering(
   return { meshClusterName: mc.clusterName, [OUTPUTS.remoteAccess]: remote.access };
 }
 
-/** The stack outputs: what the phase deployed, the cluster, Istio, the mesh, namespaces and DNS. */
+/** The stack outputs: what the phase deployed, the cluster, Istio, the mesh, namespaces, DNS and the App Mesh inventory. */
 function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<string, unknown> {
   const { cluster, istio } = p;
   const w = plan.dns.weights;
@@ -351,5 +351,6 @@ function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<st
       : null,
     ...(p.fleet ? { fleetStacks: p.fleet.stacks, fleetRoleArns: p.fleet.roleArns } : {}),
     ...(plan.appmesh.manualCleanup ? { manualCleanup: plan.appmesh.manualCleanup } : {}),
+    ...(plan.inventory ? { appmeshInventory: plan.inventory } : {}),
   };
 }

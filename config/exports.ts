@@ -2,6 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { countAppMeshObjects } from "../appmesh/report";
+import type { AppMeshKind } from "../appmesh/schema";
 import { ConfigProblem } from "./errors";
 import { NAMESPACE } from "./load";
 import { NamespaceConfig } from "./sections/migration";
@@ -23,6 +25,8 @@ export interface NamespaceInputs {
   readonly deployments: readonly string[];
   /** App Mesh mesh names the export mentions (for `aws appmesh delete-mesh`). */
   readonly meshes: readonly string[];
+  /** The export's App Mesh custom resources per kind (API JSON documents are not counted); absent without an export. */
+  readonly appmeshObjects?: Readonly<Record<AppMeshKind, number>>;
 }
 
 /** The config key of a namespace entry's field, as users type it. */
@@ -73,6 +77,7 @@ export function readExports(
       files: [{ path: ns.appmeshExport, content }],
       deployments: uniq([...fromConfig, ...deploymentsOf(docs, ns.name)]),
       meshes: uniq(docs.flatMap(meshesOf)),
+      appmeshObjects: countAppMeshObjects(docs),
     };
   });
   return { inputs, problems };

@@ -18,6 +18,8 @@ export interface PhaseSpec {
   readonly dnsWeightsFromConfig: boolean;
   /** App Mesh is removed: Istio alone in DNS, App Mesh labels and controller gone, STRICT mTLS. */
   readonly appmeshRemoved: boolean;
+  /** The stack outputs the App Mesh inventory of the configured exports (objects per kind, precheck counts). */
+  readonly inventoryOutputs: boolean;
 }
 
 export const PHASE_SPECS: Readonly<Record<Phase, PhaseSpec>> = {
@@ -29,6 +31,7 @@ export const PHASE_SPECS: Readonly<Record<Phase, PhaseSpec>> = {
     dnsRecords: false,
     dnsWeightsFromConfig: false,
     appmeshRemoved: false,
+    inventoryOutputs: true,
   },
   parallel: {
     phase: "parallel",
@@ -38,6 +41,7 @@ export const PHASE_SPECS: Readonly<Record<Phase, PhaseSpec>> = {
     dnsRecords: true,
     dnsWeightsFromConfig: false,
     appmeshRemoved: false,
+    inventoryOutputs: false,
   },
   workloads: {
     phase: "workloads",
@@ -47,6 +51,7 @@ export const PHASE_SPECS: Readonly<Record<Phase, PhaseSpec>> = {
     dnsRecords: true,
     dnsWeightsFromConfig: false,
     appmeshRemoved: false,
+    inventoryOutputs: false,
   },
   cutover: {
     phase: "cutover",
@@ -56,6 +61,7 @@ export const PHASE_SPECS: Readonly<Record<Phase, PhaseSpec>> = {
     dnsRecords: true,
     dnsWeightsFromConfig: true,
     appmeshRemoved: false,
+    inventoryOutputs: false,
   },
   decommission: {
     phase: "decommission",
@@ -65,6 +71,7 @@ export const PHASE_SPECS: Readonly<Record<Phase, PhaseSpec>> = {
     dnsRecords: true,
     dnsWeightsFromConfig: true,
     appmeshRemoved: true,
+    inventoryOutputs: false,
   },
 };
 

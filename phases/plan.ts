@@ -11,6 +11,8 @@ import {
   restartAnnotations,
 } from "../builders/namespace-migration";
 import { manualCleanup } from "../builders/appmesh-controller";
+import { exportSummary, ExportSummary } from "../appmesh/report";
+import type { LoadedNamespace } from "../config/conversions";
 import { securityPlan, SecurityPlan } from "../builders/security-baseline";
 import { ConfigError } from "../config/errors";
 import { MAX_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "../config/versions";
@@ -128,6 +130,49 @@ export interface AdvancePlan {
   readonly removesAppMesh: boolean;
 }
 
+/** One namespace's configured export in the inventory: its App Mesh objects per kind and precheck counts. */
+export interface NamespaceInventory extends ExportSummary {
+  readonly namespace: string;
+  /** `migration.namespaces[].appmeshExport` as configured. */
+  readonly export: string;
+}
+
+/** The App Mesh inventory of the configured exports (stack output `appmeshInventory`). */
+export interface InventoryPlan {
+  /** The namespaces that have an export, in config order. */
+  readonly namespaces: readonly NamespaceInventory[];
+  /** The App Mesh mesh names the exports mention. */
+  readonly meshes: readonly string[];
+  /** Findings per severity over every export. */
+  readonly blockers: number;
+  readonly warnings: number;
+  readonly infos: number;
+}
+
+/** The inventory of the namespaces with an export, or undefined when none has one. */
+function inventoryOf(loaded: readonly LoadedNamespace[]): InventoryPlan | undefined {
+  const namespaces = loaded.flatMap((ns): NamespaceInventory[] =>
+    ns.appmeshObjects && ns.config.appmeshExport
+      ? [
+          {
+            namespace: ns.config.name,
+            export: ns.config.appmeshExport,
+            ...exportSummary(ns.appmeshObjects, ns.findings),
+          },
+        ]
+      : [],
+  );
+  if (namespaces.length === 0) return undefined;
+  const sum = (k: "blockers" | "warnings" | "infos") => namespaces.reduce((n, x) => n + x[k], 0);
+  return {
+    namespaces,
+    meshes: [...new Set(loaded.flatMap((n) => n.meshes))].sort(),
+    blockers: sum("blockers"),
+    warnings: sum("warnings"),
+    infos: sum("infos"),
+  };
+}
+
 /** What a phase means for this stack. Add fields; never change what one means. */
 export interface PhasePlan {
   /** The phase this run deploys (`meshlift:phase`). */
@@ -161,6 +206,8 @@ export interface PhasePlan {
   readonly rollback?: RollbackPlan;
   /** Going forward one phase; absent in the last phase. */
   readonly advance?: AdvancePlan;
+  /** The App Mesh inventory the phase outputs; absent where it outputs none or no namespace has an export. */
+  readonly inventory?: InventoryPlan;
 }
 
 /** What the program observed before planning, besides the deployed state. */
@@ -354,6 +401,7 @@ export function planPhase(
     ? namespacesLeftOnAppMesh(PHASE_SPECS[next].appmeshRemoved, c.migration).map((p) => p.message)
     : [];
   const after = next && !blockedBy.length ? partsAt(c, next) : undefined;
+  const inventory = parts.spec.inventoryOutputs ? inventoryOf(c.namespaces) : undefined;
   const restartedHere = parts.namespaces
     .filter((n, i) => n.restart && !before?.namespaces[i].restart)
     .map((n) => n.name);
@@ -399,5 +447,6 @@ export function planPhase(
           },
         }
       : {}),
+    ...(inventory ? { inventory } : {}),
   };
 }

@@ -1,8 +1,9 @@
-// The program wires the same App Mesh converter the CLI uses into the workloads phase.
+// The program wires the App Mesh converter the CLI uses into the workloads phase, and its inventory into the discovery phase's outputs.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { convert } from "../appmesh";
+import YAML from "yaml";
+import { convert, countAppMeshObjects, summarize } from "../appmesh";
 import { PROJECT_DIR } from "../plan/offline";
 import { named, ofType, plan } from "./support/plan";
 
@@ -58,5 +59,68 @@ describe("program: converted App Mesh resources", () => {
       doc.resources.filter((r) => r.name.startsWith("ns-shop-virtualservice")).length,
       0,
     );
+  });
+});
+
+describe("program: the App Mesh inventory in the discovery phase", () => {
+  const exportFile = "stacks/appmesh-exports/dev/shop.yaml";
+
+  it("outputs each configured export's objects per kind and precheck counts", async () => {
+    const content = fs.readFileSync(path.join(PROJECT_DIR, exportFile), "utf8");
+    const docs = YAML.parseAllDocuments(content).map((d) => d.toJS() as unknown);
+    const findings = convert([{ path: exportFile, content }], { namespace: "shop" }).findings;
+    const s = summarize(findings);
+    const doc = await plan({ stack: "dev", phase: "discovery" });
+    assert.deepEqual(doc.outputs.appmeshInventory, {
+      namespaces: [
+        {
+          namespace: "shop",
+          export: exportFile,
+          objects: countAppMeshObjects(docs),
+          blockers: s.blocker,
+          warnings: s.warning,
+          infos: s.info,
+        },
+      ],
+      meshes: ["dev-mesh"],
+      blockers: s.blocker,
+      warnings: s.warning,
+      infos: s.info,
+    });
+    // The same figures without the library that computed them: the dev export as it is written.
+    const inv = doc.outputs.appmeshInventory as {
+      namespaces: { objects: Record<string, number> }[];
+    };
+    assert.equal(inv.namespaces[0].objects.VirtualNode, 3);
+    assert.equal(inv.namespaces[0].objects.Mesh, 1);
+    assert.equal(
+      doc.outputs.phaseSummary,
+      "cluster only, plus the App Mesh inventory and precheck outputs",
+    );
+  });
+
+  it("has no inventory output when no namespace has an export", async () => {
+    const doc = await plan({
+      stack: "dev",
+      phase: "discovery",
+      set: {
+        "migration.namespaces": JSON.stringify([
+          { name: "shop", state: "istio", deployments: ["cart"] },
+        ]),
+      },
+    });
+    assert.equal(doc.outputs.phase, "discovery");
+    const migration = doc.outputs.migration as { namespace: string }[];
+    assert.deepEqual(
+      migration.map((m) => m.namespace),
+      ["shop"],
+      "the list without exports replaced the file's",
+    );
+    assert.ok(!("appmeshInventory" in doc.outputs), Object.keys(doc.outputs).join(", "));
+  });
+
+  it("has no inventory output after discovery, exports or not", async () => {
+    const doc = await plan({ stack: "dev", phase: "parallel", deployedPhase: "discovery" });
+    assert.ok(!("appmeshInventory" in doc.outputs));
   });
 });

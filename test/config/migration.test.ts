@@ -202,6 +202,28 @@ describe("App Mesh exports", () => {
     assert.deepEqual(api.meshes, ["api-mesh"]);
   });
 
+  it("counts an export's App Mesh custom resources per kind once, as it reads the file", () => {
+    const { inputs } = readExports(
+      [
+        ns("shop", "good.yaml"),
+        ns("api", "api.json"),
+        { ...ns("none", ""), appmeshExport: undefined },
+      ],
+      dir,
+    );
+    const [shop, api, none] = inputs;
+    assert.equal(shop.appmeshObjects?.Mesh, 1);
+    assert.equal(shop.appmeshObjects?.VirtualService, 1);
+    assert.equal(shop.appmeshObjects?.VirtualNode, 0);
+    assert.ok(api.appmeshObjects, "an API JSON export is read");
+    assert.equal(
+      Object.values(api.appmeshObjects).reduce((a, b) => a + b, 0),
+      0,
+      "API JSON documents are not custom resources",
+    );
+    assert.equal(none.appmeshObjects, undefined, "no export, no count");
+  });
+
   it("reports every export that is missing or does not parse, naming the entry", () => {
     const { inputs, problems } = readExports(
       [ns("a", "good.yaml"), ns("b", "bad.yaml"), ns("c", "bad.json"), ns("d", "missing.yaml")],
