@@ -352,5 +352,6 @@ function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<st
     ...(p.fleet ? { fleetStacks: p.fleet.stacks, fleetRoleArns: p.fleet.roleArns } : {}),
     ...(plan.appmesh.manualCleanup ? { manualCleanup: plan.appmesh.manualCleanup } : {}),
     ...(plan.inventory ? { appmeshInventory: plan.inventory } : {}),
+    workloads: plan.workloads,
   };
 }

@@ -1,6 +1,10 @@
 // Pure builders for IstioMesh: Helm values for the Istio charts, checked against the real charts' keys in tests.
 import { IstioConfig } from "../config/sections/istio";
-import { ISTIO_VERSION } from "../config/versions";
+import {
+  EXIT_ON_ZERO_ACTIVE_CONNECTIONS_SINCE,
+  ISTIO_VERSION,
+  istioAtLeast,
+} from "../config/versions";
 import { GATEWAY_NODE_LABEL, GATEWAY_NODE_TAINT } from "./eks-cluster";
 import { Values, zoneSpread } from "./helm";
 import { nlbServiceAnnotations } from "./lb-controller";
@@ -74,10 +78,33 @@ export function istiodValues(istio: IstioConfig): Values {
     meshConfig: {
       accessLogFile: istio.accessLog.file,
       accessLogEncoding: istio.accessLog.encoding,
-      defaultConfig: { concurrency: istio.proxy.concurrency },
+      defaultConfig: {
+        concurrency: istio.proxy.concurrency,
+        ...(istio.mode === "sidecar" ? sidecarLifecycle(istio.proxy) : {}),
+      },
     },
   };
   return istio.mode === "ambient" ? { ...values, profile: "ambient" } : values;
+}
+
+/**
+ * The sidecars' start and drain, mesh-wide (ProxyConfig fields of meshConfig.defaultConfig; the
+ * `global.proxy.holdApplicationUntilProxyStarts` value is deprecated in favour of it). Namespaces
+ * override them per pod with `proxy.istio.io/config` (builders/namespace-migration.ts).
+ */
+export function sidecarLifecycle(
+  proxy: IstioConfig["proxy"],
+  version: string = ISTIO_VERSION,
+): Values {
+  const exitOnZero =
+    proxy.exitOnZeroActiveConnections &&
+    istioAtLeast(version, EXIT_ON_ZERO_ACTIVE_CONNECTIONS_SINCE);
+  return {
+    holdApplicationUntilProxyStarts: proxy.holdApplicationUntilProxyStarts,
+    terminationDrainDuration: proxy.terminationDrainDuration,
+    // pilot-agent reads it from its environment, which proxyMetadata sets; values are strings.
+    ...(exitOnZero ? { proxyMetadata: { EXIT_ON_ZERO_ACTIVE_CONNECTIONS: "true" } } : {}),
+  };
 }
 
 /** `cni`: the node agent; in ambient mode the ambient profile turns on its ambient redirection. */

@@ -1,5 +1,12 @@
-// Pure builders for NamespaceMigration: injection labels, the restart annotation and whether converted resources apply, per namespace and phase.
-import { NamespaceState } from "../config/sections/migration";
+// Pure builders for NamespaceMigration: injection labels, the restart and sidecar annotations, restart findings and whether converted resources apply, per namespace and phase.
+import type { DeploymentFacts } from "../config/exports";
+import { durationSeconds, IstioConfig, IstioMode } from "../config/sections/istio";
+import {
+  NamespaceProxyConfig,
+  NamespaceState,
+  PROXY_PROFILES,
+  ProxyProfile,
+} from "../config/sections/migration";
 import { PhaseSpec } from "../phases/phases";
 
 /** The label Istio's sidecar injector selects namespaces by. */
@@ -66,4 +73,137 @@ export function restartAnnotations(
 /** Whether a namespace gets its converted Istio resources in a phase. */
 export function convertedResourcesIn(state: NamespaceState, spec: PhaseSpec): boolean {
   return spec.workloadsMigrate && state === "istio";
+}
+
+/** The pod-template annotations of Istio's injector that size the sidecar container. */
+export const PROXY_SIZE_ANNOTATIONS = {
+  cpu: "sidecar.istio.io/proxyCPU",
+  memory: "sidecar.istio.io/proxyMemory",
+  cpuLimit: "sidecar.istio.io/proxyCPULimit",
+  memoryLimit: "sidecar.istio.io/proxyMemoryLimit",
+} as const;
+
+/** The pod annotation whose ProxyConfig (JSON) overrides the mesh's `defaultConfig` for that pod. */
+export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
+
+/** Start and drain of a namespace's sidecars, resolved from its entry and the mesh defaults. */
+export interface ProxyLifecycle {
+  readonly holdApplicationUntilProxyStarts: boolean;
+  readonly terminationDrainDuration: string;
+  readonly drainSeconds: number;
+}
+
+/** What the restart patch sets on a namespace's pods (sidecar mode), and where each value comes from. */
+export interface NamespaceProxyPlan extends ProxyLifecycle {
+  /** Requests/limits the sidecar gets, or undefined: the mesh's `istio.proxy.resources`. */
+  readonly size?: {
+    readonly cpu: string;
+    readonly memory: string;
+    readonly cpuLimit: string;
+    readonly memoryLimit: string;
+  };
+  /** The profile named in config, if any. */
+  readonly profile?: ProxyProfile;
+  /** The pod-template annotations carrying size and start/drain overrides. */
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** The mesh-wide sidecar defaults of `istio.proxy` that a namespace may override. */
+export type MeshProxyDefaults = Pick<
+  IstioConfig["proxy"],
+  "holdApplicationUntilProxyStarts" | "terminationDrainDuration" | "exitOnZeroActiveConnections"
+>;
+
+/**
+ * A namespace's sidecar in sidecar mode: size from its profile with explicit values over it, and
+ * `proxy.istio.io/config` only for what differs from the mesh, so that a mesh default change reaches
+ * every namespace that did not choose otherwise. Returns undefined in ambient mode: there is no
+ * sidecar to size, hold or drain.
+ */
+export function namespaceProxy(
+  mode: IstioMode,
+  mesh: MeshProxyDefaults,
+  ns: NamespaceProxyConfig | undefined,
+): NamespaceProxyPlan | undefined {
+  switch (mode) {
+    case "ambient":
+      return undefined;
+    case "sidecar":
+      break;
+    default: {
+      const never: never = mode;
+      throw new Error(`unknown istio.mode ${JSON.stringify(never)}`);
+    }
+  }
+  const hold = ns?.holdApplicationUntilProxyStarts ?? mesh.holdApplicationUntilProxyStarts;
+  const drain = ns?.terminationDrainDuration ?? mesh.terminationDrainDuration;
+  const base = ns?.profile ? PROXY_PROFILES[ns.profile] : undefined;
+  const explicit = ns && (ns.cpu ?? ns.memory ?? ns.cpuLimit ?? ns.memoryLimit);
+  const annotations: Record<string, string> = {};
+  let size: NamespaceProxyPlan["size"];
+  if (base || explicit) {
+    const pick = (k: keyof typeof PROXY_SIZE_ANNOTATIONS) => ns?.[k] ?? base?.[k];
+    const chosen = {
+      cpu: pick("cpu"),
+      memory: pick("memory"),
+      cpuLimit: pick("cpuLimit"),
+      memoryLimit: pick("memoryLimit"),
+    };
+    for (const [k, v] of Object.entries(chosen)) {
+      if (v !== undefined) annotations[PROXY_SIZE_ANNOTATIONS[k as keyof typeof chosen]] = v;
+    }
+    if (chosen.cpu && chosen.memory && chosen.cpuLimit && chosen.memoryLimit) {
+      size = chosen as NonNullable<NamespaceProxyPlan["size"]>;
+    }
+  }
+  const override: Record<string, unknown> = {};
+  if (hold !== mesh.holdApplicationUntilProxyStarts)
+    override.holdApplicationUntilProxyStarts = hold;
+  if (drain !== mesh.terminationDrainDuration) override.terminationDrainDuration = drain;
+  if (Object.keys(override).length) annotations[PROXY_CONFIG_ANNOTATION] = JSON.stringify(override);
+  return {
+    holdApplicationUntilProxyStarts: hold,
+    terminationDrainDuration: drain,
+    drainSeconds: durationSeconds(drain),
+    ...(size ? { size } : {}),
+    ...(ns?.profile ? { profile: ns.profile } : {}),
+    annotations,
+  };
+}
+
+/** Kubernetes' default `terminationGracePeriodSeconds`. */
+export const DEFAULT_GRACE_PERIOD_SECONDS = 30;
+
+/** A restart risk found before the restart: severity, the object, the field path, why. */
+export interface WorkloadFinding {
+  readonly severity: "warning";
+  /** e.g. "Deployment shop/cart" */
+  readonly source: string;
+  readonly field: string;
+  readonly reason: string;
+}
+
+/**
+ * Deployments whose pods are killed before their proxy has drained: Kubernetes sends SIGKILL when
+ * the grace period ends, whatever the proxy is still serving.
+ */
+export function gracePeriodFindings(
+  namespace: string,
+  deployments: readonly DeploymentFacts[],
+  drainSeconds: number,
+): WorkloadFinding[] {
+  return deployments.flatMap((d) => {
+    const grace = d.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
+    if (grace >= drainSeconds) return [];
+    return [
+      {
+        severity: "warning" as const,
+        source: `Deployment ${namespace}/${d.name}`,
+        field: "spec.template.spec.terminationGracePeriodSeconds",
+        reason:
+          `the grace period (${grace}s${d.terminationGracePeriodSeconds === undefined ? ", the default" : ""}) is shorter than the proxy's drain (${drainSeconds}s): ` +
+          `pods are killed with connections still open; raise it above ${drainSeconds}s or shorten terminationDrainDuration`,
+      },
+    ];
+  });
 }

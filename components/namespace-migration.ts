@@ -68,7 +68,8 @@ export class NamespaceMigration extends pulumi.ComponentResource {
         `${name}-restart-${d}`,
         {
           metadata: { name: d, namespace: ns.name, annotations: { ...FORCE } },
-          spec: { template: { metadata: { annotations: { ...restart } } } },
+          // Size and start/drain ride on the same change that restarts, so new pods start with them.
+          spec: { template: { metadata: { annotations: { ...plan.podAnnotations } } } },
         },
         { ...childOpts, dependsOn: [labels, ...converted] },
       );

@@ -27,6 +27,27 @@ export interface NamespaceInputs {
   readonly meshes: readonly string[];
   /** The export's App Mesh custom resources per kind (API JSON documents are not counted); absent without an export. */
   readonly appmeshObjects?: Readonly<Record<AppMeshKind, number>>;
+  /** What the export's Deployment documents say about availability during a restart. @default [] */
+  readonly deploymentFacts: readonly DeploymentFacts[];
+  /** The export's PodDisruptionBudgets in this namespace. @default [] */
+  readonly disruptionBudgets: readonly DisruptionBudgetFacts[];
+}
+
+/** A Deployment document's fields that decide whether its restart drops requests. */
+export interface DeploymentFacts {
+  readonly name: string;
+  /** `spec.replicas`; absent means 1. */
+  readonly replicas?: number;
+  /** `spec.template.spec.terminationGracePeriodSeconds`; absent means 30. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** `spec.template.metadata.labels`. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** A PodDisruptionBudget document's name and `spec.selector.matchLabels`. */
+export interface DisruptionBudgetFacts {
+  readonly name: string;
+  readonly matchLabels: Readonly<Record<string, string>>;
 }
 
 /** The config key of a namespace entry's field, as users type it. */
@@ -46,7 +67,7 @@ export function readExports(
   const inputs = namespaces.map((ns, index): NamespaceInputs => {
     const fromConfig = [...ns.deployments];
     if (!ns.appmeshExport) {
-      return { index, config: ns, files: [], deployments: uniq(fromConfig), meshes: [] };
+      return { index, config: ns, files: [], ...noFacts(fromConfig) };
     }
     const key = namespaceKey(index, "appmeshExport");
     const file = path.resolve(projectDir, ns.appmeshExport);
@@ -59,7 +80,7 @@ export function readExports(
         given: ns.appmeshExport,
         message: `namespace "${ns.name}": cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
       });
-      return { index, config: ns, files: [], deployments: uniq(fromConfig), meshes: [] };
+      return { index, config: ns, files: [], ...noFacts(fromConfig) };
     }
     const parsed = parseExport(ns.appmeshExport, content);
     if ("error" in parsed) {
@@ -68,7 +89,7 @@ export function readExports(
         given: ns.appmeshExport,
         message: `namespace "${ns.name}": ${parsed.error}`,
       });
-      return { index, config: ns, files: [], deployments: uniq(fromConfig), meshes: [] };
+      return { index, config: ns, files: [], ...noFacts(fromConfig) };
     }
     const docs = parsed.docs.filter(isObject);
     return {
@@ -78,6 +99,8 @@ export function readExports(
       deployments: uniq([...fromConfig, ...deploymentsOf(docs, ns.name)]),
       meshes: uniq(docs.flatMap(meshesOf)),
       appmeshObjects: countAppMeshObjects(docs),
+      deploymentFacts: deploymentFactsOf(docs, ns.name),
+      disruptionBudgets: disruptionBudgetsOf(docs, ns.name),
     };
   });
   return { inputs, problems };
@@ -113,6 +136,59 @@ export function parseExport(
     };
   }
   return { docs: values };
+}
+
+function noFacts(fromConfig: string[]) {
+  return { deployments: uniq(fromConfig), meshes: [], deploymentFacts: [], disruptionBudgets: [] };
+}
+
+/** Plain string-to-string entries of a labels map; anything else is not a label. */
+function stringMap(v: unknown): Record<string, string> {
+  if (!isObject(v)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
+  return out;
+}
+
+function count(v: unknown): number | undefined {
+  return Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
+}
+
+/** In this namespace (an unset namespace means the namespace applied to). */
+function inNs(
+  md: Record<string, unknown>,
+  ns: string,
+): md is Record<string, unknown> & { name: string } {
+  return typeof md.name === "string" && (md.namespace === undefined || md.namespace === ns);
+}
+
+function deploymentFactsOf(docs: Record<string, unknown>[], ns: string): DeploymentFacts[] {
+  return docs.flatMap((d) => {
+    if (d.kind !== "Deployment" || !isObject(d.metadata) || !inNs(d.metadata, ns)) return [];
+    const spec = isObject(d.spec) ? d.spec : {};
+    const template = isObject(spec.template) ? spec.template : {};
+    const podSpec = isObject(template.spec) ? template.spec : {};
+    const replicas = count(spec.replicas);
+    const grace = count(podSpec.terminationGracePeriodSeconds);
+    return [
+      {
+        name: d.metadata.name,
+        ...(replicas !== undefined ? { replicas } : {}),
+        ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}),
+        podLabels: stringMap(isObject(template.metadata) ? template.metadata.labels : undefined),
+      },
+    ];
+  });
+}
+
+function disruptionBudgetsOf(docs: Record<string, unknown>[], ns: string): DisruptionBudgetFacts[] {
+  return docs.flatMap((d) => {
+    if (d.kind !== "PodDisruptionBudget" || !isObject(d.metadata) || !inNs(d.metadata, ns))
+      return [];
+    const spec = isObject(d.spec) ? d.spec : {};
+    const selector = isObject(spec.selector) ? spec.selector : {};
+    return [{ name: d.metadata.name, matchLabels: stringMap(selector.matchLabels) }];
+  });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -23,6 +23,18 @@ export const MIN_PULUMI_VERSION = "3.208.0";
 /** One Istio version for every Istio chart (base, istiod, cni, gateway, ztunnel), on purpose. */
 export const ISTIO_VERSION = "1.30.3";
 
+/**
+ * The first Istio version whose pilot-agent reads EXIT_ON_ZERO_ACTIVE_CONNECTIONS (istio/istio#35059,
+ * October 2021, released in 1.12): meshlift sets it only for a pinned version at or after this one.
+ */
+export const EXIT_ON_ZERO_ACTIVE_CONNECTIONS_SINCE = "1.12";
+
+/** Whether Istio version `v` ("1.30.3") is at or after `since` ("1.12"), by minor version. */
+export function istioAtLeast(v: string, since: string): boolean {
+  const [a, b] = [v, since].map((x) => x.split(".").map(Number));
+  return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]);
+}
+
 /** A Helm chart the stack installs: where it comes from and the exact version. */
 export interface ChartRef {
   readonly chart: string;

@@ -7,8 +7,12 @@ import {
 } from "../builders/route53-cutover";
 import {
   convertedResourcesIn,
+  gracePeriodFindings,
   namespaceLabels,
+  namespaceProxy,
+  NamespaceProxyPlan,
   restartAnnotations,
+  WorkloadFinding,
 } from "../builders/namespace-migration";
 import { manualCleanup } from "../builders/appmesh-controller";
 import { exportSummary, ExportSummary } from "../appmesh/report";
@@ -53,6 +57,21 @@ export interface NamespacePlan {
   readonly restart?: Readonly<Record<string, string>>;
   /** Its converted Istio resources exist in this phase. */
   readonly convertedResources: boolean;
+  /**
+   * Every pod-template annotation the restart patch sets: `restart` plus the sidecar's size and
+   * start/drain overrides, so that the new pods start with them. Undefined when nothing restarts.
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Its sidecars' size, start and drain (sidecar mode); undefined in ambient mode: no sidecar. */
+  readonly proxy?: NamespaceProxyPlan;
+}
+
+/** How the `workloads` phase moves pods without dropping requests (README, Zero-downtime workload moves). */
+export interface WorkloadsPlan {
+  /** One line on which sidecar settings apply (none in ambient mode). */
+  readonly sidecarSettings: string;
+  /** Restart risks found in the namespaces' exports, for namespaces moving to Istio. */
+  readonly findings: readonly WorkloadFinding[];
 }
 
 /** One `cutover.records` hostname in a phase: which of its two weighted records exist, with what weight. */
@@ -208,6 +227,8 @@ export interface PhasePlan {
   readonly advance?: AdvancePlan;
   /** The App Mesh inventory the phase outputs; absent where it outputs none or no namespace has an export. */
   readonly inventory?: InventoryPlan;
+  /** How workloads move without dropping requests. */
+  readonly workloads: WorkloadsPlan;
 }
 
 /** What the program observed before planning, besides the deployed state. */
@@ -219,6 +240,30 @@ export interface PlanObservations {
 /** The parts of a plan that depend on the phase and the config only (no deployed state). */
 type PhaseParts = Pick<PhasePlan, "phase" | "spec" | "security" | "namespaces" | "dns" | "appmesh">;
 
+/** Which sidecar settings a mode takes, in one line. */
+function sidecarSettings(c: MeshliftConfig): string {
+  switch (c.istio.mode) {
+    case "sidecar": {
+      const p = c.istio.proxy;
+      return (
+        `sidecar mode: applications wait for their proxy (holdApplicationUntilProxyStarts ${p.holdApplicationUntilProxyStarts}), ` +
+        `terminating proxies drain for ${p.terminationDrainDuration}` +
+        `${p.exitOnZeroActiveConnections ? " or until their last connection closes" : ""}; ` +
+        "namespaces may set their own size, start and drain (migration.namespaces[].proxy)"
+      );
+    }
+    case "ambient":
+      return (
+        "ambient mode: none of the sidecar settings apply (no sidecar to size, hold or drain; " +
+        "migration.namespaces[].proxy is ignored); the restart only removes the App Mesh Envoy"
+      );
+    default: {
+      const never: never = c.istio.mode;
+      throw new Error(`unknown istio.mode ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 function partsAt(c: MeshliftConfig, phase: Phase): PhaseParts {
   const spec = PHASE_SPECS[phase];
   const weights = cutoverWeights(spec, c.cutover);
@@ -227,14 +272,20 @@ function partsAt(c: MeshliftConfig, phase: Phase): PhaseParts {
     phase,
     spec,
     security: securityPlan(spec, c.security),
-    namespaces: c.migration.namespaces.map((ns) => ({
-      name: ns.name,
-      state: ns.state,
-      onIstio: spec.workloadsMigrate && ns.state === "istio",
-      labels: namespaceLabels(ns.state, spec),
-      restart: restartAnnotations(ns.state, spec, ns.restartToken),
-      convertedResources: convertedResourcesIn(ns.state, spec),
-    })),
+    namespaces: c.migration.namespaces.map((ns) => {
+      const restart = restartAnnotations(ns.state, spec, ns.restartToken);
+      const proxy = namespaceProxy(c.istio.mode, c.istio.proxy, ns.proxy);
+      return {
+        name: ns.name,
+        state: ns.state,
+        onIstio: spec.workloadsMigrate && ns.state === "istio",
+        labels: namespaceLabels(ns.state, spec),
+        restart,
+        convertedResources: convertedResourcesIn(ns.state, spec),
+        ...(restart ? { podAnnotations: { ...restart, ...proxy?.annotations } } : {}),
+        ...(proxy ? { proxy } : {}),
+      };
+    }),
     dns: {
       records: c.cutover.records.map((record) => ({
         record,
@@ -448,5 +499,16 @@ export function planPhase(
         }
       : {}),
     ...(inventory ? { inventory } : {}),
+    workloads: workloadsPlan(c, parts),
   };
+}
+
+/** Restart risks of the namespaces moving to Istio, whatever the phase, so they show before the move. */
+function workloadsPlan(c: MeshliftConfig, parts: PhaseParts): WorkloadsPlan {
+  const findings = c.namespaces.flatMap((ns, i) => {
+    const proxy = parts.namespaces[i].proxy;
+    if (ns.config.state !== "istio" || !proxy) return [];
+    return gracePeriodFindings(ns.config.name, ns.deploymentFacts, proxy.drainSeconds);
+  });
+  return { sidecarSettings: sidecarSettings(c), findings };
 }

@@ -47,6 +47,25 @@ const accessLogSchema = z
   })
   .strict();
 
+/** Longest drain meshlift accepts: a pod's grace period must cover it, and rollouts wait for it. */
+export const MAX_DRAIN_SECONDS = 600;
+
+/** A proxy drain period as Istio's Duration takes it: whole seconds or minutes, such as "20s" or "1m". */
+export const drainDuration = z.string().superRefine((v, ctx) => {
+  const message = !/^[1-9]\d{0,3}[sm]$/.test(v)
+    ? 'must be a duration in whole seconds or minutes, such as "20s" or "1m"'
+    : durationSeconds(v) > MAX_DRAIN_SECONDS
+      ? `must be at most ${MAX_DRAIN_SECONDS}s (10m)`
+      : undefined;
+  if (message) ctx.addIssue({ code: "custom", input: v, message });
+});
+
+/** Seconds of a duration accepted by `drainDuration`. */
+export function durationSeconds(v: string): number {
+  const n = Number(v.slice(0, -1));
+  return v.endsWith("m") ? n * 60 : n;
+}
+
 const proxySchema = z
   .object({
     /** Envoy worker threads per sidecar (meshConfig.defaultConfig.concurrency); 0 = one per node CPU. @default 2 */
@@ -56,6 +75,21 @@ const proxySchema = z
       requests: { cpu: "100m", memory: "128Mi" },
       limits: { cpu: "2000m", memory: "1024Mi" },
     }),
+    /**
+     * The application containers start only once the sidecar is ready, so their first outbound
+     * calls do not fail (meshConfig.defaultConfig.holdApplicationUntilProxyStarts). @default true
+     */
+    holdApplicationUntilProxyStarts: z.boolean().default(true),
+    /**
+     * How long a terminating pod's proxy keeps serving open connections
+     * (meshConfig.defaultConfig.terminationDrainDuration; Istio's own default is 5s). @default "20s"
+     */
+    terminationDrainDuration: drainDuration.default("20s"),
+    /**
+     * The proxy exits as soon as its last connection closes while draining, instead of always
+     * waiting the full drain (proxyMetadata EXIT_ON_ZERO_ACTIVE_CONNECTIONS). @default true
+     */
+    exitOnZeroActiveConnections: z.boolean().default(true),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // The `meshlift:migration` and `meshlift:appmesh` sections: which namespaces move to Istio, and the App Mesh controller handle.
 import { z } from "zod";
-import { DNS_LABEL, DNS_LABEL_MAX } from "./k8s-common";
+import { cpuQuantity, DNS_LABEL, DNS_LABEL_MAX, memoryQuantity } from "./k8s-common";
+import { drainDuration } from "./istio";
 
 /** Namespaces meshlift must never relabel or restart: the platform's own. */
 export const RESERVED_NAMESPACES: readonly string[] = [
@@ -18,6 +19,39 @@ const dns1123Label = z
     DNS_LABEL,
     "must be a Kubernetes name: lower-case letters, digits and -, starting and ending with a letter or digit",
   );
+
+/**
+ * Sidecar sizing by traffic profile, from the migration guide's table: requests and limits of the
+ * Istio proxy container. A namespace picks one, and may override any of the four values.
+ */
+export const PROXY_PROFILES = {
+  low: { cpu: "50m", memory: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" },
+  medium: { cpu: "100m", memory: "128Mi", cpuLimit: "1", memoryLimit: "512Mi" },
+  high: { cpu: "200m", memory: "256Mi", cpuLimit: "2", memoryLimit: "1Gi" },
+} as const;
+export type ProxyProfile = keyof typeof PROXY_PROFILES;
+export const PROXY_PROFILE_NAMES = Object.keys(PROXY_PROFILES) as ProxyProfile[];
+
+/** A namespace's sidecar: its size and, when it differs from the mesh (`istio.proxy`), start and drain. */
+const namespaceProxy = z
+  .object({
+    /** Sizing by traffic profile (requests/limits from PROXY_PROFILES). @default the mesh's istio.proxy.resources */
+    profile: z.enum(PROXY_PROFILE_NAMES as [ProxyProfile, ...ProxyProfile[]]).optional(),
+    /** CPU request (sidecar.istio.io/proxyCPU). @default the profile's */
+    cpu: cpuQuantity.optional(),
+    /** Memory request (sidecar.istio.io/proxyMemory). @default the profile's */
+    memory: memoryQuantity.optional(),
+    /** CPU limit (sidecar.istio.io/proxyCPULimit). @default the profile's */
+    cpuLimit: cpuQuantity.optional(),
+    /** Memory limit (sidecar.istio.io/proxyMemoryLimit). @default the profile's */
+    memoryLimit: memoryQuantity.optional(),
+    /** @default istio.proxy.holdApplicationUntilProxyStarts */
+    holdApplicationUntilProxyStarts: z.boolean().optional(),
+    /** @default istio.proxy.terminationDrainDuration */
+    terminationDrainDuration: drainDuration.optional(),
+  })
+  .strict();
+export type NamespaceProxyConfig = z.infer<typeof namespaceProxy>;
 
 export const NAMESPACE_STATES = ["appmesh", "istio"] as const;
 export type NamespaceState = (typeof NAMESPACE_STATES)[number];
@@ -41,7 +75,9 @@ const namespaceEntry = z
       .regex(/^[A-Za-z0-9._-]{1,63}$/, "must be 1-63 letters, digits, '.', '_' or '-'")
       .optional(),
     /** Deployments to restart, in addition to the plain Deployment documents of `appmeshExport`. @default [] */
-    deployments: z.array(dns1123Label).default([]),
+    deployments: z.array(dns1123Label).max(500).default([]),
+    /** This namespace's sidecar size, start and drain, set on the restarted pods. @default the mesh's */
+    proxy: namespaceProxy.optional(),
   })
   .strict();
 
