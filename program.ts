@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deepMerge } from "./builders/helm";
 import { ISTIO_NAMESPACE } from "./builders/istio-common";
+import { kubernetesApiExclusionValues } from "./builders/istio-mesh";
 import { istioNamespaceLabels, OUTPUTS, ownsRoot } from "./builders/multicluster";
 import { tracingMeshValues } from "./builders/observability";
 import { nlbHostedZoneIdIn } from "./builders/route53-cutover";
@@ -214,10 +215,11 @@ function installIstio(
       dedicatedGatewayNodes: plan.istio.dedicatedGatewayNodes,
       systemNamespace,
       dependsOn: { istiod: meshCa?.istio.istiodDependsOn, gateway: lbc ? [lbc.release] : [] },
-      istiodValues: deepMerge(
+      istiodValues: [
         tracingMeshValues(cfg.observability),
         meshCa?.istio.istiodValues ?? {},
-      ),
+        kubernetesApiExclusionValues(cfg.istio.mode, cluster.kubernetesApiRange),
+      ].reduce(deepMerge),
       protectIstiod: plan.istio.protectIstiod,
     },
     k8sOpts,

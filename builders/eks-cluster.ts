@@ -1,4 +1,5 @@
-// Pure builders for EksCluster: node group specs, Istio's security group rules, the adopted-cluster kubeconfig.
+// Pure builders for EksCluster: node group specs, Istio's security group rules, the adopted-cluster kubeconfig, the Kubernetes API service address.
+import ipaddr from "ipaddr.js";
 import { CreateClusterConfig, NodeGroupConfig } from "../config/sections/cluster";
 
 /** The label and taint that keep the Istio ingress gateway on its own nodes. */
@@ -136,4 +137,42 @@ export function adoptedKubeconfig(args: {
 /** The OIDC issuer without its scheme, as IAM condition keys and provider URLs use it. */
 export function issuerHostPath(issuer: string): string {
   return issuer.replace(/^https:\/\//, "");
+}
+
+/** The service network of an EKS cluster, as EKS reports it (`kubernetesNetworkConfig`). */
+export interface ServiceNetwork {
+  readonly ipFamily?: string;
+  readonly serviceIpv4Cidr?: string;
+  readonly serviceIpv6Cidr?: string;
+}
+
+/**
+ * The address range sidecars must not intercept so that calls to the Kubernetes API go straight to
+ * it: the `kubernetes` Service's ClusterIP, which Kubernetes allocates as the first address of the
+ * service CIDR (172.20.0.0/16 -> 172.20.0.1/32). Only that address: excluding the whole service
+ * CIDR would take every in-cluster Service out of the mesh.
+ */
+export function kubernetesApiExcludeRange(net: ServiceNetwork): string {
+  const cidr = net.ipFamily === "ipv6" ? net.serviceIpv6Cidr : net.serviceIpv4Cidr;
+  const field = net.ipFamily === "ipv6" ? "serviceIpv6Cidr" : "serviceIpv4Cidr";
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(cidr ?? "");
+  } catch {
+    throw new Error(
+      `kubernetesNetworkConfig.${field}: ${JSON.stringify(cidr)} is not a CIDR; cannot find the Kubernetes API service address to exclude from the sidecars`,
+    );
+  }
+  const [addr, prefix] = parsed;
+  const bytes = (
+    addr.kind() === "ipv4"
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${prefix}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${prefix}`)
+  ).toByteArray();
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    bytes[i] = (bytes[i] + 1) & 0xff;
+    if (bytes[i] !== 0) break;
+  }
+  const first = ipaddr.fromByteArray(bytes);
+  return `${first.toString()}/${first.kind() === "ipv4" ? 32 : 128}`;
 }

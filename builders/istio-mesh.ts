@@ -1,5 +1,5 @@
 // Pure builders for IstioMesh: Helm values for the Istio charts, checked against the real charts' keys in tests.
-import { IstioConfig } from "../config/sections/istio";
+import { IstioConfig, IstioMode } from "../config/sections/istio";
 import {
   EXIT_ON_ZERO_ACTIVE_CONNECTIONS_SINCE,
   ISTIO_VERSION,
@@ -174,4 +174,24 @@ export function gatewayValues(istio: IstioConfig, dedicatedNodes: boolean): Valu
       ports: GATEWAY_PORTS.map((p) => ({ ...p })),
     },
   };
+}
+
+/**
+ * Keeps the sidecars out of the way of calls to the Kubernetes API (controllers, operators, leader
+ * election): the API Service's address is excluded from outbound interception mesh-wide
+ * (`global.proxy.excludeIPRanges`, which the injector writes into each pod's
+ * `traffic.sidecar.istio.io/excludeOutboundIPRanges` unless the pod sets its own). Ambient mode has
+ * no sidecar to exclude it from.
+ */
+export function kubernetesApiExclusionValues(mode: IstioMode, range: unknown): Values {
+  switch (mode) {
+    case "sidecar":
+      return { global: { proxy: { excludeIPRanges: range } } };
+    case "ambient":
+      return {};
+    default: {
+      const never: never = mode;
+      throw new Error(`unknown istio.mode ${JSON.stringify(never)}`);
+    }
+  }
 }

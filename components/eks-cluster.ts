@@ -14,8 +14,10 @@ import {
   adoptedKubeconfig,
   ISTIO_CONTROL_PLANE_PORTS,
   issuerHostPath,
+  kubernetesApiExcludeRange,
   NODE_ROLE_POLICIES,
   nodeGroupSpecs,
+  ServiceNetwork,
 } from "../builders/eks-cluster";
 
 export interface EksClusterArgs {
@@ -43,6 +45,11 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   /** Resources that must exist before workloads are scheduled (node groups); empty when adopted. */
   public readonly nodeGroups: pulumi.Resource[];
+  /**
+   * The Kubernetes API Service's address as a sidecar exclusion range ("172.20.0.1/32"), from the
+   * cluster's service CIDR as EKS reports it (read from the adopted cluster, or from the one created).
+   */
+  public readonly kubernetesApiRange: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:cluster:EksCluster", name, {}, opts);
@@ -60,6 +67,13 @@ export class EksCluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.nodeGroups = built.nodeGroups;
     this.kubernetesVersion = built.kubernetesVersion;
+    this.kubernetesApiRange = built.serviceNetwork.apply((net) => {
+      try {
+        return kubernetesApiExcludeRange(net);
+      } catch (e) {
+        throw new pulumi.ResourceError(`cluster: ${(e as Error).message}`, this);
+      }
+    });
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
@@ -174,6 +188,10 @@ export class EksCluster extends pulumi.ComponentResource {
       vpcId: network.vpcId,
       kubeconfig: cluster.kubeconfigJson,
       kubernetesVersion: pulumi.output(cluster.eksCluster).apply((e) => e.version),
+      serviceNetwork: pulumi
+        .output(cluster.eksCluster)
+        .apply((e) => e.kubernetesNetworkConfig)
+        .apply((n) => n ?? {}),
       nodeGroups,
       dependsOn: [cluster, ...nodeGroups],
     };
@@ -236,6 +254,7 @@ export class EksCluster extends pulumi.ComponentResource {
           }),
         ),
       kubernetesVersion: found.version,
+      serviceNetwork: found.kubernetesNetworkConfigs.apply((n) => n[0] ?? {}),
       nodeGroups: [],
       dependsOn: [],
     };
@@ -251,6 +270,7 @@ interface Built {
   vpcId: pulumi.Output<string>;
   kubeconfig: pulumi.Output<string>;
   kubernetesVersion: pulumi.Output<string>;
+  serviceNetwork: pulumi.Output<ServiceNetwork>;
   nodeGroups: pulumi.Resource[];
   dependsOn: pulumi.Resource[];
 }

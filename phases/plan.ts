@@ -249,7 +249,8 @@ function sidecarSettings(c: MeshliftConfig): string {
         `sidecar mode: applications wait for their proxy (holdApplicationUntilProxyStarts ${p.holdApplicationUntilProxyStarts}), ` +
         `terminating proxies drain for ${p.terminationDrainDuration}` +
         `${p.exitOnZeroActiveConnections ? " or until their last connection closes" : ""}; ` +
-        "namespaces may set their own size, start and drain (migration.namespaces[].proxy)"
+        "namespaces may set their own size, start and drain (migration.namespaces[].proxy); " +
+        "calls to the Kubernetes API bypass the sidecar (its Service address, from the cluster's service CIDR, in global.proxy.excludeIPRanges)"
       );
     }
     case "ambient":

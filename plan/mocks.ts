@@ -26,6 +26,8 @@ const RESOURCE_OUTPUTS: Record<string, Outputs> = {
       version: inputs.version ?? COMPUTED,
       endpoint: COMPUTED,
       vpcConfig: { clusterSecurityGroupId: COMPUTED, vpcId: inputs.vpcId ?? COMPUTED },
+      // EKS picks the service CIDR when the cluster is created: unknown until then.
+      kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: pulumi.runtime.unknownValue },
     },
     kubeconfigJson: COMPUTED,
     oidcProviderArn: COMPUTED,
@@ -97,6 +99,8 @@ const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string
     certificateAuthorities: [{ data: COMPUTED }],
     identities: [{ oidcs: [{ issuer: `https://${COMPUTED}` }] }],
     vpcConfig: { vpcId: COMPUTED, clusterSecurityGroupId: COMPUTED },
+    // Only EKS knows the adopted cluster's service CIDR.
+    kubernetesNetworkConfigs: [{ ipFamily: "ipv4", serviceIpv4Cidr: pulumi.runtime.unknownValue }],
   }),
   "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (i) => ({
     arn: COMPUTED,
