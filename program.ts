@@ -19,6 +19,7 @@ import { MeshCa } from "./components/mesh-ca";
 import { MeshRoot } from "./components/mesh-root";
 import { NamespaceMigration } from "./components/namespace-migration";
 import { Observability } from "./components/observability";
+import { ProxyPrePull } from "./components/proxy-prepull";
 import { RemoteSecrets } from "./components/remote-secrets";
 import { Route53Cutover } from "./components/route53-cutover";
 import { SecurityBaseline } from "./components/security-baseline";
@@ -224,6 +225,9 @@ function installIstio(
     },
     k8sOpts,
   );
+  if (plan.prePull) {
+    new ProxyPrePull("proxy-prepull", { hub: cfg.istio.hub, namespace: systemNamespace }, k8sOpts);
+  }
   const security = new SecurityBaseline(
     "security",
     {

@@ -17,6 +17,7 @@ import {
 import { manualCleanup } from "../builders/appmesh-controller";
 import { exportSummary, ExportSummary } from "../appmesh/report";
 import type { LoadedNamespace } from "../config/conversions";
+import { proxyImage } from "../builders/proxy-prepull";
 import { securityPlan, SecurityPlan } from "../builders/security-baseline";
 import { ConfigError } from "../config/errors";
 import { MAX_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "../config/versions";
@@ -229,6 +230,12 @@ export interface PhasePlan {
   readonly inventory?: InventoryPlan;
   /** How workloads move without dropping requests. */
   readonly workloads: WorkloadsPlan;
+  /**
+   * The proxy image is pulled onto every node in this phase (a DaemonSet): only in the phase before
+   * the restarts, in sidecar mode, when a namespace is to move. Absent otherwise: the next phase
+   * removes it once its restarts are done (Pulumi deletes what left the program last).
+   */
+  readonly prePull?: { readonly image: string };
 }
 
 /** What the program observed before planning, besides the deployed state. */
@@ -238,7 +245,10 @@ export interface PlanObservations {
 }
 
 /** The parts of a plan that depend on the phase and the config only (no deployed state). */
-type PhaseParts = Pick<PhasePlan, "phase" | "spec" | "security" | "namespaces" | "dns" | "appmesh">;
+type PhaseParts = Pick<
+  PhasePlan,
+  "phase" | "spec" | "security" | "namespaces" | "dns" | "appmesh" | "prePull"
+>;
 
 /** Which sidecar settings a mode takes, in one line. */
 function sidecarSettings(c: MeshliftConfig): string {
@@ -269,9 +279,17 @@ function partsAt(c: MeshliftConfig, phase: Phase): PhaseParts {
   const spec = PHASE_SPECS[phase];
   const weights = cutoverWeights(spec, c.cutover);
   const { appmesh: appmeshRecords, istio: istioRecords } = dnsRecordsIn(spec);
+  const restartsNext = nextPhase(phase) && PHASE_SPECS[nextPhase(phase) as Phase].workloadsMigrate;
+  const prePull =
+    spec.istioInstalled &&
+    !spec.workloadsMigrate &&
+    restartsNext &&
+    c.istio.mode === "sidecar" &&
+    c.migration.namespaces.some((n) => n.state === "istio");
   return {
     phase,
     spec,
+    ...(prePull ? { prePull: { image: proxyImage(c.istio.hub) } } : {}),
     security: securityPlan(spec, c.security),
     namespaces: c.migration.namespaces.map((ns) => {
       const restart = restartAnnotations(ns.state, spec, ns.restartToken);
@@ -375,6 +393,10 @@ function changesBetween(a: PhaseParts, b: PhaseParts): PhaseChange[] {
       else if (x && y && x.weight !== y.weight)
         add("update", `${what} weight ${x.weight} -> ${y.weight}`);
     }
+  }
+  if (!a.prePull !== !b.prePull) {
+    const image = (a.prePull ?? b.prePull)?.image ?? "";
+    add(b.prePull ? "create" : "remove", `proxy image pre-pull DaemonSet (${image})`);
   }
   if (a.appmesh.controllerRelease !== b.appmesh.controllerRelease) {
     add(b.appmesh.controllerRelease ? "create" : "remove", "App Mesh controller release");
