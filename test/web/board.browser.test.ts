@@ -366,11 +366,25 @@ describe("migration board in Chromium", function () {
       .filter((e) => !e.innerText?.trim() && !e.labels?.length && !e.getAttribute("aria-label"))
       .map((e) => e.outerHTML)`);
     assert.deepEqual(unnamed, []);
-    // Keyboard only: focus a stack link, follow it, land on its page heading.
+    // Keyboard only: focus a stack link, follow it, land on its page heading. The stack's data
+    // arrives late, so the page shows its loading state first and the focus must survive the swap.
+    await page.route("**/v1/board/dev", async (r) => {
+      await new Promise((done) => setTimeout(done, 500));
+      await r.continue();
+    });
     const link = page.getByRole("link", { name: "dev", exact: true });
     await link.focus();
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: "dev" }).waitFor();
+    // The focus moves in an effect after the render, and must stay once the stack's data arrives.
+    await page
+      .waitForFunction('document.activeElement?.tagName === "H1"', null, { timeout: 10_000 })
+      .catch(async () =>
+        assert.fail(
+          `focus is on ${await page.evaluate("document.activeElement?.tagName")}, not the heading`,
+        ),
+      );
+    await page.getByRole("region", { name: "State" }).waitFor();
     assert.equal(await page.evaluate("document.activeElement?.tagName"), "H1");
     assert.equal(new URL(page.url()).pathname, "/stacks/dev");
   });
