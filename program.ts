@@ -59,7 +59,15 @@ export async function readOwnOutputs(): Promise<DeployedState> {
   const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const self = new pulumi.StackReference(`${pulumi.getStack()}-previous`, { name });
   const outputs: Record<string, unknown> = {};
-  for (const key of ["phase", "istioMode", "dnsWeights", "kubernetesVersion"]) {
+  const keys = [
+    "phase",
+    "istioMode",
+    "dnsWeights",
+    "kubernetesVersion",
+    "nodeGroupNaming",
+    "clusterName",
+  ];
+  for (const key of keys) {
     outputs[key] = (await self.getOutputDetails(key)).value;
   }
   return { known: true, outputs };
@@ -104,7 +112,19 @@ type Parts = ReturnType<typeof createComponents>;
 
 function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOptions) {
   const tags = { "meshlift:environment": cfg.environment, "meshlift:stack": cfg.stack };
-  const cluster = new EksCluster("cluster", { cluster: cfg.cluster, region: cfg.region, tags });
+  const naming = plan.cluster.nodeGroupNaming;
+  if (naming?.naming === "fixed") {
+    void pulumi.log.warn(
+      `node groups keep their fixed names (${naming.reason}); a change of instance types, disk size or subnets then fails with "already exists". ` +
+        "Set `pulumi config set --path meshlift:cluster.nodeGroupNaming prefix` to switch: one rolling replacement of each node group, new nodes before old ones go",
+    );
+  }
+  const cluster = new EksCluster("cluster", {
+    cluster: cfg.cluster,
+    region: cfg.region,
+    tags,
+    nodeGroupNaming: naming?.naming,
+  });
   // Every Kubernetes child of a component gets the cluster's provider through the component.
   const k8sOpts = { providers: [cluster.provider] };
 
@@ -324,6 +344,9 @@ function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<st
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
     kubernetesVersion: cluster.kubernetesVersion,
+    ...(plan.cluster.nodeGroupNaming
+      ? { nodeGroupNaming: plan.cluster.nodeGroupNaming.naming }
+      : {}),
     kubernetesVersionGuard: plan.guard.kubernetesVersion,
     istioModeGuard: plan.istio.modeGuard,
     ...(istio

@@ -10,9 +10,23 @@ export const GATEWAY_NODE_TAINT = {
   effect: "NO_SCHEDULE",
 } as const;
 
+/**
+ * How managed node groups are named. `prefix`: EKS generates the name from a prefix, so a change
+ * that replaces a node group (instance types, disk size, subnets) creates the new one beside the old
+ * one before deleting it. `fixed`: the name the first meshlift versions gave them, which such a
+ * replacement cannot reuse while the old group exists ("already exists").
+ */
+export type NodeGroupNaming = "prefix" | "fixed";
+
+/** EKS node group names are at most 63 characters; a generated suffix takes 26 of them. */
+export const NODE_GROUP_PREFIX_MAX = 37;
+
 export interface NodeGroupSpec {
   readonly role: "core" | "gateway";
-  readonly nodeGroupName: string;
+  /** Set with naming `fixed`. */
+  readonly nodeGroupName?: string;
+  /** Set with naming `prefix`. */
+  readonly nodeGroupNamePrefix?: string;
   readonly instanceTypes: string[];
   readonly scalingConfig: { minSize: number; desiredSize: number; maxSize: number };
   readonly diskSize: number;
@@ -20,8 +34,15 @@ export interface NodeGroupSpec {
   readonly taints: { key: string; value: string; effect: string }[];
 }
 
+/** `<cluster>-<role>-`, the cluster part cut so that EKS can append its suffix. */
+export function nodeGroupNamePrefix(clusterName: string, role: NodeGroupSpec["role"]): string {
+  const room = NODE_GROUP_PREFIX_MAX - role.length - 2;
+  return `${clusterName.slice(0, room).replace(/[-_]+$/, "")}-${role}-`;
+}
+
 function spec(
   clusterName: string,
+  naming: NodeGroupNaming,
   role: NodeGroupSpec["role"],
   g: NodeGroupConfig,
   labels: Record<string, string>,
@@ -29,7 +50,9 @@ function spec(
 ): NodeGroupSpec {
   return {
     role,
-    nodeGroupName: `${clusterName}-${role}`,
+    ...(naming === "fixed"
+      ? { nodeGroupName: `${clusterName}-${role}` }
+      : { nodeGroupNamePrefix: nodeGroupNamePrefix(clusterName, role) }),
     instanceTypes: [...g.instanceTypes],
     scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
     diskSize: g.diskSize,
@@ -39,11 +62,15 @@ function spec(
 }
 
 /** The two managed node groups: `core` for workloads and istiod, `gateway` for the ingress gateway only. */
-export function nodeGroupSpecs(c: CreateClusterConfig): NodeGroupSpec[] {
+export function nodeGroupSpecs(
+  c: CreateClusterConfig,
+  naming: NodeGroupNaming = "prefix",
+): NodeGroupSpec[] {
   return [
-    spec(c.name, "core", c.nodeGroups.core, {}, []),
+    spec(c.name, naming, "core", c.nodeGroups.core, {}, []),
     spec(
       c.name,
+      naming,
       "gateway",
       c.nodeGroups.gateway,
       { [GATEWAY_NODE_LABEL.key]: GATEWAY_NODE_LABEL.value },
@@ -73,19 +100,23 @@ export const ISTIO_CONTROL_PLANE_PORTS: readonly IngressRuleSpec[] = [
 export const CLUSTER_ADMIN_POLICY_ARN =
   "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
-/** EKS access entries for the admin roles (authenticationMode API). */
-export function adminAccessEntries(roleArns: readonly string[]) {
-  return Object.fromEntries(
-    roleArns.map((arn, i) => [
-      `admin-${i}`,
-      {
-        principalArn: arn,
-        accessPolicies: {
-          admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } },
-        },
-      },
-    ]),
-  );
+/** The stable key of a role's access entry: its account and name (role names are unique per account). */
+export function accessEntryKey(roleArn: string): string {
+  const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[^/]*\/)*([^/]+)$/.exec(roleArn);
+  if (!m)
+    throw new Error(`cluster.adminRoleArns: ${JSON.stringify(roleArn)} is not an IAM role ARN`);
+  return `admin-${m[1]}-${m[2]}`;
+}
+
+/** EKS access entries for the admin roles (authenticationMode API), keyed by role, not position. */
+export function adminAccessEntries(
+  roleArns: readonly string[],
+): { key: string; principalArn: string; policyArn: string }[] {
+  return roleArns.map((arn) => ({
+    key: accessEntryKey(arn),
+    principalArn: arn,
+    policyArn: CLUSTER_ADMIN_POLICY_ARN,
+  }));
 }
 
 /** Managed policies every EKS node role needs. */

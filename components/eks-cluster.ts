@@ -16,6 +16,7 @@ import {
   issuerHostPath,
   kubernetesApiExcludeRange,
   NODE_ROLE_POLICIES,
+  NodeGroupNaming,
   nodeGroupSpecs,
   ServiceNetwork,
 } from "../builders/eks-cluster";
@@ -27,6 +28,8 @@ export interface EksClusterArgs {
   readonly region: string;
   /** Tags for every AWS resource this component creates. @default {} */
   readonly tags?: Record<string, string>;
+  /** How a created cluster's node groups are named (phases/guards.ts decides). @default prefix */
+  readonly nodeGroupNaming?: NodeGroupNaming;
 }
 
 /** What both modes expose, so that the rest of the program does not care which one ran. */
@@ -56,7 +59,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const c = args.cluster;
     const built =
       c.mode === "create"
-        ? this.create(name, c, args.tags ?? {})
+        ? this.create(name, c, args.tags ?? {}, args.nodeGroupNaming ?? "prefix")
         : this.adopt(name, c, args.region);
     this.clusterName = built.clusterName;
     this.endpoint = built.endpoint;
@@ -90,7 +93,12 @@ export class EksCluster extends pulumi.ComponentResource {
     });
   }
 
-  private create(name: string, c: CreateClusterConfig, tags: Record<string, string>): Built {
+  private create(
+    name: string,
+    c: CreateClusterConfig,
+    tags: Record<string, string>,
+    naming: NodeGroupNaming,
+  ): Built {
     const protect = c.protect;
     const network = c.vpc.vpcId
       ? {
@@ -111,7 +119,6 @@ export class EksCluster extends pulumi.ComponentResource {
         skipDefaultNodeGroup: true,
         nodeAssociatePublicIpAddress: false,
         authenticationMode: eks.AuthenticationMode.Api,
-        accessEntries: adminAccessEntries(c.adminRoleArns),
         createOidcProvider: true,
         endpointPrivateAccess: true,
         endpointPublicAccess: c.endpointPublicAccess,
@@ -119,6 +126,8 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       { parent: this, protect },
     );
+
+    this.adminAccess(name, cluster, c.adminRoleArns);
 
     const nodeRole = new aws.iam.Role(
       `${name}-node-role`,
@@ -137,13 +146,14 @@ export class EksCluster extends pulumi.ComponentResource {
         ),
     );
 
-    const nodeGroups = nodeGroupSpecs(c).map(
+    const nodeGroups = nodeGroupSpecs(c, naming).map(
       (g) =>
         new eks.ManagedNodeGroup(
           `${name}-${g.role}`,
           {
             cluster,
             nodeGroupName: g.nodeGroupName,
+            nodeGroupNamePrefix: g.nodeGroupNamePrefix,
             nodeRoleArn: nodeRole.arn,
             instanceTypes: g.instanceTypes,
             scalingConfig: g.scalingConfig,
@@ -195,6 +205,44 @@ export class EksCluster extends pulumi.ComponentResource {
       nodeGroups,
       dependsOn: [cluster, ...nodeGroups],
     };
+  }
+
+  /**
+   * One EKS access entry (cluster admin) per role, named after the role so that removing or
+   * reordering `adminRoleArns` touches only that role's entry. The first meshlift versions let
+   * eks.Cluster create them as `<cluster>-admin-<index>`; the aliases carry those over, assuming the
+   * list is unchanged in the update that upgrades meshlift.
+   */
+  private adminAccess(name: string, cluster: eks.Cluster, roleArns: readonly string[]): void {
+    const clusterName = pulumi.output(cluster.eksCluster).apply((e) => e.name);
+    adminAccessEntries(roleArns).forEach((e, i) => {
+      // eks.Cluster named them `<its name>-<key>` under itself, with the key `admin-<index>`.
+      const legacy = `${name}-eks-admin-${i}`;
+      const entry = new aws.eks.AccessEntry(
+        `${name}-${e.key}`,
+        { clusterName, principalArn: e.principalArn },
+        { parent: this, dependsOn: [cluster], aliases: [{ name: legacy, parent: cluster }] },
+      );
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-${e.key}-admin`,
+        {
+          clusterName,
+          principalArn: e.principalArn,
+          policyArn: e.policyArn,
+          accessScope: { type: "cluster" },
+        },
+        {
+          parent: entry,
+          dependsOn: [entry],
+          aliases: [
+            {
+              name: `${legacy}-admin`,
+              parent: pulumi.createUrn(legacy, "aws:eks/accessEntry:AccessEntry", cluster),
+            },
+          ],
+        },
+      );
+    });
   }
 
   private createVpc(name: string, c: CreateClusterConfig, tags: Record<string, string>) {

@@ -111,3 +111,29 @@ export function guardAdoptedVersion(
     ? `adopted: ${facts.kubernetesVersion}, newer than Istio 1.30 supports (${supported.max})`
     : `adopted: ${facts.kubernetesVersion}`;
 }
+
+/**
+ * How this run names node groups. Configured wins. Otherwise a stack that deployed a cluster before
+ * meshlift exported `nodeGroupNaming` keeps its fixed names (a new name is a replacement of every
+ * node group), and a new stack gets generated names. Returns the naming and why.
+ */
+export function decideNodeGroupNaming(
+  deployed: DeployedState,
+  configured: "prefix" | "fixed" | undefined,
+): { readonly naming: "prefix" | "fixed"; readonly reason: string } {
+  if (configured) return { naming: configured, reason: "meshlift:cluster.nodeGroupNaming" };
+  if (!deployed.known) return { naming: "prefix", reason: `default (${deployed.reason})` };
+  const o = deployed.outputs;
+  if (o.nodeGroupNaming === "prefix" || o.nodeGroupNaming === "fixed") {
+    return { naming: o.nodeGroupNaming, reason: "as deployed" };
+  }
+  // A stack that deployed its cluster has a `clusterName` output; an offline plan's stand-in for
+  // the deployed state (a phase only) is taken to be of this version.
+  return o.phase === undefined || o.clusterName === undefined
+    ? { naming: "prefix", reason: "new stack" }
+    : {
+        naming: "fixed",
+        reason:
+          "deployed before node groups were named by prefix: kept, so that no node group is replaced",
+      };
+}

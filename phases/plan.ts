@@ -28,6 +28,7 @@ import { namespacesLeftOnAppMesh, NamespaceState } from "../config/sections/migr
 import { DeployedState, guardPhase, TransitionError } from "./deployed";
 import {
   AdoptedClusterFacts,
+  decideNodeGroupNaming,
   DeployGuardError,
   guardAdoptedVersion,
   guardDecommissionTraffic,
@@ -193,6 +194,14 @@ function inventoryOf(loaded: readonly LoadedNamespace[]): InventoryPlan | undefi
   };
 }
 
+export interface ClusterPlan {
+  /**
+   * How a created cluster's node groups are named: `prefix` (generated names, so a replacement is
+   * create-then-delete) or `fixed` (kept for stacks deployed before). Absent for an adopted cluster.
+   */
+  readonly nodeGroupNaming?: { readonly naming: "prefix" | "fixed"; readonly reason: string };
+}
+
 /** What a phase means for this stack. Add fields; never change what one means. */
 export interface PhasePlan {
   /** The phase this run deploys (`meshlift:phase`). */
@@ -215,6 +224,7 @@ export interface PhasePlan {
   };
   /** Set when the move is refused (the first refusal): the program stops with it before registering anything. */
   readonly refused?: TransitionError | IstioModeError | DeployGuardError;
+  readonly cluster: ClusterPlan;
   readonly istio: IstioPlan;
   readonly security: SecurityPlan;
   readonly namespaces: readonly NamespacePlan[];
@@ -486,6 +496,10 @@ export function planPhase(
     position: stackPosition(c.phase, deployedPhase),
     guard,
     ...(refused ? { refused } : {}),
+    cluster:
+      c.cluster.mode === "create"
+        ? { nodeGroupNaming: decideNodeGroupNaming(deployed, c.cluster.nodeGroupNaming) }
+        : {},
     istio: {
       installed: parts.spec.istioInstalled,
       mode: c.istio.mode,

@@ -11,7 +11,7 @@ export const CHANGE_KINDS: readonly ChangeKind[] = ["create", "update", "replace
  * type (dotted paths into the inputs). Offline there is no provider to ask, so this table is the
  * plan's knowledge; it lists what meshlift's resources can change, not every provider rule.
  * - EKS cluster: its name and VPC cannot change (EKS CreateCluster only).
- * - Managed node group: name, subnets, disk size, instance types are create-only in EKS.
+ * - Managed node group: name (or name prefix), subnets, disk size, instance types are create-only in EKS.
  * - Helm release: name and namespace identify the release.
  * - Route 53 record: zone, name, type and set identifier identify the record set.
  * - Route 53 health check: its type is create-only.
@@ -20,7 +20,13 @@ export const CHANGE_KINDS: readonly ChangeKind[] = ["create", "update", "replace
  */
 export const REPLACE_KEYS: Readonly<Record<string, readonly string[]>> = {
   "eks:index:Cluster": ["name", "vpcId"],
-  "eks:index:ManagedNodeGroup": ["nodeGroupName", "subnetIds", "diskSize", "instanceTypes"],
+  "eks:index:ManagedNodeGroup": [
+    "nodeGroupName",
+    "nodeGroupNamePrefix",
+    "subnetIds",
+    "diskSize",
+    "instanceTypes",
+  ],
   "kubernetes:helm.sh/v3:Release": ["name", "namespace"],
   "aws:route53/record:Record": ["zoneId", "name", "type", "setIdentifier"],
   "aws:route53/healthCheck:HealthCheck": ["type"],

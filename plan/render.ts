@@ -10,6 +10,7 @@ const KEY_INPUTS: Record<string, string[]> = {
   "eks:index:Cluster": ["name", "version", "authenticationMode", "createOidcProvider"],
   "eks:index:ManagedNodeGroup": [
     "nodeGroupName",
+    "nodeGroupNamePrefix",
     "instanceTypes",
     "scalingConfig",
     "labels",

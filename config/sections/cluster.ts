@@ -118,7 +118,22 @@ export const createClusterSchema = z
     kubernetesVersion: kubernetesVersion.default(DEFAULT_KUBERNETES_VERSION),
     vpc: vpcSchema.prefault({}),
     /** IAM roles granted cluster admin through EKS access entries (authenticationMode API). */
-    adminRoleArns: z.array(iamRoleArn).default([]),
+    adminRoleArns: z
+      .array(iamRoleArn)
+      .default([])
+      .superRefine((arns, ctx) => {
+        arns.forEach((a, i) => {
+          const j = arns.indexOf(a);
+          if (j !== i) {
+            ctx.addIssue({
+              code: "custom",
+              path: [i],
+              input: a,
+              message: `is listed twice (entries ${j} and ${i}); EKS keeps one access entry per role`,
+            });
+          }
+        });
+      }),
     /** Whether the API server endpoint is reachable from the internet. @default true */
     endpointPublicAccess: z.boolean().default(true),
     nodeGroups: z
@@ -130,6 +145,13 @@ export const createClusterSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * How node groups are named: `prefix` (EKS generates the name, so a replacement is a rolling
+     * create-then-delete) or `fixed` (`<cluster>-<group>`, as meshlift named them before). @default
+     * prefix for a new stack; fixed for a stack deployed before meshlift named node groups by prefix,
+     * so that upgrading meshlift replaces no node group
+     */
+    nodeGroupNaming: z.enum(["prefix", "fixed"]).optional(),
     /** Protect cluster and node groups from deletion. @default true for environments named prod* */
     protect: z.boolean().optional(),
   })

@@ -1,6 +1,14 @@
 // EksCluster under mocks: node groups, taints, sizes, OIDC, Istio's security group rules, and adoption.
 import * as assert from "node:assert/strict";
-import { nodeGroupSpecs, adoptedKubeconfig, issuerHostPath } from "../../builders/eks-cluster";
+import {
+  adoptedKubeconfig,
+  issuerHostPath,
+  NODE_GROUP_PREFIX_MAX,
+  nodeGroupNamePrefix,
+  nodeGroupSpecs,
+} from "../../builders/eks-cluster";
+import { decideNodeGroupNaming } from "../../phases/guards";
+import { diffPlans } from "../../plan/diff";
 import { parseConfig } from "../../config/load";
 import { named, ofType, plan } from "../support/plan";
 
@@ -18,18 +26,41 @@ describe("EksCluster", () => {
       assert.equal(c.inputs.createOidcProvider, true);
       assert.equal(c.inputs.skipDefaultNodeGroup, true);
       assert.equal(c.inputs.version, "1.36");
-      const entries = c.inputs.accessEntries as Record<
-        string,
-        { principalArn: string; accessPolicies: Record<string, { policyArn: string }> }
-      >;
-      assert.equal(
-        entries["admin-0"].principalArn,
-        "arn:aws:iam::111122223333:role/platform-admin",
-      );
-      assert.match(
-        entries["admin-0"].accessPolicies.admin.policyArn,
-        /AmazonEKSClusterAdminPolicy$/,
-      );
+      assert.equal(c.inputs.accessEntries, undefined, "access entries are the stack's own");
+    });
+
+    it("keys each admin access entry by its role, carrying over the index-named entry it replaces", () => {
+      const cluster = named(doc, "cluster-eks");
+      const entry = named(doc, "cluster-admin-111122223333-platform-admin");
+      assert.equal(entry.type, "aws:eks/accessEntry:AccessEntry");
+      assert.equal(entry.inputs.principalArn, "arn:aws:iam::111122223333:role/platform-admin");
+      assert.ok(entry.dependsOn.includes(cluster.urn));
+      assert.deepEqual(entry.options.aliases, [
+        { name: "cluster-eks-admin-0", parentUrn: cluster.urn },
+      ]);
+      const assoc = named(doc, "cluster-admin-111122223333-platform-admin-admin");
+      assert.equal(assoc.parent, entry.urn);
+      assert.match(String(assoc.inputs.policyArn), /AmazonEKSClusterAdminPolicy$/);
+      assert.deepEqual(assoc.inputs.accessScope, { type: "cluster" });
+      assert.deepEqual(assoc.options.aliases, [
+        {
+          name: "cluster-eks-admin-0-admin",
+          parentUrn: cluster.urn.replace(
+            /::cluster-eks$/,
+            "$aws:eks/accessEntry:AccessEntry::cluster-eks-admin-0",
+          ),
+        },
+      ]);
+    });
+
+    it("generates node group names from a prefix, so a replacement creates the new group first", () => {
+      for (const role of ["core", "gateway"]) {
+        const g = named(doc, `cluster-${role}`);
+        assert.equal(g.inputs.nodeGroupName, undefined);
+        assert.equal(g.inputs.nodeGroupNamePrefix, `meshlift-dev-${role}-`);
+        assert.notEqual(g.options.deleteBeforeReplace, true, "create-then-delete: no capacity gap");
+      }
+      assert.equal(doc.outputs.nodeGroupNaming, "prefix");
     });
 
     it("creates a 3-AZ VPC and puts the nodes in its private subnets", () => {
@@ -151,7 +182,7 @@ describe("EksCluster", () => {
     );
   });
 
-  it("names node groups after the cluster", () => {
+  it("names node groups after the cluster: a prefix EKS completes, or the fixed name of old stacks", () => {
     const cfg = parseConfig("t", {
       "aws:region": "eu-west-1",
       "meshlift:environment": "qa",
@@ -159,8 +190,81 @@ describe("EksCluster", () => {
     });
     if (cfg.cluster.mode !== "create") throw new Error("create mode expected");
     assert.deepEqual(
-      nodeGroupSpecs(cfg.cluster).map((g) => g.nodeGroupName),
-      ["meshlift-qa-core", "meshlift-qa-gateway"],
+      nodeGroupSpecs(cfg.cluster).map((g) => [g.nodeGroupName, g.nodeGroupNamePrefix]),
+      [
+        [undefined, "meshlift-qa-core-"],
+        [undefined, "meshlift-qa-gateway-"],
+      ],
+    );
+    assert.deepEqual(
+      nodeGroupSpecs(cfg.cluster, "fixed").map((g) => [g.nodeGroupName, g.nodeGroupNamePrefix]),
+      [
+        ["meshlift-qa-core", undefined],
+        ["meshlift-qa-gateway", undefined],
+      ],
+    );
+    const long = nodeGroupNamePrefix("a".repeat(90), "gateway");
+    assert.ok(long.length <= NODE_GROUP_PREFIX_MAX, long);
+    assert.match(long, /^a+-gateway-$/);
+  });
+
+  it("keeps the fixed node group names of a stack deployed before prefixes, unless told otherwise", async () => {
+    const old = await plan({
+      stack: "dev",
+      deployedOutputs: { phase: "discovery", clusterName: "meshlift-dev" },
+    });
+    assert.equal(named(old, "cluster-core").inputs.nodeGroupName, "meshlift-dev-core");
+    assert.equal(named(old, "cluster-core").inputs.nodeGroupNamePrefix, undefined);
+    assert.equal(old.outputs.nodeGroupNaming, "fixed");
+    assert.equal(
+      decideNodeGroupNaming({ known: true, outputs: { phase: "cutover" } }, undefined).naming,
+      "prefix",
+      "a phase alone (the offline plan's stand-in) is not an old deployment",
+    );
+    assert.deepEqual(
+      decideNodeGroupNaming(
+        { known: true, outputs: { phase: "cutover", clusterName: "c" } },
+        "prefix",
+      ),
+      { naming: "prefix", reason: "meshlift:cluster.nodeGroupNaming" },
+    );
+    const later = {
+      known: true as const,
+      outputs: { phase: "parallel", nodeGroupNaming: "fixed" },
+    };
+    assert.equal(decideNodeGroupNaming(later, undefined).naming, "fixed", "as deployed");
+    assert.equal(decideNodeGroupNaming({ known: true, outputs: {} }, undefined).naming, "prefix");
+  });
+
+  it("keys access entries by role: reordering or removing adminRoleArns touches only that role", async () => {
+    const a = "arn:aws:iam::111122223333:role/platform-admin";
+    const b = "arn:aws:iam::444455556666:role/team/break-glass";
+    const withRoles = (arns: string[]) =>
+      plan({ stack: "dev", set: { "cluster.adminRoleArns": JSON.stringify(arns) } });
+    const ab = await withRoles([a, b]);
+    const ba = await withRoles([b, a]);
+    const entries = (d: typeof ab) =>
+      d.resources
+        .filter(
+          (r) =>
+            r.type.startsWith("aws:eks/accessPolicyAssociation") ||
+            r.type.startsWith("aws:eks/accessEntry"),
+        )
+        .map((r): [string, unknown] => [r.urn, r.inputs]);
+    assert.deepEqual(entries(ab).sort(), entries(ba).sort(), "same URNs, same inputs");
+    assert.ok(entries(ab).some(([u]) => u.endsWith("::cluster-admin-444455556666-break-glass")));
+    const changes = diffPlans(ab, ba).changes.filter((c) =>
+      /accessEntry|accessPolicy/.test(c.type),
+    );
+    assert.deepEqual(changes, []);
+    assert.throws(
+      () =>
+        parseConfig("t", {
+          "aws:region": "eu-west-1",
+          "meshlift:environment": "qa",
+          "meshlift:cluster": JSON.stringify({ mode: "create", adminRoleArns: [a, a] }),
+        }),
+      /adminRoleArns\.1 .*listed twice/,
     );
   });
 });
