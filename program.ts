@@ -124,6 +124,7 @@ function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOpt
     region: cfg.region,
     tags,
     nodeGroupNaming: naming?.naming,
+    cniNotReadyTaint: plan.istio.installed,
   });
   // Every Kubernetes child of a component gets the cluster's provider through the component.
   const k8sOpts = { providers: [cluster.provider] };

@@ -11,6 +11,16 @@ export const GATEWAY_NODE_TAINT = {
 } as const;
 
 /**
+ * The taint Istio's CNI node agent readiness is signalled by: a new node carries it until the
+ * istio-cni pod on it is ready, when istiod's untaint controller removes it, so no pod can start
+ * there before its traffic can be redirected into the mesh (istio/istio#48818).
+ */
+export const CNI_NOT_READY_TAINT = {
+  key: "cni.istio.io/not-ready",
+  effect: "NO_SCHEDULE",
+} as const;
+
+/**
  * How managed node groups are named. `prefix`: EKS generates the name from a prefix, so a change
  * that replaces a node group (instance types, disk size, subnets) creates the new one beside the old
  * one before deleting it. `fixed`: the name the first meshlift versions gave them, which such a
@@ -31,7 +41,7 @@ export interface NodeGroupSpec {
   readonly scalingConfig: { minSize: number; desiredSize: number; maxSize: number };
   readonly diskSize: number;
   readonly labels: Record<string, string>;
-  readonly taints: { key: string; value: string; effect: string }[];
+  readonly taints: { key: string; value?: string; effect: string }[];
 }
 
 /** `<cluster>-<role>-`, the cluster part cut so that EKS can append its suffix. */
@@ -65,16 +75,21 @@ function spec(
 export function nodeGroupSpecs(
   c: CreateClusterConfig,
   naming: NodeGroupNaming = "prefix",
+  opts: {
+    /** Taint new nodes until Istio's CNI agent is ready on them: only while Istio is installed. */
+    readonly cniNotReadyTaint?: boolean;
+  } = {},
 ): NodeGroupSpec[] {
+  const cni = opts.cniNotReadyTaint ? [{ ...CNI_NOT_READY_TAINT }] : [];
   return [
-    spec(c.name, naming, "core", c.nodeGroups.core, {}, []),
+    spec(c.name, naming, "core", c.nodeGroups.core, {}, [...cni]),
     spec(
       c.name,
       naming,
       "gateway",
       c.nodeGroups.gateway,
       { [GATEWAY_NODE_LABEL.key]: GATEWAY_NODE_LABEL.value },
-      [{ ...GATEWAY_NODE_TAINT }],
+      [{ ...GATEWAY_NODE_TAINT }, ...cni],
     ),
   ];
 }

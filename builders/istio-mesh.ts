@@ -70,6 +70,9 @@ export function istiodValues(istio: IstioConfig): Values {
     cni: { enabled: true },
     // Only namespaces labelled later (the workloads phase) get sidecars; nothing by default.
     sidecarInjectorWebhook: { enableNamespacesByDefault: false },
+    // Removes cni.istio.io/not-ready from a node once its CNI agent is ready (the node groups of a
+    // created cluster carry it; an adopted cluster's node groups or Karpenter can add it).
+    taint: { enabled: true },
     global: {
       ...(imageValues(istio).global as Values),
       defaultPodDisruptionBudget: { enabled: true },

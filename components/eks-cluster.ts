@@ -30,6 +30,12 @@ export interface EksClusterArgs {
   readonly tags?: Record<string, string>;
   /** How a created cluster's node groups are named (phases/guards.ts decides). @default prefix */
   readonly nodeGroupNaming?: NodeGroupNaming;
+  /**
+   * Taint a created cluster's nodes `cni.istio.io/not-ready:NoSchedule` (istiod removes it once the
+   * node's CNI agent is ready): set while Istio is installed, never before, since nothing would
+   * remove it. @default false
+   */
+  readonly cniNotReadyTaint?: boolean;
 }
 
 /** What both modes expose, so that the rest of the program does not care which one ran. */
@@ -59,7 +65,9 @@ export class EksCluster extends pulumi.ComponentResource {
     const c = args.cluster;
     const built =
       c.mode === "create"
-        ? this.create(name, c, args.tags ?? {}, args.nodeGroupNaming ?? "prefix")
+        ? this.create(name, c, args.tags ?? {}, args.nodeGroupNaming ?? "prefix", {
+            cniNotReadyTaint: args.cniNotReadyTaint ?? false,
+          })
         : this.adopt(name, c, args.region);
     this.clusterName = built.clusterName;
     this.endpoint = built.endpoint;
@@ -98,6 +106,7 @@ export class EksCluster extends pulumi.ComponentResource {
     c: CreateClusterConfig,
     tags: Record<string, string>,
     naming: NodeGroupNaming,
+    nodes: { cniNotReadyTaint: boolean },
   ): Built {
     const protect = c.protect;
     const network = c.vpc.vpcId
@@ -146,7 +155,7 @@ export class EksCluster extends pulumi.ComponentResource {
         ),
     );
 
-    const nodeGroups = nodeGroupSpecs(c, naming).map(
+    const nodeGroups = nodeGroupSpecs(c, naming, nodes).map(
       (g) =>
         new eks.ManagedNodeGroup(
           `${name}-${g.role}`,

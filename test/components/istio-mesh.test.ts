@@ -1,5 +1,6 @@
 // Tests IstioMesh and LbController under the offline plan: releases, order, namespaces, providers, mode guard.
 import * as assert from "node:assert/strict";
+import { isDeepStrictEqual } from "node:util";
 import { PlanDocument, PlanResource } from "../../plan/offline";
 import { IstioModeError } from "../../phases/istio-mode";
 import { HELM_RELEASE, longestHelmChain } from "../../plan/metrics";
@@ -178,6 +179,33 @@ describe("IstioMesh", () => {
     assert.equal((r.get("istiod")?.inputs.values as { profile?: string }).profile, "ambient");
     assert.equal((r.get("istio-cni")?.inputs.values as { profile?: string }).profile, "ambient");
     assert.equal(ambient.outputs.istioMode, "ambient");
+  });
+
+  it("taints a created cluster's nodes cni.istio.io/not-ready while Istio is installed, and istiod removes it", () => {
+    const notReady = { key: "cni.istio.io/not-ready", effect: "NO_SCHEDULE" };
+    for (const g of ["cluster-core", "cluster-gateway"]) {
+      assert.deepEqual(
+        (named(parallel, g).inputs.taints as unknown[]).filter((t) =>
+          isDeepStrictEqual(t, notReady),
+        ),
+        [notReady],
+        `${g} in parallel`,
+      );
+      // Before Istio nothing would remove it: new nodes would never take pods.
+      assert.ok(
+        !(named(discovery, g).inputs.taints as unknown[]).some((t) =>
+          isDeepStrictEqual(t, notReady),
+        ),
+        `${g} in discovery`,
+      );
+    }
+    for (const doc of [parallel, prod]) {
+      const v = releases(doc).get("istiod")?.inputs.values as { taint?: { enabled: boolean } };
+      assert.deepEqual(v.taint, { enabled: true }, "untaint controller on, adopted clusters too");
+    }
+    // The cni DaemonSet and istiod tolerate the taint in the chart itself; nothing to add here.
+    const cni = releases(parallel).get("istio-cni")?.inputs.values as { tolerations?: unknown };
+    assert.equal(cni.tolerations, undefined);
   });
 
   it("does not pin the gateway to a node group an adopted cluster lacks", () => {
