@@ -216,6 +216,11 @@ function installIstio(
       )
     : undefined;
   // A cluster that already runs the controller keeps it; the gateway's annotations work with either.
+  if (plan.cluster.autoMode && cfg.istio.lbController.install) {
+    void pulumi.log.info(
+      "EKS Auto Mode: the AWS Load Balancer Controller is not installed; EKS provisions the gateway NLBs (loadBalancerClass eks.amazonaws.com/nlb)",
+    );
+  }
   const lbc = plan.istio.lbController
     ? new LbController(
         "lb-controller",
@@ -235,6 +240,7 @@ function installIstio(
     {
       istio: cfg.istio,
       dedicatedGatewayNodes: plan.istio.dedicatedGatewayNodes,
+      loadBalancerClass: plan.istio.loadBalancerClass,
       systemNamespace,
       dependsOn: { istiod: meshCa?.istio.istiodDependsOn, gateway: lbc ? [lbc.release] : [] },
       istiodValues: [
@@ -276,7 +282,7 @@ function installIstio(
     },
     k8sOpts,
   );
-  const peering = mc ? meshPeering(cfg, mc, cluster, mesh, lbc, tags) : {};
+  const peering = mc ? meshPeering(cfg, plan, mc, cluster, mesh, lbc, tags) : {};
   return { mesh, security, lbc, peering };
 }
 
@@ -287,6 +293,7 @@ function installIstio(
  */
 function meshPeering(
   cfg: MeshliftConfig,
+  plan: PhasePlan,
   mc: MultiClusterConfig,
   cluster: EksCluster,
   mesh: IstioMesh,
@@ -308,6 +315,7 @@ function meshPeering(
       {
         multiCluster: mc,
         repository: cfg.istio.chartRepository,
+        loadBalancerClass: plan.istio.loadBalancerClass,
         dependsOn: [mesh.istiod, ...(lbc ? [lbc.release] : [])],
       },
       k8sOpts,
@@ -345,6 +353,7 @@ function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<st
     vpcId: cluster.vpcId,
     kubeconfig: cluster.kubeconfig,
     kubernetesVersion: cluster.kubernetesVersion,
+    autoMode: plan.cluster.autoMode,
     ...(plan.cluster.nodeGroupNaming
       ? { nodeGroupNaming: plan.cluster.nodeGroupNaming.naming }
       : {}),

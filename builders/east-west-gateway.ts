@@ -11,7 +11,10 @@ export const EAST_WEST_SELECTOR = { istio: "eastwestgateway" } as const;
 export const CROSS_NETWORK_PORT = 15443;
 
 /** Gateway chart values for the east-west gateway (its Service carries the network label). */
-export function eastWestGatewayValues(m: MultiClusterConfig) {
+export function eastWestGatewayValues(
+  m: MultiClusterConfig,
+  opts: { readonly loadBalancerClass?: string } = {},
+) {
   return {
     name: EAST_WEST_GATEWAY_NAME,
     labels: { ...EAST_WEST_SELECTOR, app: EAST_WEST_GATEWAY_NAME },
@@ -21,6 +24,7 @@ export function eastWestGatewayValues(m: MultiClusterConfig) {
     networkGateway: m.network,
     service: {
       type: "LoadBalancer",
+      ...(opts.loadBalancerClass ? { loadBalancerClass: opts.loadBalancerClass } : {}),
       annotations: nlbServiceAnnotations(m.eastWest.scheme),
       // Peers' CIDRs only; an empty list leaves the NLB open, which mTLS still guards.
       loadBalancerSourceRanges: m.peers.flatMap((p) => p.cidrs),

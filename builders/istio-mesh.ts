@@ -129,7 +129,13 @@ export function ztunnelValues(istio: IstioConfig): Values {
   return { hub: istio.hub, tag: ISTIO_VERSION };
 }
 
-/** Annotations that make the LB controller provision an NLB with IP targets for the gateway. */
+/**
+ * The Service class EKS Auto Mode provisions NLBs for; it reads the same annotations as the LB
+ * controller (type external, IP targets, scheme, health check).
+ */
+export const AUTO_MODE_LOAD_BALANCER_CLASS = "eks.amazonaws.com/nlb";
+
+/** Annotations that make the LB controller (or EKS Auto Mode) provision an NLB with IP targets for the gateway. */
 export function gatewayServiceAnnotations(scheme: IstioConfig["gateway"]["scheme"]): Values {
   return {
     ...nlbServiceAnnotations(scheme),
@@ -150,7 +156,14 @@ export const GATEWAY_PORTS = [
  * `gateway`: values at the top level (the chart's schema rejects unknown top-level keys, so no
  * `gateways.istio-ingressgateway.*`); resources as strings, as its schema demands.
  */
-export function gatewayValues(istio: IstioConfig, dedicatedNodes: boolean): Values {
+export function gatewayValues(
+  istio: IstioConfig,
+  dedicatedNodes: boolean,
+  opts: {
+    /** `service.loadBalancerClass` (EKS Auto Mode); immutable once the Service exists. @default none */
+    readonly loadBalancerClass?: string;
+  } = {},
+): Values {
   const g = istio.gateway;
   const scheduling: Values = dedicatedNodes
     ? {
@@ -173,6 +186,7 @@ export function gatewayValues(istio: IstioConfig, dedicatedNodes: boolean): Valu
     resources: g.resources,
     service: {
       type: "LoadBalancer",
+      ...(opts.loadBalancerClass ? { loadBalancerClass: opts.loadBalancerClass } : {}),
       annotations: gatewayServiceAnnotations(g.scheme),
       ports: GATEWAY_PORTS.map((p) => ({ ...p })),
     },

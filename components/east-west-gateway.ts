@@ -20,6 +20,8 @@ export interface EastWestGatewayArgs {
   readonly chartVersion?: string;
   /** The configured `meshlift:istio.chartRepository`. @default CHARTS.istioGateway.repo */
   readonly repository?: string;
+  /** The Service's `loadBalancerClass` (EKS Auto Mode). @default none: the LB controller's */
+  readonly loadBalancerClass?: string;
   /** istiod (the gateway's `image: auto` is filled by its injector) and the base CRDs. @default [] */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -50,7 +52,7 @@ export class EastWestGateway extends pulumi.ComponentResource {
         },
         EAST_WEST_GATEWAY_NAME,
         namespace,
-        eastWestGatewayValues(m),
+        eastWestGatewayValues(m, { loadBalancerClass: args.loadBalancerClass }),
       ),
       { parent: this, dependsOn: args.dependsOn },
     );

@@ -131,50 +131,17 @@ export class EksCluster extends pulumi.ComponentResource {
         createOidcProvider: true,
         endpointPrivateAccess: true,
         endpointPublicAccess: c.endpointPublicAccess,
+        // EKS Auto Mode runs the nodes (general-purpose and system node pools) and their NLBs.
+        ...(c.autoMode ? { autoMode: { enabled: true } } : {}),
         tags,
       },
       { parent: this, protect },
     );
 
     this.adminAccess(name, cluster, c.adminRoleArns);
-
-    const nodeRole = new aws.iam.Role(
-      `${name}-node-role`,
-      {
-        assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
-        tags,
-      },
-      { parent: this, protect },
-    );
-    const attachments = NODE_ROLE_POLICIES.map(
-      (policyArn) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-node-${policyArn.split("/").pop()}`,
-          { role: nodeRole.name, policyArn },
-          { parent: this },
-        ),
-    );
-
-    const nodeGroups = nodeGroupSpecs(c, naming, nodes).map(
-      (g) =>
-        new eks.ManagedNodeGroup(
-          `${name}-${g.role}`,
-          {
-            cluster,
-            nodeGroupName: g.nodeGroupName,
-            nodeGroupNamePrefix: g.nodeGroupNamePrefix,
-            nodeRoleArn: nodeRole.arn,
-            instanceTypes: g.instanceTypes,
-            scalingConfig: g.scalingConfig,
-            diskSize: g.diskSize,
-            subnetIds: network.privateSubnetIds,
-            labels: g.labels,
-            taints: g.taints,
-            tags,
-          },
-          { parent: this, protect, dependsOn: [cluster, ...attachments] },
-        ),
-    );
+    const nodeGroups = c.autoMode
+      ? []
+      : this.managedNodeGroups(name, c, cluster, network.privateSubnetIds, tags, naming, nodes);
 
     // Managed node groups run in the EKS-created cluster security group; open Istio's ports on it
     // from the control plane security group explicitly, so tightening the defaults cannot break Istio.
@@ -214,6 +181,56 @@ export class EksCluster extends pulumi.ComponentResource {
       nodeGroups,
       dependsOn: [cluster, ...nodeGroups],
     };
+  }
+
+  /** The node role and the `core` and `gateway` managed node groups. */
+  private managedNodeGroups(
+    name: string,
+    c: CreateClusterConfig,
+    cluster: eks.Cluster,
+    subnetIds: pulumi.Input<string[]>,
+    tags: Record<string, string>,
+    naming: NodeGroupNaming,
+    nodes: { cniNotReadyTaint: boolean },
+  ): eks.ManagedNodeGroup[] {
+    const protect = c.protect;
+    const nodeRole = new aws.iam.Role(
+      `${name}-node-role`,
+      {
+        assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+        tags,
+      },
+      { parent: this, protect },
+    );
+    const attachments = NODE_ROLE_POLICIES.map(
+      (policyArn) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-node-${policyArn.split("/").pop()}`,
+          { role: nodeRole.name, policyArn },
+          { parent: this },
+        ),
+    );
+
+    return nodeGroupSpecs(c, naming, nodes).map(
+      (g) =>
+        new eks.ManagedNodeGroup(
+          `${name}-${g.role}`,
+          {
+            cluster,
+            nodeGroupName: g.nodeGroupName,
+            nodeGroupNamePrefix: g.nodeGroupNamePrefix,
+            nodeRoleArn: nodeRole.arn,
+            instanceTypes: g.instanceTypes,
+            scalingConfig: g.scalingConfig,
+            diskSize: g.diskSize,
+            subnetIds,
+            labels: g.labels,
+            taints: g.taints,
+            tags,
+          },
+          { parent: this, protect, dependsOn: [cluster, ...attachments] },
+        ),
+    );
   }
 
   /**

@@ -19,6 +19,8 @@ export interface IstioMeshArgs {
   readonly istio: IstioConfig;
   /** Put the gateway on the dedicated gateway node group (nodeSelector + toleration). */
   readonly dedicatedGatewayNodes: boolean;
+  /** The gateway Service's `loadBalancerClass` (EKS Auto Mode). @default none: the LB controller's */
+  readonly loadBalancerClass?: string;
   /**
    * The istio-system Namespace, created by the caller so that it keeps one identity whether or not
    * the cluster joins a multi-cluster mesh (which labels it and puts `cacerts` in it).
@@ -64,7 +66,9 @@ export class IstioMesh extends pulumi.ComponentResource {
     const istio = args.istio;
     this.mode = istio.mode;
     const istiodVals = deepMerge(istiodValues(istio), args.istiodValues ?? {});
-    const gwVals = gatewayValues(istio, args.dedicatedGatewayNodes);
+    const gwVals = gatewayValues(istio, args.dedicatedGatewayNodes, {
+      loadBalancerClass: args.loadBalancerClass,
+    });
     const k = { parent: this };
     const after = args.dependsOn ?? {};
     // Every Istio chart from the configured repository (Istio's, its OCI registry, or a mirror).

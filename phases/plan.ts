@@ -18,6 +18,7 @@ import { manualCleanup } from "../builders/appmesh-controller";
 import { exportSummary, ExportSummary } from "../appmesh/report";
 import type { LoadedNamespace } from "../config/conversions";
 import { proxyImage } from "../builders/proxy-prepull";
+import { AUTO_MODE_LOAD_BALANCER_CLASS } from "../builders/istio-mesh";
 import { securityPlan, SecurityPlan } from "../builders/security-baseline";
 import { ConfigError } from "../config/errors";
 import { MAX_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "../config/versions";
@@ -110,8 +111,10 @@ export interface IstioPlan {
   readonly modeGuard: string;
   /** The AWS Load Balancer Controller is installed by the stack. */
   readonly lbController: boolean;
-  /** The gateway runs on the dedicated gateway node group (an adopted cluster has none). */
+  /** The gateway runs on the dedicated gateway node group (an adopted or Auto Mode cluster has none). */
   readonly dedicatedGatewayNodes: boolean;
+  /** The gateway Services' `loadBalancerClass` (EKS Auto Mode's); absent: the LB controller's. */
+  readonly loadBalancerClass?: string;
   /** istiod is protected like the cluster it runs on: no update may delete or replace it. */
   readonly protectIstiod: boolean;
 }
@@ -195,6 +198,11 @@ function inventoryOf(loaded: readonly LoadedNamespace[]): InventoryPlan | undefi
 }
 
 export interface ClusterPlan {
+  /**
+   * EKS Auto Mode: EKS provisions the gateways' NLBs itself (no LB controller) and a created cluster
+   * runs no managed node groups. Configured, else read from an adopted cluster.
+   */
+  readonly autoMode: boolean;
   /**
    * How a created cluster's node groups are named: `prefix` (generated names, so a replacement is
    * create-then-delete) or `fixed` (kept for stacks deployed before). Absent for an adopted cluster.
@@ -476,6 +484,11 @@ export function planPhase(
   const deployedPhase =
     deployed.known && isPhase(deployed.outputs.phase) ? deployed.outputs.phase : undefined;
 
+  const autoMode =
+    c.cluster.mode === "create"
+      ? c.cluster.autoMode
+      : (c.cluster.autoMode ?? observed.adoptedCluster?.autoMode ?? false);
+
   const prev = previousPhase(c.phase);
   const next = nextPhase(c.phase);
   const before = prev && partsAt(c, prev);
@@ -498,15 +511,18 @@ export function planPhase(
     ...(refused ? { refused } : {}),
     cluster:
       c.cluster.mode === "create"
-        ? { nodeGroupNaming: decideNodeGroupNaming(deployed, c.cluster.nodeGroupNaming) }
-        : {},
+        ? { autoMode, nodeGroupNaming: decideNodeGroupNaming(deployed, c.cluster.nodeGroupNaming) }
+        : { autoMode },
     istio: {
       installed: parts.spec.istioInstalled,
       mode: c.istio.mode,
       modeGuard,
-      lbController: parts.spec.istioInstalled && c.istio.lbController.install,
-      // An adopted cluster has no meshlift gateway node group to select.
-      dedicatedGatewayNodes: c.istio.gateway.dedicatedNodes ?? c.cluster.mode === "create",
+      // EKS Auto Mode needs none: it provisions NLBs for Services of its load balancer class.
+      lbController: parts.spec.istioInstalled && c.istio.lbController.install && !autoMode,
+      // An adopted cluster, or one on Auto Mode, has no meshlift gateway node group to select.
+      dedicatedGatewayNodes:
+        c.istio.gateway.dedicatedNodes ?? (c.cluster.mode === "create" && !autoMode),
+      ...(autoMode ? { loadBalancerClass: AUTO_MODE_LOAD_BALANCER_CLASS } : {}),
       // The control plane is guarded like the cluster (cluster.protect: prod environments by default).
       protectIstiod:
         c.cluster.mode === "create" ? c.cluster.protect : c.environment.startsWith("prod"),

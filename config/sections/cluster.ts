@@ -152,6 +152,11 @@ export const createClusterSchema = z
      * so that upgrading meshlift replaces no node group
      */
     nodeGroupNaming: z.enum(["prefix", "fixed"]).optional(),
+    /**
+     * EKS Auto Mode: EKS runs the nodes (no managed node groups) and provisions the gateways' NLBs
+     * itself, so no LB controller is installed. @default false
+     */
+    autoMode: z.boolean().default(false),
     /** Protect cluster and node groups from deletion. @default true for environments named prod* */
     protect: z.boolean().optional(),
   })
@@ -162,6 +167,11 @@ export const existingClusterSchema = z
     mode: z.literal("existing"),
     /** Name of the EKS cluster to adopt (read only: meshlift never modifies it). */
     name: clusterName,
+    /**
+     * The cluster runs EKS Auto Mode: no LB controller, gateway Services of class
+     * eks.amazonaws.com/nlb. @default detected from the cluster (its compute config)
+     */
+    autoMode: z.boolean().optional(),
   })
   .strict();
 

@@ -270,6 +270,10 @@ describe("multi-cluster specs and values", () => {
     assert.deepEqual(v.service.annotations, nlbServiceAnnotations("internal"));
     const keys = readKeys("istio-gateway.keys");
     for (const p of leafPaths(v)) assert.ok(allowed(keys, p), `gateway chart rejects ${p}`);
+    assert.equal("loadBalancerClass" in v.service, false, "the LB controller's NLB by default");
+    const auto = eastWestGatewayValues(multiNet, { loadBalancerClass: "eks.amazonaws.com/nlb" });
+    assert.equal(auto.service.loadBalancerClass, "eks.amazonaws.com/nlb", "EKS Auto Mode's NLB");
+    for (const p of leafPaths(auto)) assert.ok(allowed(keys, p), `gateway chart rejects ${p}`);
   });
 
   it("routes other networks' mTLS through 15443 in AUTO_PASSTHROUGH", async () => {

@@ -211,6 +211,12 @@ describe("IstioMesh", () => {
   it("does not pin the gateway to a node group an adopted cluster lacks", () => {
     const gw = releases(prod).get("istio-ingressgateway") as PlanResource;
     assert.equal((gw.inputs.values as { nodeSelector?: unknown }).nodeSelector, undefined);
+    const svc = (gw.inputs.values as { service: { loadBalancerClass?: string } }).service;
+    assert.equal(
+      svc.loadBalancerClass,
+      undefined,
+      "no Auto Mode detected: the LB controller's NLB",
+    );
     const dev = releases(parallel).get("istio-ingressgateway") as PlanResource;
     assert.deepEqual((dev.inputs.values as { nodeSelector?: unknown }).nodeSelector, {
       istio: "ingressgateway",
@@ -310,5 +316,42 @@ describe("LbController", () => {
     assert.deepEqual(v.serviceAccount, { create: false, name: md.name });
     assert.equal(v.region, "eu-west-1");
     assert.ok(rel.dependsOn.includes(sa.urn), "the chart must find its ServiceAccount");
+  });
+});
+
+describe("EKS Auto Mode", () => {
+  const lbClass = (doc: PlanDocument, release: string) =>
+    (releases(doc).get(release)?.inputs.values as { service: Record<string, unknown> }).service
+      .loadBalancerClass as string | undefined;
+
+  it("detected on an adopted cluster: no LB controller, gateway Services of class eks.amazonaws.com/nlb", async () => {
+    const doc = await plan({
+      stack: "prod",
+      phase: "parallel",
+      program: { adoptedCluster: { kubernetesVersion: "1.35", autoMode: true } },
+    });
+    assert.equal(releases(doc).has("aws-load-balancer-controller"), false);
+    assert.equal(
+      ofType(doc, "aws:iam/role:Role").filter((r) => /lb-controller/.test(r.name)).length,
+      0,
+    );
+    assert.equal(lbClass(doc, "istio-ingressgateway"), "eks.amazonaws.com/nlb");
+    assert.equal(doc.outputs.autoMode, true);
+  });
+
+  it("configured on a created cluster: Auto Mode on, no managed node groups, gateway not pinned", async () => {
+    const doc = await plan({
+      stack: "dev",
+      phase: "parallel",
+      set: { "cluster.autoMode": "true" },
+    });
+    assert.equal((named(doc, "cluster-eks").inputs.autoMode as { enabled: boolean }).enabled, true);
+    assert.equal(ofType(doc, "eks:index:ManagedNodeGroup").length, 0);
+    assert.equal(releases(doc).has("aws-load-balancer-controller"), false);
+    assert.equal(lbClass(doc, "istio-ingressgateway"), "eks.amazonaws.com/nlb");
+    const gw = releases(doc).get("istio-ingressgateway")?.inputs.values as {
+      nodeSelector?: unknown;
+    };
+    assert.equal(gw.nodeSelector, undefined);
   });
 });
