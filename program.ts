@@ -122,6 +122,7 @@ function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOpt
   const cluster = new EksCluster("cluster", {
     cluster: cfg.cluster,
     region: cfg.region,
+    awsIdentity: cfg.awsIdentity,
     tags,
     nodeGroupNaming: naming?.naming,
     cniNotReadyTaint: plan.istio.installed,

@@ -150,6 +150,10 @@ export function adoptedKubeconfig(args: {
   endpoint: string;
   certificateAuthorityData: string;
   region: string;
+  /** `aws:profile`: the token is minted with the same credentials as the AWS provider uses. */
+  profile?: string;
+  /** The role the AWS provider assumes (`aws:assumeRoles`); get-token assumes it too. */
+  roleArn?: string;
 }): string {
   return JSON.stringify({
     apiVersion: "v1",
@@ -172,7 +176,16 @@ export function adoptedKubeconfig(args: {
           exec: {
             apiVersion: "client.authentication.k8s.io/v1beta1",
             command: "aws",
-            args: ["eks", "get-token", "--cluster-name", args.name, "--region", args.region],
+            args: [
+              "eks",
+              "get-token",
+              "--cluster-name",
+              args.name,
+              "--region",
+              args.region,
+              ...(args.roleArn ? ["--role-arn", args.roleArn] : []),
+            ],
+            ...(args.profile ? { env: [{ name: "AWS_PROFILE", value: args.profile }] } : {}),
           },
         },
       },

@@ -4,6 +4,7 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsIdentity } from "../config/sections/aws";
 import {
   ClusterConfig,
   CreateClusterConfig,
@@ -26,6 +27,8 @@ export interface EksClusterArgs {
   readonly cluster: ClusterConfig;
   /** AWS region, for the adopted cluster's kubeconfig. */
   readonly region: string;
+  /** `aws:profile` / assumed role: kubeconfig tokens are minted as the AWS provider's identity. @default {} */
+  readonly awsIdentity?: AwsIdentity;
   /** Tags for every AWS resource this component creates. @default {} */
   readonly tags?: Record<string, string>;
   /** How a created cluster's node groups are named (phases/guards.ts decides). @default prefix */
@@ -67,8 +70,9 @@ export class EksCluster extends pulumi.ComponentResource {
       c.mode === "create"
         ? this.create(name, c, args.tags ?? {}, args.nodeGroupNaming ?? "prefix", {
             cniNotReadyTaint: args.cniNotReadyTaint ?? false,
+            identity: args.awsIdentity ?? {},
           })
-        : this.adopt(name, c, args.region);
+        : this.adopt(name, c, args.region, args.awsIdentity ?? {});
     this.clusterName = built.clusterName;
     this.endpoint = built.endpoint;
     this.oidcProviderArn = built.oidcProviderArn;
@@ -106,7 +110,7 @@ export class EksCluster extends pulumi.ComponentResource {
     c: CreateClusterConfig,
     tags: Record<string, string>,
     naming: NodeGroupNaming,
-    nodes: { cniNotReadyTaint: boolean },
+    nodes: { cniNotReadyTaint: boolean; identity: AwsIdentity },
   ): Built {
     const protect = c.protect;
     const network = c.vpc.vpcId
@@ -131,6 +135,16 @@ export class EksCluster extends pulumi.ComponentResource {
         createOidcProvider: true,
         endpointPrivateAccess: true,
         endpointPublicAccess: c.endpointPublicAccess,
+        // Without this the kubeconfig's `aws eks get-token` uses the default credential chain,
+        // which can be another identity than the one that created the cluster.
+        ...(nodes.identity.profile || nodes.identity.roleArn
+          ? {
+              providerCredentialOpts: {
+                profileName: nodes.identity.profile,
+                roleArn: nodes.identity.roleArn,
+              },
+            }
+          : {}),
         // EKS Auto Mode runs the nodes (general-purpose and system node pools) and their NLBs.
         ...(c.autoMode ? { autoMode: { enabled: true } } : {}),
         tags,
@@ -297,7 +311,12 @@ export class EksCluster extends pulumi.ComponentResource {
   }
 
   /** Reads an existing cluster; registers nothing in AWS, so it can never modify or replace it. */
-  private adopt(_name: string, c: ExistingClusterConfig, region: string): Built {
+  private adopt(
+    _name: string,
+    c: ExistingClusterConfig,
+    region: string,
+    identity: AwsIdentity,
+  ): Built {
     const found = aws.eks.getClusterOutput({ name: c.name }, { parent: this });
     const issuer = found.identities.apply((ids) => {
       const url = ids[0]?.oidcs[0]?.issuer;
@@ -325,6 +344,7 @@ export class EksCluster extends pulumi.ComponentResource {
             endpoint,
             certificateAuthorityData: cas[0]?.data ?? "",
             region,
+            ...identity,
           }),
         ),
       kubernetesVersion: found.version,

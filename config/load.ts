@@ -16,6 +16,7 @@ import { SUPPORTED_REGIONS } from "./regions";
 import { meshliftSchema, MeshliftSchemaOutput, STRING_KEYS } from "./schema";
 import { LoadedNamespace } from "./conversions";
 import { CrossSectionResult, crossSectionRules, LoadOptions, phaseProblems } from "./cross-section";
+import { AwsIdentity, awsIdentity } from "./sections/aws";
 import { CreateClusterConfig, ExistingClusterConfig } from "./sections/cluster";
 import { ObservabilityConfig } from "./sections/observability";
 import { qualifyKey, readStackFile } from "./stack-file";
@@ -31,6 +32,8 @@ export type MeshliftConfig = Omit<MeshliftSchemaOutput, "cluster" | "observabili
   readonly stack: string;
   /** From `aws:region`. */
   readonly region: string;
+  /** From `aws:profile` and `aws:assumeRoles`: the identity kubeconfigs authenticate as. */
+  readonly awsIdentity: AwsIdentity;
   readonly cluster: CreateClusterConfig | ExistingClusterConfig;
   /** The `observability` section with every toggle decided. */
   readonly observability: ObservabilityConfig;
@@ -82,6 +85,8 @@ export function parseConfig(
     });
   }
 
+  const identity = awsIdentity(flat, problems);
+
   const parsed = meshliftSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => toProblems(i, raw)));
   const sections = parsed.success ? parsed.data : parseSections(raw);
@@ -99,7 +104,7 @@ export function parseConfig(
   if (problems.length > 0 || !parsed.success || region === undefined) {
     throw new ConfigError(stack, problems);
   }
-  return finish(stack, region, parsed.data, derived, fleet?.environments ?? []);
+  return finish(stack, region, parsed.data, derived, fleet?.environments ?? [], identity);
 }
 
 /**
@@ -135,6 +140,7 @@ function finish(
   c: MeshliftSchemaOutput,
   derived: CrossSectionResult,
   fleetEnvironments: readonly FleetEnvironmentInput[],
+  awsIdentity: AwsIdentity,
 ): MeshliftConfig {
   const cluster =
     c.cluster.mode === "create"
@@ -150,6 +156,7 @@ function finish(
     ...c,
     stack,
     region,
+    awsIdentity,
     cluster,
     observability,
     namespaces: derived.namespaces,

@@ -175,6 +175,56 @@ describe("EksCluster", () => {
     });
   });
 
+  it("mints kubeconfig tokens as the AWS provider's identity: aws:profile and the assumed role", async () => {
+    const set = {
+      "aws:profile": "platform",
+      "aws:assumeRoles": JSON.stringify([
+        { roleArn: "arn:aws:iam::111122223333:role/hop" },
+        { roleArn: "arn:aws:iam::111122223333:role/deployer", sessionName: "ci" },
+      ]),
+    };
+    const doc = await plan({ stack: "dev", set });
+    assert.deepEqual(named(doc, "cluster-eks").inputs.providerCredentialOpts, {
+      profileName: "platform",
+      roleArn: "arn:aws:iam::111122223333:role/deployer",
+    });
+    const plain = await plan({ stack: "dev" });
+    assert.equal(named(plain, "cluster-eks").inputs.providerCredentialOpts, undefined);
+    const user = JSON.parse(
+      adoptedKubeconfig({
+        name: "c1",
+        endpoint: "https://x",
+        certificateAuthorityData: "Q0E=",
+        region: "us-east-1",
+        profile: "platform",
+        roleArn: "arn:aws:iam::111122223333:role/deployer",
+      }),
+    ).users[0].user.exec;
+    assert.deepEqual(user.args.slice(-2), [
+      "--role-arn",
+      "arn:aws:iam::111122223333:role/deployer",
+    ]);
+    assert.deepEqual(user.env, [{ name: "AWS_PROFILE", value: "platform" }]);
+    const cfg = parseConfig("t", {
+      "aws:region": "eu-west-1",
+      "meshlift:environment": "qa",
+      "meshlift:cluster": '{"mode":"existing","name":"c"}',
+      "aws:assumeRole": JSON.stringify({ roleArn: "arn:aws:iam::111122223333:role/legacy" }),
+    });
+    assert.deepEqual(cfg.awsIdentity, { roleArn: "arn:aws:iam::111122223333:role/legacy" });
+    assert.throws(
+      () =>
+        parseConfig("t", {
+          "aws:region": "eu-west-1",
+          "meshlift:environment": "qa",
+          "meshlift:cluster": '{"mode":"existing","name":"c"}',
+          "aws:assumeRoles": JSON.stringify([{ roleArn: "admin" }]),
+          "aws:profile": "bad profile",
+        }),
+      /aws:profile .*profile name[\s\S]*aws:assumeRoles .*list of \{roleArn/,
+    );
+  });
+
   it("strips the scheme from the OIDC issuer for IAM condition keys", () => {
     assert.equal(
       issuerHostPath("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC"),
