@@ -25,6 +25,7 @@ import { Route53Cutover } from "./components/route53-cutover";
 import { SecurityBaseline } from "./components/security-baseline";
 import { ConfigError } from "./config/errors";
 import { LoadOptions, MeshliftConfig, parseConfig } from "./config/load";
+import { MIN_PULUMI_VERSION } from "./config/versions";
 import { MultiClusterConfig } from "./config/sections/multicluster";
 import { DeployedState, TransitionError } from "./phases/deployed";
 import { AdoptedClusterFacts, DeployGuardError } from "./phases/guards";
@@ -52,6 +53,29 @@ export async function readAdoptedCluster(name: string): Promise<AdoptedClusterFa
     kubernetesVersion: c.version,
     autoMode: (c.computeConfigs ?? []).some((x) => x.enabled),
   };
+}
+
+/**
+ * Refuses a Pulumi engine older than MIN_PULUMI_VERSION: older engines ignore `replacementTrigger`
+ * and would silently never rotate the mesh intermediate CA. The engine answers the check itself
+ * (RequirePulumiVersion); under mocks, or offline, there is no engine and nothing to check.
+ */
+export async function requireEngine(
+  check: (range: string) => Promise<void> = (r) => pulumi.runtime.requirePulumiVersion(r),
+): Promise<void> {
+  try {
+    await check(`>=${MIN_PULUMI_VERSION}`);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    const predates = /does not support the `?RequirePulumiVersion`? RPC/i.test(reason);
+    throw new pulumi.RunError(
+      `meshlift needs the Pulumi CLI ${MIN_PULUMI_VERSION} or newer (replacementTrigger, which rotates the mesh intermediate CA, is ignored by older engines): ` +
+        (predates
+          ? "this CLI is too old to report its version to the program. "
+          : `the engine refused: ${reason}. `) +
+        "Upgrade it (https://www.pulumi.com/docs/iac/download-install/) and check with `pulumi version` or `meshlift doctor`.",
+    );
+  }
 }
 
 /** Reads the stack's previous outputs through a reference to itself. */
@@ -92,6 +116,7 @@ function asRunError(e: unknown): unknown {
  * the components, export.
  */
 export async function meshlift(opts: ProgramOptions): Promise<Record<string, unknown>> {
+  await requireEngine();
   let cfg: MeshliftConfig;
   let plan: PhasePlan;
   try {

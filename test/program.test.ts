@@ -1,9 +1,14 @@
-// The program wires the App Mesh converter the CLI uses into the workloads phase, and its inventory into the discovery phase's outputs.
+// The program wires the App Mesh converter the CLI uses into the workloads phase, its inventory into the discovery phase's outputs, and refuses an engine too old for it.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
+import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import YAML from "yaml";
 import { convert, countAppMeshObjects, summarize } from "../appmesh";
+import { requireEngine } from "../program";
 import { PROJECT_DIR } from "../plan/offline";
 import { named, ofType, plan } from "./support/plan";
 
@@ -122,5 +127,86 @@ describe("program: the App Mesh inventory in the discovery phase", () => {
   it("has no inventory output after discovery, exports or not", async () => {
     const doc = await plan({ stack: "dev", phase: "parallel", deployedPhase: "discovery" });
     assert.ok(!("appmeshInventory" in doc.outputs));
+  });
+});
+
+/**
+ * A Pulumi engine on 127.0.0.1 that answers RequirePulumiVersion as an engine of `version` would;
+ * "too-old" leaves the RPC unimplemented, as engines from before it do.
+ */
+async function fakeEngine(version: string): Promise<{
+  addr: string;
+  ranges: string[];
+  close: () => void;
+}> {
+  const server = new grpc.Server();
+  const ranges: string[] = [];
+  const impl: grpc.UntypedServiceImplementation = {};
+  // An engine that predates the RPC leaves it unimplemented, as the real ones do.
+  if (version !== "too-old") {
+    impl.requirePulumiVersion = (
+      call: grpc.ServerUnaryCall<engproto.RequirePulumiVersionRequest, unknown>,
+      cb: grpc.sendUnaryData<engproto.RequirePulumiVersionResponse>,
+    ) => {
+      const range = call.request.getPulumiVersionRange();
+      ranges.push(range);
+      const min = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(range)?.slice(1).map(Number) ?? [0, 0, 0];
+      const have = version.split(".").map(Number);
+      const ok = have[0] * 1e6 + have[1] * 1e3 + have[2] >= min[0] * 1e6 + min[1] * 1e3 + min[2];
+      if (ok) cb(null, new engproto.RequirePulumiVersionResponse());
+      else
+        cb({
+          code: grpc.status.FAILED_PRECONDITION,
+          details: `Pulumi CLI version ${version} does not satisfy the version range "${range}"`,
+        });
+    };
+  }
+  server.addService(engrpc.EngineService, impl);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
+  );
+  return { addr: `127.0.0.1:${port}`, ranges, close: () => server.forceShutdown() };
+}
+
+describe("program: the Pulumi engine it runs on", () => {
+  const withEngine = async (version: string, fn: () => Promise<void>, ranges?: string[]) => {
+    const engine = await fakeEngine(version);
+    pulumi.runtime.resetOptions("meshlift", "dev", -1, engine.addr, "", false, "organization");
+    try {
+      await fn();
+      if (ranges) ranges.push(...engine.ranges);
+    } finally {
+      engine.close();
+      // Back to no engine, as every other test (and the offline plan) expects.
+      pulumi.runtime.resetOptions("meshlift", "dev", -1, "", "", false, "");
+    }
+  };
+
+  it("asks the engine for 3.208.0 or newer, the first to honour replacementTrigger", async () => {
+    const asked: string[] = [];
+    await withEngine("3.230.1", () => requireEngine(), asked);
+    assert.deepEqual(asked, [">=3.208.0"]);
+  });
+
+  it("refuses an older engine with one clear message, and one too old to answer", async () => {
+    await withEngine("3.200.0", () =>
+      assert.rejects(requireEngine(), (e: unknown) => {
+        assert.ok(pulumi.RunError.isInstance(e));
+        assert.match(
+          e.message,
+          /needs the Pulumi CLI 3\.208\.0 or newer \(replacementTrigger.*3\.200\.0 does not satisfy.*Upgrade it/,
+        );
+        return true;
+      }),
+    );
+    await withEngine("too-old", () =>
+      assert.rejects(requireEngine(), /3\.208\.0 or newer.*too old to report its version/),
+    );
+  });
+
+  it("has nothing to check without an engine (offline plan, mocks)", async () => {
+    await requireEngine();
   });
 });
