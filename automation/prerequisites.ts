@@ -1,9 +1,18 @@
-// What the Automation API path needs on this machine (Pulumi CLI, AWS credentials, kubectl), found without network.
+// What the Automation API path needs on this machine (Pulumi CLI and its version, backend, AWS CLI and credentials, kubectl), found without network.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { MIN_PULUMI_VERSION } from "../config/versions";
 
-export type PrerequisiteName = "pulumi" | "aws-credentials" | "kubectl" | "secrets-passphrase";
+export type PrerequisiteName =
+  | "pulumi"
+  | "pulumi-version"
+  | "pulumi-backend"
+  | "aws-cli"
+  | "aws-credentials"
+  | "kubectl"
+  | "secrets-passphrase";
 
 export interface Prerequisite {
   readonly name: PrerequisiteName;
@@ -51,6 +60,108 @@ export function pulumiCli(env: Env = process.env): Prerequisite {
   };
 }
 
+/** `3.208.0` from `v3.208.0` (what `pulumi version` prints), or undefined. */
+export function parseVersion(text: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+function atLeast(have: [number, number, number], want: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i] > want[i];
+  return true;
+}
+
+/**
+ * The Pulumi CLI's version against the one the program needs (it refuses older engines itself;
+ * this says so before a run). Runs `pulumi version`, bounded by a timeout.
+ */
+export function pulumiVersion(env: Env = process.env): Prerequisite {
+  const base = {
+    name: "pulumi-version" as const,
+    purpose: `the program needs Pulumi ${MIN_PULUMI_VERSION}+ (replacementTrigger rotates the mesh intermediate CA)`,
+    install: `upgrade the Pulumi CLI to ${MIN_PULUMI_VERSION} or newer (${PULUMI_INSTALL})`,
+  };
+  const found = findOnPath("pulumi", env);
+  if (!found) return { ...base, present: false, detail: "no `pulumi` executable on PATH" };
+  const r = spawnSync(found, ["version"], {
+    env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    encoding: "utf8",
+    timeout: 15_000,
+  });
+  const text = `${r.stdout ?? ""}`.trim();
+  const v = parseVersion(text);
+  if (!v) {
+    return {
+      ...base,
+      present: false,
+      detail: `\`${found} version\` gave no version (${r.error ? r.error.message : JSON.stringify(text.slice(0, 80))})`,
+    };
+  }
+  const want = parseVersion(MIN_PULUMI_VERSION) as [number, number, number];
+  return {
+    ...base,
+    present: atLeast(v, want),
+    detail: `${v.join(".")} (needs ${MIN_PULUMI_VERSION} or newer)`,
+  };
+}
+
+/** Where the Automation API's stacks live, and who decided it. */
+export interface BackendChoice {
+  /** The backend URL, when one is known. */
+  readonly url?: string;
+  readonly source: "configured" | "PULUMI_BACKEND_URL" | "pulumi login" | "none";
+}
+
+/**
+ * The backend the service and `phase` commands use: a configured one (`--backend-url`), else
+ * PULUMI_BACKEND_URL, else the one the user is logged into (`current` in
+ * $PULUMI_HOME/credentials.json; only that field is read, never the tokens beside it).
+ */
+export function describeBackend(
+  env: Env = process.env,
+  home: string = os.homedir(),
+  configured?: string,
+): BackendChoice {
+  if (configured) return { url: configured, source: "configured" };
+  if (env.PULUMI_BACKEND_URL) return { url: env.PULUMI_BACKEND_URL, source: "PULUMI_BACKEND_URL" };
+  const file = path.join(env.PULUMI_HOME || path.join(home, ".pulumi"), "credentials.json");
+  try {
+    const current = (JSON.parse(fs.readFileSync(file, "utf8")) as { current?: unknown }).current;
+    if (typeof current === "string" && current) return { url: current, source: "pulumi login" };
+  } catch {
+    // not logged in, or unreadable: say so below
+  }
+  return { source: "none" };
+}
+
+export function pulumiBackend(
+  env: Env = process.env,
+  home: string = os.homedir(),
+  configured?: string,
+): Prerequisite {
+  const b = describeBackend(env, home, configured);
+  return {
+    name: "pulumi-backend",
+    purpose: "holds the stacks' state: the service uses the same backend as `pulumi up`",
+    present: b.url !== undefined,
+    detail: b.url ? `${b.url} (${b.source})` : "not logged in to any backend",
+    install:
+      "run `pulumi login` (Pulumi Cloud, or e.g. `pulumi login s3://bucket`), or set PULUMI_BACKEND_URL",
+  };
+}
+
+export function awsCli(env: Env = process.env): Prerequisite {
+  const found = findOnPath("aws", env);
+  return {
+    name: "aws-cli",
+    purpose: "kubeconfigs authenticate with `aws eks get-token`, for created and adopted clusters",
+    present: found !== undefined,
+    detail: found ?? "no `aws` executable on PATH",
+    install:
+      "install the AWS CLI v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
+  };
+}
+
 /** Looks for credentials the AWS SDK would pick up; it does not call AWS, so they may still be expired. */
 export function awsCredentials(env: Env = process.env, home: string = os.homedir()): Prerequisite {
   const sources: string[] = [];
@@ -86,11 +197,15 @@ export function kubectl(env: Env = process.env): Prerequisite {
 }
 
 /**
- * A file or S3 backend (the embedded default is `file://~/.meshlift/state`) encrypts stack secrets with
- * a passphrase; without one, selecting or creating a stack fails. Pulumi Cloud needs none.
+ * A file or S3 backend encrypts stack secrets with a passphrase (unless the stack names another
+ * secrets provider); without one, selecting or creating a stack fails. Pulumi Cloud needs none.
  */
-export function secretsPassphrase(env: Env = process.env): Prerequisite {
-  const backend = env.PULUMI_BACKEND_URL ?? "file://~/.meshlift/state";
+export function secretsPassphrase(
+  env: Env = process.env,
+  home: string = os.homedir(),
+  configured?: string,
+): Prerequisite {
+  const backend = describeBackend(env, home, configured).url ?? "(no backend)";
   const needed = !/^https?:\/\//.test(backend);
   const source =
     env.PULUMI_CONFIG_PASSPHRASE !== undefined
@@ -110,8 +225,20 @@ export function secretsPassphrase(env: Env = process.env): Prerequisite {
   };
 }
 
-export function checkPrerequisites(env: Env = process.env, home?: string): Prerequisite[] {
-  return [pulumiCli(env), awsCredentials(env, home), kubectl(env), secretsPassphrase(env)];
+export function checkPrerequisites(
+  env: Env = process.env,
+  home: string = os.homedir(),
+  backendUrl?: string,
+): Prerequisite[] {
+  return [
+    pulumiCli(env),
+    pulumiVersion(env),
+    pulumiBackend(env, home, backendUrl),
+    awsCli(env),
+    awsCredentials(env, home),
+    kubectl(env),
+    secretsPassphrase(env, home, backendUrl),
+  ];
 }
 
 /** The Pulumi CLI is needed and absent: the message says what is missing and how to install it. */

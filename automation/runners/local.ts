@@ -1,10 +1,15 @@
 // The Automation API runner: LocalWorkspace on the project directory, so the service and `pulumi up` cannot drift.
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { promisify } from "node:util";
+import type { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { SemVer } from "semver";
 import { redactFlatConfig } from "../../config/load";
-import { pulumiCli, PulumiCliMissingError } from "../prerequisites";
+import { stackFilePath } from "../../config/stack-file";
+import { MIN_PULUMI_VERSION } from "../../config/versions";
+import { describeBackend, findOnPath, pulumiCli, PulumiCliMissingError } from "../prerequisites";
 import {
   CancelledError,
   DEFAULT_PROJECT_DIR,
@@ -21,7 +26,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface AutomationRunnerOptions {
   /** @default the directory holding Pulumi.yaml */
   readonly projectDir?: string;
-  /** @default `PULUMI_BACKEND_URL`, else `file://~/.meshlift/state` */
+  /**
+   * The Pulumi state backend. @default the one the user is logged into (`pulumi login`, or
+   * `PULUMI_BACKEND_URL`), so that the service sees the stacks `pulumi up` deployed
+   */
   readonly backendUrl?: string;
   /** Where the Pulumi CLI is looked up and what it runs with. @default process.env */
   readonly env?: Env;
@@ -45,9 +53,80 @@ export function engineOptions(
   return policed ? { ...common, policyPacks: [...policyPacks] } : common;
 }
 
-/** `file://~/.meshlift/state` unless `PULUMI_BACKEND_URL` says otherwise; `~` expanded, so the CLI agrees. */
-export function defaultBackendUrl(env: Env = process.env, home = os.homedir()): string {
-  return env.PULUMI_BACKEND_URL || `file://${path.join(home, ".meshlift", "state")}`;
+/**
+ * A copy of the stack's config file with this run's overrides, for `--config-file`: a preview must
+ * not write them into stacks/Pulumi.<stack>.yaml, which LocalWorkspace.setConfig (`pulumi config
+ * set`) does. The overrides are set in the copy by the CLI itself (`config set --config-file`), so
+ * that secret ones are encrypted with the stack's own secrets provider, never written in the clear.
+ * `remove` deletes the copy.
+ */
+export async function configFileWith(
+  stack: Stack,
+  projectDir: string,
+  config: ReturnType<typeof configToSet>,
+): Promise<{ file: string; remove: () => void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshlift-config-"));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  const file = path.join(dir, `Pulumi.${stack.name}.yaml`);
+  try {
+    const source = stackFilePath(projectDir, stack.name);
+    if (fs.existsSync(source)) fs.copyFileSync(source, file);
+    else fs.writeFileSync(file, "");
+    fs.chmodSync(file, 0o600);
+    const ws = stack.workspace as LocalWorkspace;
+    for (const c of config) {
+      await run(
+        ws.pulumiCommand.command,
+        [
+          "config",
+          "set",
+          "--config-file",
+          file,
+          "--stack",
+          stack.name,
+          c.value.secret ? "--secret" : "--plaintext",
+          "--non-interactive",
+          "--",
+          c.key,
+          c.value.value,
+        ],
+        { cwd: projectDir, env: { ...process.env, ...ws.envVars }, timeout: 60_000 },
+      );
+    }
+    return { file, remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
+
+const run = promisify(execFile);
+
+/** The CLI the Automation API drives: the one on this runner's PATH, refused below MIN_PULUMI_VERSION. */
+async function pulumiCommand(env: Env): Promise<PulumiCommand> {
+  const { PulumiCommand } =
+    require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+  const found = findOnPath("pulumi", env);
+  const bin = found ? path.dirname(found) : undefined;
+  const root = bin && path.basename(bin) === "bin" ? path.dirname(bin) : undefined;
+  try {
+    return await PulumiCommand.get({ root, version: new SemVer(MIN_PULUMI_VERSION) });
+  } catch (e) {
+    const m = /your current CLI version is (\S+)/.exec(errorText(e));
+    if (!m) throw e;
+    throw new PulumiCliTooOldError(m[1].replace(/\.$/, ""));
+  }
+}
+
+/** The installed Pulumi CLI is older than the program needs. */
+export class PulumiCliTooOldError extends Error {
+  constructor(readonly found: string) {
+    super(
+      `the Pulumi CLI is ${found}; meshlift needs ${MIN_PULUMI_VERSION} or newer (replacementTrigger, which rotates the mesh intermediate CA). ` +
+        "Upgrade it: https://www.pulumi.com/docs/iac/download-install/",
+    );
+    this.name = "PulumiCliTooOldError";
+  }
 }
 
 /** Expands `file://~/...` and creates a file backend's directory, which the CLI will not do. */
@@ -63,14 +142,19 @@ export function prepareBackend(url: string, home = os.homedir()): string {
 export class AutomationRunner implements Runner {
   private readonly projectDir: string;
   private readonly env: Env;
-  private readonly backendUrl: string;
+  private readonly backendUrl?: string;
   private readonly policyPacks: readonly string[];
 
   constructor(opts: AutomationRunnerOptions = {}) {
     this.projectDir = opts.projectDir ?? DEFAULT_PROJECT_DIR;
     this.policyPacks = opts.policyPacks ?? [path.join(this.projectDir, "policy")];
     this.env = opts.env ?? process.env;
-    this.backendUrl = opts.backendUrl ?? defaultBackendUrl(this.env);
+    this.backendUrl = opts.backendUrl;
+  }
+
+  /** Which backend the runner's stacks live in, and who said so. */
+  backend(): ReturnType<typeof describeBackend> {
+    return describeBackend(this.env, os.homedir(), this.backendUrl);
   }
 
   unavailable(kind: OperationKind): Error | undefined {
@@ -89,10 +173,16 @@ export class AutomationRunner implements Runner {
       require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
     const envVars: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.env)) if (v !== undefined) envVars[k] = v;
-    envVars.PULUMI_BACKEND_URL = prepareBackend(this.backendUrl);
+    // Only a configured backend is forced; otherwise the CLI uses the user's own login, so that
+    // a stack deployed with `pulumi up` is the same stack here.
+    if (this.backendUrl) envVars.PULUMI_BACKEND_URL = prepareBackend(this.backendUrl);
     envVars.PULUMI_SKIP_UPDATE_CHECK = "true";
     const args = { stackName: name, workDir: this.projectDir };
-    const opts = { workDir: this.projectDir, envVars };
+    const opts = {
+      workDir: this.projectDir,
+      envVars,
+      pulumiCommand: await pulumiCommand(this.env),
+    };
     return create
       ? LocalWorkspace.createOrSelectStack(args, opts)
       : LocalWorkspace.selectStack(args, opts);
@@ -114,15 +204,23 @@ export class AutomationRunner implements Runner {
     const unavailable = this.unavailable(req.kind);
     if (unavailable) throw unavailable;
     const stack = await this.stack(req.stack, `operation "${req.kind}"`);
-    if (req.kind === "preview" || req.kind === "up") {
-      for (const c of configToSet(req)) await stack.setConfig(c.key, c.value, false);
+    const config = configToSet(req);
+    if (req.kind === "up") {
+      // An update changes what is deployed, so its config is what the stack file says after it.
+      for (const c of config) await stack.setConfig(c.key, c.value, false);
     }
     const common = engineOptions(req, this.policyPacks);
     try {
       switch (req.kind) {
         case "preview": {
-          const r = await stack.preview(common);
-          return { summary: { changes: r.changeSummary } };
+          // A preview changes nothing, the stack file included: its overrides go in a copy.
+          const copy = await configFileWith(stack, this.projectDir, config);
+          try {
+            const r = await stack.preview({ ...common, configFile: copy.file });
+            return { summary: { changes: r.changeSummary } };
+          } finally {
+            copy.remove();
+          }
         }
         case "up": {
           const r = await stack.up(common);

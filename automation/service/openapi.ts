@@ -300,9 +300,31 @@ export function openApiDocument(version: string): Record<string, unknown> {
     paths: {
       "/healthz": {
         get: {
-          summary: "liveness",
+          summary: "liveness, and the Pulumi backend operations use",
           security: [],
-          responses: { "200": { description: "up", content: json({ type: "object" }) } },
+          responses: {
+            "200": {
+              description: "up",
+              content: json({
+                type: "object",
+                required: ["status", "backend"],
+                properties: {
+                  status: { type: "string", enum: ["ok"] },
+                  backend: {
+                    type: "object",
+                    required: ["source"],
+                    properties: {
+                      url: { type: "string" },
+                      source: {
+                        type: "string",
+                        enum: ["configured", "PULUMI_BACKEND_URL", "pulumi login", "none"],
+                      },
+                    },
+                  },
+                },
+              }),
+            },
+          },
         },
       },
       "/openapi.json": {

@@ -5,6 +5,7 @@ import { isPhase, PHASES } from "../../phases/phases";
 import { Authenticator, Scope, TokenEntry } from "./auth";
 import { board, boardOperation, boardStack, PlanDocuments, PlanViews } from "./board";
 import { openApiDocument } from "./openapi";
+import type { BackendChoice } from "../prerequisites";
 import { Operations, OperationMessage, Runners, ServiceError } from "./operations";
 import {
   forbiddenKeyMessage,
@@ -39,6 +40,8 @@ export interface ServiceOptions {
   readonly discoveryDir?: string;
   /** Offline plans for the board's diff and runbook. @default in-process runOfflinePlan */
   readonly planDocuments?: PlanDocuments;
+  /** Which Pulumi backend preview/up/refresh/destroy use, reported by /healthz. @default unknown */
+  readonly backend?: BackendChoice;
 }
 
 /** Sent with every answer: the board runs only its own script and style, in no frame, sniffing nothing. */
@@ -133,7 +136,8 @@ export function createService(opts: ServiceOptions): Service {
     ) {
       return sendAsset(req, res, assets.get(isBoardRoute(p) ? BOARD_PAGE : p) as StaticAsset);
     }
-    if (p === "/healthz" && method === "GET") return sendJson(res, 200, { status: "ok" });
+    if (p === "/healthz" && method === "GET")
+      return sendJson(res, 200, { status: "ok", backend: opts.backend ?? { source: "none" } });
     if (p === "/openapi.json" && method === "GET") return sendRaw(res, 200, openapi);
     if (p === "/v1/whoami" && method === "GET") {
       const who = need("read");

@@ -37,8 +37,8 @@ export interface ServeSettings {
   readonly dataDir: string;
   /** @default <dataDir>/meshlift.db */
   readonly dbFile: string;
-  /** @default PULUMI_BACKEND_URL, else file://<dataDir>/state */
-  readonly backendUrl: string;
+  /** A backend to force. @default none: the one the user is logged into (or PULUMI_BACKEND_URL) */
+  readonly backendUrl?: string;
   readonly maxConcurrent: number;
   readonly maxBodyBytes: number;
   /** Size cap of the database; past it, submits answer 507 and reads keep working. @default none */
@@ -77,8 +77,9 @@ export function resolveServeSettings(
     port: integer("port", pick("port") ?? "8080", 0, 65535),
     dataDir,
     dbFile: path.resolve(pick("db") ?? path.join(dataDir, "meshlift.db")),
-    backendUrl:
-      flags.backendUrl ?? (env.PULUMI_BACKEND_URL || `file://${path.join(dataDir, "state")}`),
+    // Only a flag forces a backend; otherwise the CLI's own login (or PULUMI_BACKEND_URL) applies,
+    // so that the service sees the stacks `pulumi up` deployed.
+    backendUrl: flags.backendUrl,
     maxConcurrent: integer("max-concurrent", pick("maxConcurrent") ?? "4", 1, 256),
     maxBodyBytes: integer(
       "max-body-bytes",

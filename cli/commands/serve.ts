@@ -41,9 +41,17 @@ export async function startServe(
   }
   const discoveryDir = path.join(settings.dataDir, "discovery");
   const plan = new PlanRunner({ projectDir: settings.projectDir, workers: settings.planWorkers });
+  // The Automation API runner uses the Pulumi backend the user is logged into unless one is forced.
+  const local = new AutomationRunner({
+    projectDir: settings.projectDir,
+    backendUrl: settings.backendUrl,
+    policyPacks: settings.policyPacks,
+  });
+  const backend = settings.runner === "operator" ? undefined : local.backend();
   let service: Service;
   try {
     service = createService({
+      backend,
       dbFile: settings.dbFile,
       dbMaxBytes: settings.dbMaxBytes,
       tokens,
@@ -61,11 +69,7 @@ export async function startServe(
                 namespace: settings.operatorNamespace,
                 kubeconfig: settings.kubeconfig,
               })
-            : new AutomationRunner({
-                projectDir: settings.projectDir,
-                backendUrl: settings.backendUrl,
-                policyPacks: settings.policyPacks,
-              }),
+            : local,
       },
     });
   } catch (e) {
@@ -93,7 +97,9 @@ export async function startServe(
       `runner operator: an up patches the Stack meshlift-<stack> in namespace ${settings.operatorNamespace} and follows its status; plan runs here`,
     );
   } else {
-    log(`Pulumi state: ${settings.backendUrl}; project: ${settings.projectDir}`);
+    log(
+      `Pulumi state: ${backend?.url ?? "no backend (run `pulumi login`)"} (${backend?.source ?? "none"}); project: ${settings.projectDir}`,
+    );
     if (!pulumiCli().present)
       log("Pulumi CLI not found: plan and reads work; preview/up/refresh/destroy answer 503");
   }

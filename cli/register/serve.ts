@@ -20,7 +20,7 @@ export function registerServe(program: Command): void {
     )
     .option(
       "--backend-url <url>",
-      "Pulumi state backend [PULUMI_BACKEND_URL] (default file://<data-dir>/state)",
+      "Pulumi state backend to force (default: the one `pulumi login` chose, or PULUMI_BACKEND_URL)",
     )
     .option("--max-concurrent <n>", `operations at once [${SERVE_ENV.maxConcurrent}] (default 4)`)
     .option(

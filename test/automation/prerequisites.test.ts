@@ -7,6 +7,7 @@ import {
   checkPrerequisites,
   findOnPath,
   PulumiCliMissingError,
+  pulumiVersion,
   requirePulumiCli,
   secretsPassphrase,
 } from "../../automation/prerequisites";
@@ -18,6 +19,22 @@ function dirWith(...executables: string[]): string {
     fs.writeFileSync(path.join(dir, e), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   }
   return dir;
+}
+
+/** A `pulumi` that prints `version` for `pulumi version`, as the real CLI does. */
+function pulumiPrinting(version: string): string {
+  const dir = tempDir("bin-");
+  fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\necho ${version}\n`, { mode: 0o755 });
+  return dir;
+}
+
+function loggedIn(home: string, url: string): string {
+  fs.mkdirSync(path.join(home, ".pulumi"), { recursive: true });
+  fs.writeFileSync(
+    path.join(home, ".pulumi", "credentials.json"),
+    JSON.stringify({ current: url, accessTokens: { [url]: "pul-not-shown" } }),
+  );
+  return home;
 }
 
 describe("prerequisites", () => {
@@ -36,18 +53,44 @@ describe("prerequisites", () => {
       missing.map((p) => [p.name, p.present]),
       [
         ["pulumi", false],
+        ["pulumi-version", false],
+        ["pulumi-backend", false],
+        ["aws-cli", false],
         ["aws-credentials", false],
         ["kubectl", false],
         ["secrets-passphrase", false],
       ],
     );
     assert.match(missing[0].install, /get\.pulumi\.com/);
+    assert.match(missing[2].install, /pulumi login/);
+    assert.match(missing[3].purpose, /aws eks get-token/);
+    const bin = pulumiPrinting("v3.230.0");
+    for (const e of ["kubectl", "aws"])
+      fs.copyFileSync(path.join(dirWith(e), e), path.join(bin, e));
     const present = checkPrerequisites(
-      { PATH: dirWith("pulumi", "kubectl"), AWS_PROFILE: "platform", PULUMI_CONFIG_PASSPHRASE: "" },
-      home,
+      { PATH: bin, AWS_PROFILE: "platform", PULUMI_CONFIG_PASSPHRASE: "" },
+      loggedIn(tempDir("home-"), "s3://state-bucket"),
     );
-    assert.ok(present.every((p) => p.present));
-    assert.match(present[1].detail, /AWS_PROFILE=platform/);
+    assert.deepEqual(
+      present.filter((p) => !p.present).map((p) => p.name),
+      [],
+    );
+    const by = Object.fromEntries(present.map((p) => [p.name, p.detail]));
+    assert.match(by["aws-credentials"], /AWS_PROFILE=platform/);
+    assert.equal(by["pulumi-backend"], "s3://state-bucket (pulumi login)");
+    assert.equal(by["pulumi-version"], "3.230.0 (needs 3.208.0 or newer)");
+    assert.ok(!JSON.stringify(present).includes("pul-not-shown"), "tokens are never read out");
+  });
+
+  it("checks the Pulumi CLI version the program needs, 3.208.0 or newer", () => {
+    const old = pulumiVersion({ PATH: pulumiPrinting("v3.200.0") });
+    assert.equal(old.present, false);
+    assert.equal(old.detail, "3.200.0 (needs 3.208.0 or newer)");
+    assert.match(old.install, /upgrade the Pulumi CLI to 3\.208\.0/);
+    assert.equal(pulumiVersion({ PATH: pulumiPrinting("v3.208.0") }).present, true);
+    const silent = pulumiVersion({ PATH: dirWith("pulumi") });
+    assert.equal(silent.present, false);
+    assert.match(silent.detail, /gave no version/);
   });
 
   it("counts a shared credentials file as AWS credentials", () => {
@@ -58,11 +101,18 @@ describe("prerequisites", () => {
   });
 
   it("asks for a secrets passphrase for file and S3 backends, not for Pulumi Cloud", () => {
-    assert.equal(secretsPassphrase({}).present, false);
-    assert.match(secretsPassphrase({}).install, /PULUMI_CONFIG_PASSPHRASE/);
-    assert.equal(secretsPassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: "/run/p" }).present, true);
-    assert.equal(secretsPassphrase({ PULUMI_BACKEND_URL: "s3://b" }).present, false);
-    assert.equal(secretsPassphrase({ PULUMI_BACKEND_URL: "https://api.pulumi.com" }).present, true);
+    const h = tempDir("home-");
+    assert.equal(secretsPassphrase({}, h).present, false);
+    assert.match(secretsPassphrase({}, h).install, /PULUMI_CONFIG_PASSPHRASE/);
+    assert.equal(secretsPassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: "/run/p" }, h).present, true);
+    assert.equal(secretsPassphrase({ PULUMI_BACKEND_URL: "s3://b" }, h).present, false);
+    assert.equal(
+      secretsPassphrase({ PULUMI_BACKEND_URL: "https://api.pulumi.com" }, h).present,
+      true,
+    );
+    // The backend the user is logged into decides, as it does for the CLI.
+    const cloud = loggedIn(tempDir("home-"), "https://api.pulumi.com");
+    assert.equal(secretsPassphrase({}, cloud).present, true);
   });
 
   it("refuses with a message naming the CLI and how to install it", () => {

@@ -35,12 +35,16 @@ describe("automation service", () => {
         projectDir: project,
         runners: { plan: new PlanRunner({ projectDir: project }), automation: noCli(project) },
         maxBodyBytes: 2048,
+        extra: { backend: { url: "https://api.pulumi.com", source: "pulumi login" } },
       });
     });
     after(() => s.service.close());
 
-    it("answers /healthz without a token and serves an OpenAPI 3 document", async () => {
-      assert.deepEqual((await call(s.url, "GET", "/healthz")).body, { status: "ok" });
+    it("answers /healthz without a token, naming the Pulumi backend, and serves an OpenAPI 3 document", async () => {
+      assert.deepEqual((await call(s.url, "GET", "/healthz")).body, {
+        status: "ok",
+        backend: { url: "https://api.pulumi.com", source: "pulumi login" },
+      });
       const doc = (await call(s.url, "GET", "/openapi.json")).body;
       assert.match(doc.openapi, /^3\./);
       for (const p of [

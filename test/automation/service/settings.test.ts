@@ -6,12 +6,13 @@ import { loadTokens, resolveServeSettings } from "../../../automation/service/se
 import { tempDir } from "../support";
 
 describe("serve settings", () => {
-  it("defaults to 127.0.0.1:8080 with SQLite and Pulumi state under ~/.meshlift", () => {
+  it("defaults to 127.0.0.1:8080 with SQLite under ~/.meshlift, and forces no Pulumi backend", () => {
     const s = resolveServeSettings({}, {}, "/home/u");
     assert.equal(s.host, "127.0.0.1");
     assert.equal(s.port, 8080);
     assert.equal(s.dbFile, "/home/u/.meshlift/meshlift.db");
-    assert.equal(s.backendUrl, "file:///home/u/.meshlift/state");
+    assert.equal(s.backendUrl, undefined, "the CLI's own login decides, as for `pulumi up`");
+    assert.equal(resolveServeSettings({ backendUrl: "s3://b" }, {}, "/h").backendUrl, "s3://b");
     assert.deepEqual(s.tokenSource, { file: "/home/u/.meshlift/tokens" });
   });
 
@@ -25,7 +26,7 @@ describe("serve settings", () => {
     const s = resolveServeSettings({ port: "0" }, env, "/home/u");
     assert.equal(s.port, 0);
     assert.equal(s.dbFile, "/srv/ml/meshlift.db");
-    assert.equal(s.backendUrl, "s3://bucket");
+    assert.equal(s.backendUrl, undefined, "PULUMI_BACKEND_URL reaches the CLI as it is");
     assert.deepEqual(s.tokenSource, { env: "MESHLIFT_TOKENS" });
     assert.equal(loadTokens(s, env).tokens[0].scope, "admin");
   });

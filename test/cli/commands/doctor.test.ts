@@ -11,9 +11,11 @@ describe("meshlift doctor", () => {
     assert.match(text, /^missing {2}aws-credentials /m);
     assert.match(text, /^missing {2}kubectl /m);
     assert.match(text, /fix: install it with `curl -fsSL https:\/\/get\.pulumi\.com/);
+    assert.match(text, /^missing {2}pulumi-backend +not logged in to any backend/m);
+    assert.match(text, /^missing {2}aws-cli /m);
     assert.match(
       text,
-      /Missing: pulumi, aws-credentials, kubectl, secrets-passphrase\. The offline plan/,
+      /Missing: pulumi, pulumi-version, pulumi-backend, aws-cli, aws-credentials, kubectl, secrets-passphrase\. The offline plan/,
     );
   });
 
