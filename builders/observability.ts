@@ -53,8 +53,19 @@ export function tracingTelemetry(obs: ObservabilityConfig): NamespacedObject {
   };
 }
 
-/** kube-prometheus-stack: pick up ServiceMonitors/PodMonitors from every release, not only its own. */
-export function prometheusValues(): Values {
+/** The Secret holding Grafana's generated admin credentials (the chart reads it by name). */
+export const GRAFANA_ADMIN_SECRET = {
+  name: "grafana-admin",
+  userKey: "admin-user",
+  passwordKey: "admin-password",
+} as const;
+
+/**
+ * kube-prometheus-stack: pick up ServiceMonitors/PodMonitors from every release, not only its own.
+ * Grafana is off unless asked for; on, it reads its admin login from GRAFANA_ADMIN_SECRET, so the
+ * chart's well-known default password (`prom-operator`) is never used.
+ */
+export function prometheusValues(obs: Pick<ObservabilityConfig, "grafana">): Values {
   return {
     prometheus: {
       prometheusSpec: {
@@ -62,8 +73,27 @@ export function prometheusValues(): Values {
         podMonitorSelectorNilUsesHelmValues: false,
       },
     },
+    grafana: obs.grafana
+      ? {
+          enabled: true,
+          admin: {
+            existingSecret: GRAFANA_ADMIN_SECRET.name,
+            userKey: GRAFANA_ADMIN_SECRET.userKey,
+            passwordKey: GRAFANA_ADMIN_SECRET.passwordKey,
+          },
+        }
+      : { enabled: false },
   };
 }
+
+/** Kiali's login token signing key: AES, so 16, 24 or 32 characters; generated once and kept. */
+export const KIALI_SIGNING_KEY_LENGTH = 32;
+
+/**
+ * The Secret that holds Kiali's signing key. kiali-server (2.x) reads `login_token.signing_key:
+ * "secret:<name>:<key>"` from a mounted Secret, so the key never sits in Helm's release record.
+ */
+export const KIALI_SIGNING_KEY_SECRET = { name: "kiali-signing-key", key: "key" } as const;
 
 /** Istio's own monitors (samples/addons/extras/prometheus-operator.yaml): istiod and every Envoy. */
 export function istioMonitors(namespace: string): NamespacedObject[] {
@@ -146,11 +176,17 @@ export function istioMonitors(namespace: string): NamespacedObject[] {
 /** The in-cluster Jaeger's query endpoint (gRPC), as Kiali reads it. */
 export const JAEGER_QUERY_URL = `http://tracing.${ISTIO_NAMESPACE}:16685`;
 
-/** kiali-server: token login, Prometheus and (when in-cluster) Jaeger wired. */
+/**
+ * kiali-server: token login, Prometheus and (when in-cluster) Jaeger wired. The signing key is read
+ * from KIALI_SIGNING_KEY_SECRET, which the stack generates once; left empty, the chart makes a new
+ * random key on every upgrade, which logs every user out.
+ */
 export function kialiValues(obs: ObservabilityConfig): Values {
   const inClusterJaeger = obs.tracing && !obs.otlp;
+  const { name, key } = KIALI_SIGNING_KEY_SECRET;
   return {
     auth: { strategy: "token" },
+    login_token: { signing_key: `secret:${name}:${key}` },
     deployment: {
       cluster_wide_access: true,
       resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "1Gi" } },

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { helmReleaseArgs } from "../builders/helm";
 import { ObservabilityConfig } from "../config/sections/observability";
 import { CHARTS, CLOUDWATCH_ADDON } from "../config/versions";
@@ -9,7 +10,10 @@ import { IrsaRole } from "./irsa-role";
 import { ISTIO_NAMESPACE } from "../builders/istio-common";
 import {
   CLOUDWATCH_AGENT,
+  GRAFANA_ADMIN_SECRET,
   istioMonitors,
+  KIALI_SIGNING_KEY_LENGTH,
+  KIALI_SIGNING_KEY_SECRET,
   jaegerManifests,
   kialiValues,
   OBS_RELEASES,
@@ -63,15 +67,16 @@ export class Observability extends pulumi.ComponentResource {
 
     if (o.prometheus) {
       const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: o.namespace } }, k);
+      const grafanaAdmin = o.grafana ? [this.grafanaAdmin(name, o.namespace, ns, k)] : [];
       this.prometheus = new k8s.helm.v3.Release(
         `${name}-prometheus`,
         helmReleaseArgs(
           CHARTS.kubePrometheusStack,
           OBS_RELEASES.prometheus,
           o.namespace,
-          prometheusValues(),
+          prometheusValues(o),
         ),
-        { ...k, dependsOn: [ns] },
+        { ...k, dependsOn: [ns, ...grafanaAdmin] },
       );
       // The monitor CRDs come with the chart.
       const prometheus = this.prometheus;
@@ -91,10 +96,25 @@ export class Observability extends pulumi.ComponentResource {
     }
 
     if (o.kiali) {
+      // Generated once and kept in the stack's state: upgrades keep everyone logged in. It goes
+      // in a Secret the chart mounts, never in the Helm values (Helm keeps those in its records).
+      const signingKey = new random.RandomPassword(
+        `${name}-kiali-signing-key`,
+        { length: KIALI_SIGNING_KEY_LENGTH, special: false },
+        { parent: this },
+      );
+      const keySecret = new k8s.core.v1.Secret(
+        `${name}-kiali-signing-key`,
+        {
+          metadata: { name: KIALI_SIGNING_KEY_SECRET.name, namespace: ISTIO_NAMESPACE },
+          stringData: { [KIALI_SIGNING_KEY_SECRET.key]: pulumi.secret(signingKey.result) },
+        },
+        { ...k, dependsOn: after.kiali ?? [] },
+      );
       this.kiali = new k8s.helm.v3.Release(
         `${name}-kiali`,
         helmReleaseArgs(CHARTS.kiali, OBS_RELEASES.kiali, ISTIO_NAMESPACE, kialiValues(o)),
-        { ...k, dependsOn: after.kiali ?? [] },
+        { ...k, dependsOn: [...(after.kiali ?? []), keySecret] },
       );
     }
 
@@ -127,5 +147,30 @@ export class Observability extends pulumi.ComponentResource {
       );
     }
     this.registerOutputs({});
+  }
+
+  /** Grafana's admin login: a generated password (a Pulumi secret) in the Secret the chart reads. */
+  private grafanaAdmin(
+    name: string,
+    namespace: string,
+    ns: k8s.core.v1.Namespace,
+    k: { parent: pulumi.Resource },
+  ): k8s.core.v1.Secret {
+    const password = new random.RandomPassword(
+      `${name}-grafana-admin-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    return new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: GRAFANA_ADMIN_SECRET.name, namespace },
+        stringData: {
+          [GRAFANA_ADMIN_SECRET.userKey]: "admin",
+          [GRAFANA_ADMIN_SECRET.passwordKey]: pulumi.secret(password.result),
+        },
+      },
+      { ...k, dependsOn: [ns] },
+    );
   }
 }

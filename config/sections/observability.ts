@@ -9,6 +9,14 @@ export const observabilitySchema = z
   .object({
     /** kube-prometheus-stack plus the Istio ServiceMonitor/PodMonitor. @default on in dev */
     prometheus: toggle.prefault({}),
+    /**
+     * kube-prometheus-stack's Grafana, with a generated admin password (a Pulumi secret, in a
+     * Secret the chart reads), never the chart's well-known one. @default off
+     */
+    grafana: z
+      .object({ enabled: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
     kiali: z
       .object({
         /** @default on in dev */
@@ -50,6 +58,8 @@ export type ObservabilitySection = z.infer<typeof observabilitySchema>;
 /** The section with every toggle decided. */
 export interface ObservabilityConfig {
   readonly prometheus: boolean;
+  /** Grafana inside kube-prometheus-stack (only with `prometheus`). */
+  readonly grafana: boolean;
   readonly kiali: boolean;
   readonly kialiPrometheusUrl?: string;
   readonly tracing: boolean;
@@ -67,6 +77,7 @@ export function resolveObservability(
   const on = (v: boolean | undefined) => v ?? environment === "dev";
   return {
     prometheus: on(o.prometheus.enabled),
+    grafana: o.grafana.enabled,
     kiali: on(o.kiali.enabled),
     kialiPrometheusUrl: o.kiali.prometheusUrl,
     tracing: on(o.tracing.enabled),
@@ -86,6 +97,13 @@ export function observabilityProblems(resolved: ObservabilityConfig): ConfigProb
       given: true,
       message:
         "Kiali needs Prometheus: enable observability.prometheus or set observability.kiali.prometheusUrl",
+    });
+  }
+  if (resolved.grafana && !resolved.prometheus) {
+    problems.push({
+      key: "meshlift:observability.grafana.enabled",
+      given: true,
+      message: "Grafana comes with kube-prometheus-stack: enable observability.prometheus too",
     });
   }
   return problems;

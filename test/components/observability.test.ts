@@ -10,7 +10,11 @@ import {
   tracingMeshValues,
   tracingTelemetry,
 } from "../../builders/observability";
-import { observabilitySchema, resolveObservability } from "../../config/sections/observability";
+import {
+  observabilityProblems,
+  observabilitySchema,
+  resolveObservability,
+} from "../../config/sections/observability";
 import { loadKeys, unknownKeys } from "../support/chart-keys";
 import { validateIstio } from "../support/istio-models";
 import { named, ofType, plan, transitiveDeps } from "../support/plan";
@@ -123,5 +127,93 @@ describe("Observability in the plan", () => {
     assert.ok(!charts.includes("kube-prometheus-stack") && !charts.includes("kiali-server"));
     assert.equal(ofType(prod, "aws:eks/addon:Addon").length, 0);
     assert.equal(ofType(prod, "kubernetes:telemetry.istio.io/v1:Telemetry").length, 0);
+  });
+});
+
+describe("Observability secrets", () => {
+  let dev: PlanDocument;
+  let grafana: PlanDocument;
+  before(async () => {
+    dev = await plan({ stack: "dev", phase: "parallel" });
+    grafana = await plan({
+      stack: "dev",
+      phase: "parallel",
+      set: { "observability.grafana.enabled": "true" },
+    });
+  });
+
+  const promValues = (doc: PlanDocument) =>
+    named(doc, "observability-prometheus").inputs.values as {
+      grafana: { enabled: boolean; adminPassword?: unknown; admin?: Record<string, string> };
+    };
+
+  it("leaves Grafana (and its well-known admin password) out unless asked for", () => {
+    assert.deepEqual(promValues(dev).grafana, { enabled: false });
+    assert.equal(
+      ofType(dev, "random:index/randomPassword:RandomPassword").length,
+      1,
+      "Kiali's only",
+    );
+  });
+
+  it("gives Grafana a generated admin password, as a secret in the Secret the chart reads", () => {
+    const g = promValues(grafana).grafana;
+    assert.equal(g.enabled, true);
+    assert.equal(g.adminPassword, undefined, "never in the release values");
+    assert.deepEqual(g.admin, {
+      existingSecret: "grafana-admin",
+      userKey: "admin-user",
+      passwordKey: "admin-password",
+    });
+    const secret = named(grafana, "observability-grafana-admin");
+    assert.equal(secret.type, "kubernetes:core/v1:Secret");
+    assert.equal(secret.inputs.stringData, "[secret]");
+    const pw = named(grafana, "observability-grafana-admin-password");
+    assert.equal(pw.type, "random:index/randomPassword:RandomPassword");
+    assert.equal(pw.inputs.length, 32);
+    assert.ok(secret.dependsOn.includes(pw.urn));
+    assert.ok(named(grafana, "observability-prometheus").dependsOn.includes(secret.urn));
+    assert.deepEqual(
+      unknownKeys(
+        promValues(grafana) as Record<string, unknown>,
+        loadKeys("kube-prometheus-stack"),
+      ),
+      [],
+    );
+    assert.match(
+      observabilityProblems(
+        resolveObservability("prod", observabilitySchema.parse({ grafana: { enabled: true } })),
+      )
+        .map((p) => `${p.key}: ${p.message}`)
+        .join("\n"),
+      /observability\.grafana\.enabled.*enable observability\.prometheus/,
+    );
+  });
+
+  it("generates Kiali's token signing key once, 32 characters, in a Secret the chart mounts, never in the Helm values", () => {
+    const key = dev.resources.find(
+      (r) =>
+        r.type === "random:index/randomPassword:RandomPassword" &&
+        r.name === "observability-kiali-signing-key",
+    );
+    assert.ok(key, "the generated key");
+    assert.deepEqual([key.inputs.length, key.inputs.special], [32, false]);
+    const secret = dev.resources.find(
+      (r) => r.type === "kubernetes:core/v1:Secret" && r.name === "observability-kiali-signing-key",
+    );
+    assert.ok(secret, "the signing key Secret");
+    assert.ok(secret.dependsOn.includes(key.urn));
+    assert.deepEqual(secret.inputs.metadata, {
+      name: "kiali-signing-key",
+      namespace: "istio-system",
+    });
+    assert.equal(secret.inputs.stringData, "[secret]", "the key is a Pulumi secret");
+    const kiali = named(dev, "observability-kiali");
+    assert.ok(kiali.dependsOn.includes(secret.urn));
+    const v = kiali.inputs.values as { login_token: { signing_key: unknown }; auth: unknown };
+    // kiali-server's `secret:<name>:<key>` form: the chart mounts that Secret and Kiali reads it.
+    assert.equal(v.login_token.signing_key, "secret:kiali-signing-key:key");
+    assert.deepEqual(v.auth, { strategy: "token" });
+    assert.deepEqual(unknownKeys(kialiValues(devObs), loadKeys("kiali-server")), []);
   });
 });
