@@ -185,6 +185,8 @@ function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOpt
   const gatewayHostname = opts.gatewayHostname ?? istio?.mesh.gatewayHostname;
 
   // Namespaces are patched in every phase, so that every move and every rollback is an update.
+  // They are created in the order listed: a restart may wait for one in an earlier namespace.
+  const restartsSoFar = new Map<string, pulumi.Resource>();
   const namespaces = cfg.namespaces.map(
     (ns, i) =>
       new NamespaceMigration(
@@ -193,6 +195,8 @@ function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOpt
           namespace: ns,
           plan: plan.namespaces[i],
           dependsOn: istio ? [istio.mesh.base, istio.mesh.istiod] : [],
+          restartOrder: plan.workloads.restarts,
+          restartsSoFar,
         },
         k8sOpts,
       ),

@@ -1,5 +1,5 @@
 // Pure builders for NamespaceMigration: injection labels, the restart and sidecar annotations, restart findings and whether converted resources apply, per namespace and phase.
-import type { DeploymentFacts } from "../config/exports";
+import type { DeploymentFacts, DisruptionBudgetFacts } from "../config/exports";
 import { durationSeconds, IstioConfig, IstioMode } from "../config/sections/istio";
 import {
   NamespaceProxyConfig,
@@ -205,5 +205,76 @@ export function gracePeriodFindings(
           `pods are killed with connections still open; raise it above ${drainSeconds}s or shorten terminationDrainDuration`,
       },
     ];
+  });
+}
+
+/** One Deployment restart in the rollout order. */
+export interface RestartStep {
+  readonly namespace: string;
+  readonly deployment: string;
+  /** The restart that must have finished first (its rollout awaited), or none: it starts at once. */
+  readonly after?: { readonly namespace: string; readonly deployment: string };
+}
+
+/**
+ * The rollout order over every restarting namespace: namespaces as listed, each one's Deployments
+ * in its order, at most `maxParallel` at a time (restart i waits for restart i - maxParallel, so a
+ * slot frees only when a rollout has finished).
+ */
+export function restartOrder(
+  namespaces: readonly { readonly name: string; readonly deployments: readonly string[] }[],
+  maxParallel: number,
+): RestartStep[] {
+  if (!Number.isSafeInteger(maxParallel) || maxParallel < 1) {
+    throw new Error(
+      `migration.maxParallelRestarts: must be a whole number >= 1, got ${JSON.stringify(maxParallel)}`,
+    );
+  }
+  const flat = namespaces.flatMap((ns) =>
+    ns.deployments.map((d) => ({ namespace: ns.name, deployment: d })),
+  );
+  return flat.map((s, i) => {
+    const prev = flat[i - maxParallel];
+    return prev ? { ...s, after: prev } : s;
+  });
+}
+
+/** Whether a PodDisruptionBudget's selector picks pods with these labels (an empty selector picks all). */
+function selects(pdb: DisruptionBudgetFacts, podLabels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(pdb.matchLabels).every(([k, v]) => podLabels[k] === v);
+}
+
+/**
+ * Deployments whose restart stops the service: one replica with no PodDisruptionBudget in the
+ * export, or the Recreate strategy (every old pod stops before a new one starts).
+ */
+export function availabilityFindings(
+  namespace: string,
+  deployments: readonly DeploymentFacts[],
+  pdbs: readonly DisruptionBudgetFacts[],
+): WorkloadFinding[] {
+  return deployments.flatMap((d): WorkloadFinding[] => {
+    const source = `Deployment ${namespace}/${d.name}`;
+    const out: WorkloadFinding[] = [];
+    if ((d.replicas ?? 1) === 1 && !pdbs.some((p) => selects(p, d.podLabels))) {
+      out.push({
+        severity: "warning",
+        source,
+        field: "spec.replicas",
+        reason:
+          `replicas: ${d.replicas ?? "unset (1)"} and no PodDisruptionBudget selects its pods: this restart is an outage for that service ` +
+          "whenever its one pod stops before the new one is ready (a node drain during the move, maxSurge 0); run 2 or more replicas with a PodDisruptionBudget",
+      });
+    }
+    if (d.strategy === "Recreate") {
+      out.push({
+        severity: "warning",
+        source,
+        field: "spec.strategy.type",
+        reason:
+          "strategy Recreate stops every old pod before a new one starts: this restart is an outage for that service; use RollingUpdate",
+      });
+    }
+    return out;
   });
 }

@@ -2,6 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadedNamespace } from "../config/conversions";
+import { RestartStep } from "../builders/namespace-migration";
 import { NamespacePlan } from "../phases/plan";
 
 /** Lets a patch take a label or annotation over from kubectl or the App Mesh tooling that set it. */
@@ -14,6 +15,16 @@ export interface NamespaceMigrationArgs {
   readonly plan: NamespacePlan;
   /** What the converted resources wait for (istio-base's CRDs and istiod's webhook). @default [] */
   readonly dependsOn?: pulumi.Input<pulumi.Resource[]>;
+  /**
+   * The rollout order over every namespace (PhasePlan.workloads.restarts): this namespace's steps
+   * are created in it, each after the restart it names. @default each Deployment restarts at once
+   */
+  readonly restartOrder?: readonly RestartStep[];
+  /**
+   * Restarts registered so far, by "namespace/deployment", shared by every NamespaceMigration of the
+   * stack so that a restart can wait for one in an earlier namespace; this one adds its own. @default a fresh map
+   */
+  readonly restartsSoFar?: Map<string, pulumi.Resource>;
 }
 
 /** Takes the cluster's Kubernetes provider through `opts.providers`, like every component here. */
@@ -63,16 +74,32 @@ export class NamespaceMigration extends pulumi.ComponentResource {
 
     const restart = plan.restart;
     this.restarted = restart ? args.namespace.deployments : [];
+    const steps = new Map(
+      (args.restartOrder ?? [])
+        .filter((s) => s.namespace === ns.name)
+        .map((s) => [s.deployment, s]),
+    );
+    const soFar = args.restartsSoFar ?? new Map<string, pulumi.Resource>();
     for (const d of this.restarted) {
-      new k8s.apps.v1.DeploymentPatch(
+      const after = steps.get(d)?.after;
+      const previous = after && soFar.get(`${after.namespace}/${after.deployment}`);
+      if (after && !previous) {
+        throw new pulumi.ResourceError(
+          `NamespaceMigration ${name}: restart of ${ns.name}/${d} waits for ${after.namespace}/${after.deployment}, which is not registered yet; create the namespaces in the order of migration.namespaces`,
+          this,
+        );
+      }
+      // Pulumi awaits the patched Deployment's rollout; the next restart in the order waits for it.
+      const patch = new k8s.apps.v1.DeploymentPatch(
         `${name}-restart-${d}`,
         {
           metadata: { name: d, namespace: ns.name, annotations: { ...FORCE } },
           // Size and start/drain ride on the same change that restarts, so new pods start with them.
           spec: { template: { metadata: { annotations: { ...plan.podAnnotations } } } },
         },
-        { ...childOpts, dependsOn: [labels, ...converted] },
+        { ...childOpts, dependsOn: [labels, ...converted, ...(previous ? [previous] : [])] },
       );
+      soFar.set(`${ns.name}/${d}`, patch);
     }
     this.registerOutputs({ labels: this.labels, restarted: this.restarted });
   }

@@ -21,7 +21,10 @@ export interface NamespaceInputs {
   readonly config: NamespaceConfig;
   /** The export, when one is configured. */
   readonly files: readonly ExportFile[];
-  /** Deployments to restart: the export's plain Deployment documents plus config `deployments`, sorted. */
+  /**
+   * Deployments to restart, in the order they restart: config `deployments` as listed, then the
+   * export's plain Deployment documents in file order, each once.
+   */
   readonly deployments: readonly string[];
   /** App Mesh mesh names the export mentions (for `aws appmesh delete-mesh`). */
   readonly meshes: readonly string[];
@@ -38,6 +41,8 @@ export interface DeploymentFacts {
   readonly name: string;
   /** `spec.replicas`; absent means 1. */
   readonly replicas?: number;
+  /** `spec.strategy.type`; absent means RollingUpdate. */
+  readonly strategy?: string;
   /** `spec.template.spec.terminationGracePeriodSeconds`; absent means 30. */
   readonly terminationGracePeriodSeconds?: number;
   /** `spec.template.metadata.labels`. */
@@ -96,7 +101,7 @@ export function readExports(
       index,
       config: ns,
       files: [{ path: ns.appmeshExport, content }],
-      deployments: uniq([...fromConfig, ...deploymentsOf(docs, ns.name)]),
+      deployments: [...new Set([...fromConfig, ...deploymentsOf(docs, ns.name)])],
       meshes: uniq(docs.flatMap(meshesOf)),
       appmeshObjects: countAppMeshObjects(docs),
       deploymentFacts: deploymentFactsOf(docs, ns.name),
@@ -139,7 +144,12 @@ export function parseExport(
 }
 
 function noFacts(fromConfig: string[]) {
-  return { deployments: uniq(fromConfig), meshes: [], deploymentFacts: [], disruptionBudgets: [] };
+  return {
+    deployments: [...new Set(fromConfig)],
+    meshes: [],
+    deploymentFacts: [],
+    disruptionBudgets: [],
+  };
 }
 
 /** Plain string-to-string entries of a labels map; anything else is not a label. */
@@ -170,10 +180,12 @@ function deploymentFactsOf(docs: Record<string, unknown>[], ns: string): Deploym
     const podSpec = isObject(template.spec) ? template.spec : {};
     const replicas = count(spec.replicas);
     const grace = count(podSpec.terminationGracePeriodSeconds);
+    const strategy = isObject(spec.strategy) ? spec.strategy.type : undefined;
     return [
       {
         name: d.metadata.name,
         ...(replicas !== undefined ? { replicas } : {}),
+        ...(typeof strategy === "string" ? { strategy: strategy.slice(0, 63) } : {}),
         ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}),
         podLabels: stringMap(isObject(template.metadata) ? template.metadata.labels : undefined),
       },

@@ -12,6 +12,9 @@ import {
   namespaceProxy,
   NamespaceProxyPlan,
   restartAnnotations,
+  restartOrder,
+  RestartStep,
+  availabilityFindings,
   WorkloadFinding,
 } from "../builders/namespace-migration";
 import { manualCleanup } from "../builders/appmesh-controller";
@@ -75,6 +78,10 @@ export interface WorkloadsPlan {
   readonly sidecarSettings: string;
   /** Restart risks found in the namespaces' exports, for namespaces moving to Istio. */
   readonly findings: readonly WorkloadFinding[];
+  /** `migration.maxParallelRestarts`: Deployments restarting at once. */
+  readonly maxParallelRestarts: number;
+  /** This phase's restarts in rollout order, each after the one it waits for. */
+  readonly restarts: readonly RestartStep[];
 }
 
 /** One `cutover.records` hostname in a phase: which of its two weighted records exist, with what weight. */
@@ -559,9 +566,20 @@ export function planPhase(
 /** Restart risks of the namespaces moving to Istio, whatever the phase, so they show before the move. */
 function workloadsPlan(c: MeshliftConfig, parts: PhaseParts): WorkloadsPlan {
   const findings = c.namespaces.flatMap((ns, i) => {
+    if (ns.config.state !== "istio") return [];
     const proxy = parts.namespaces[i].proxy;
-    if (ns.config.state !== "istio" || !proxy) return [];
-    return gracePeriodFindings(ns.config.name, ns.deploymentFacts, proxy.drainSeconds);
+    return [
+      ...availabilityFindings(ns.config.name, ns.deploymentFacts, ns.disruptionBudgets),
+      ...(proxy ? gracePeriodFindings(ns.config.name, ns.deploymentFacts, proxy.drainSeconds) : []),
+    ];
   });
-  return { sidecarSettings: sidecarSettings(c), findings };
+  const restarting = c.namespaces
+    .filter((_, i) => parts.namespaces[i].restart)
+    .map((ns) => ({ name: ns.config.name, deployments: ns.deployments }));
+  return {
+    sidecarSettings: sidecarSettings(c),
+    findings,
+    maxParallelRestarts: c.migration.maxParallelRestarts,
+    restarts: restartOrder(restarting, c.migration.maxParallelRestarts),
+  };
 }

@@ -84,7 +84,12 @@ const namespaceEntry = z
 export const migrationSchema = z
   .object({
     /** Namespaces meshlift manages, in the order they are migrated. @default [] */
-    namespaces: z.array(namespaceEntry).default([]),
+    namespaces: z.array(namespaceEntry).max(500).default([]),
+    /**
+     * Deployments restarted at once, over all namespaces, in the order listed; each waits for its
+     * rollout to finish before the next one starts. @default 1
+     */
+    maxParallelRestarts: z.number().int().min(1).max(50).default(1),
   })
   .strict()
   .superRefine((m, ctx) => {

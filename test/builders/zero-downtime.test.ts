@@ -5,7 +5,9 @@ import * as path from "node:path";
 import { Values } from "../../builders/helm";
 import { istiodValues, sidecarLifecycle } from "../../builders/istio-mesh";
 import {
+  availabilityFindings,
   gracePeriodFindings,
+  restartOrder,
   namespaceProxy,
   PROXY_CONFIG_ANNOTATION,
   PROXY_SIZE_ANNOTATIONS,
@@ -144,5 +146,62 @@ describe("gracePeriodFindings", () => {
     assert.match(f[0].reason, /10s\) is shorter than the proxy's drain \(45s\)/);
     assert.match(f[1].reason, /30s, the default/);
     assert.deepEqual(gracePeriodFindings("shop", [{ name: "d", podLabels: {} }], 20), []);
+  });
+});
+
+describe("restartOrder", () => {
+  const nss = [
+    { name: "shop", deployments: ["cart", "storefront"] },
+    { name: "payments", deployments: ["ledger"] },
+  ];
+  it("restarts one Deployment at a time by default, in the order listed, across namespaces", () => {
+    assert.deepEqual(restartOrder(nss, 1), [
+      { namespace: "shop", deployment: "cart" },
+      {
+        namespace: "shop",
+        deployment: "storefront",
+        after: { namespace: "shop", deployment: "cart" },
+      },
+      {
+        namespace: "payments",
+        deployment: "ledger",
+        after: { namespace: "shop", deployment: "storefront" },
+      },
+    ]);
+  });
+  it("keeps at most maxParallelRestarts rollouts in flight", () => {
+    const steps = restartOrder(nss, 2);
+    assert.deepEqual(
+      steps.map((s) => s.after?.deployment),
+      [undefined, undefined, "cart"],
+    );
+    assert.ok(restartOrder(nss, 5).every((s) => !s.after));
+    for (const bad of [0, -1, 1.5, Number.NaN])
+      assert.throws(() => restartOrder(nss, bad), /maxParallelRestarts/);
+  });
+});
+
+describe("availabilityFindings", () => {
+  it("warns for one replica without a PodDisruptionBudget, and for Recreate", () => {
+    const f = availabilityFindings(
+      "shop",
+      [
+        { name: "single", replicas: 1, podLabels: { app: "single" } },
+        { name: "unset", podLabels: { app: "unset" } },
+        { name: "guarded", replicas: 1, podLabels: { app: "guarded", tier: "web" } },
+        { name: "pair", replicas: 2, podLabels: { app: "pair" } },
+        { name: "recreate", replicas: 3, strategy: "Recreate", podLabels: { app: "r" } },
+      ],
+      [{ name: "guarded", matchLabels: { app: "guarded" } }],
+    );
+    assert.deepEqual(
+      f.map((x) => `${x.source} ${x.field}`),
+      [
+        "Deployment shop/single spec.replicas",
+        "Deployment shop/unset spec.replicas",
+        "Deployment shop/recreate spec.strategy.type",
+      ],
+    );
+    assert.match(f[0].reason, /this restart is an outage for that service/);
   });
 });

@@ -189,14 +189,14 @@ describe("App Mesh exports", () => {
     deployments: [] as string[],
   });
 
-  it("reads Deployments of the namespace and mesh names from an export", () => {
+  it("reads Deployments of the namespace in restart order (config first, then the export's) and mesh names from an export", () => {
     const { inputs, problems } = readExports(
       [{ ...ns("shop", "good.yaml"), deployments: ["extra"] }, ns("api", "api.json")],
       dir,
     );
     assert.deepEqual(problems, []);
     const [shop, api] = inputs;
-    assert.deepEqual(shop.deployments, ["cart", "extra", "web"]);
+    assert.deepEqual(shop.deployments, ["extra", "cart", "web"]);
     assert.deepEqual(shop.meshes, ["real-mesh"]);
     assert.equal(shop.files[0].path, "good.yaml");
     assert.deepEqual(api.meshes, ["api-mesh"]);

@@ -1,5 +1,8 @@
 // Hostile values for the zero-downtime keys: istio.proxy start/drain, migration.namespaces[].proxy and migration.maxParallelRestarts.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ConfigError } from "../../config/errors";
 import { parseConfig } from "../../config/load";
 
@@ -113,6 +116,62 @@ describe("hostile zero-downtime config", () => {
     let deep: unknown = "x";
     for (let i = 0; i < 200; i++) deep = { profile: deep };
     assert.ok(problems({ "meshlift:migration": ns(deep) }).length >= 1);
+  });
+
+  for (const v of [0, -1, 1.5, 51, 1e12, "2x", null, {}, [], true]) {
+    it(`refuses migration.maxParallelRestarts ${JSON.stringify(v)}`, () => {
+      const p = problems({
+        "meshlift:migration": JSON.stringify({ namespaces: [], maxParallelRestarts: v }),
+      });
+      assert.equal(p[0].key, "meshlift:migration.maxParallelRestarts");
+    });
+  }
+
+  it("reads hostile Deployment and PodDisruptionBudget fields in an export as unknown, never as facts", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshlift-zd-"));
+    try {
+      const deep = JSON.stringify(
+        Array.from({ length: 50 }).reduce<unknown>((x) => ({ x }), "deep"),
+      );
+      fs.writeFileSync(
+        path.join(dir, "hostile.yaml"),
+        [
+          "apiVersion: apps/v1",
+          "kind: Deployment",
+          "metadata: { name: odd, namespace: shop }",
+          "spec:",
+          '  replicas: "two"',
+          `  strategy: { type: "${"R".repeat(5000)}" }`,
+          "  template:",
+          `    metadata: { labels: { app: odd, __proto__: { polluted: 1 }, deep: ${deep} } }`,
+          "    spec: { terminationGracePeriodSeconds: -5 }",
+          "---",
+          "apiVersion: policy/v1",
+          "kind: PodDisruptionBudget",
+          "metadata: { name: 7 }",
+          "spec: { selector: [] }",
+        ].join("\n"),
+      );
+      const c = parseConfig(
+        "t",
+        {
+          ...base,
+          "meshlift:migration": JSON.stringify({
+            namespaces: [{ name: "shop", state: "istio", appmeshExport: "hostile.yaml" }],
+          }),
+        },
+        { projectDir: dir },
+      );
+      const [facts] = c.namespaces[0].deploymentFacts;
+      assert.equal(facts.replicas, undefined);
+      assert.equal(facts.terminationGracePeriodSeconds, undefined);
+      assert.equal(facts.strategy?.length, 63);
+      assert.deepEqual(Object.keys(facts.podLabels), ["app"]);
+      assert.deepEqual(c.namespaces[0].disruptionBudgets, []);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("accepts every documented form", () => {

@@ -1,5 +1,6 @@
 // The offline plan of dev at workloads carries every zero-downtime setting: istiod's start/drain defaults and the restart patch's sidecar annotations.
 import * as assert from "node:assert/strict";
+import * as path from "node:path";
 import { ISTIO_NAMESPACE } from "../../builders/istio-common";
 import { PROXY_CONFIG_ANNOTATION, RESTART_ANNOTATION } from "../../builders/namespace-migration";
 import { PlanDocument } from "../../plan/offline";
@@ -51,6 +52,34 @@ describe("zero-downtime workload moves in the offline plan", () => {
     });
   });
 
+  it("restarts one Deployment at a time, in the order listed, each after the previous rollout", () => {
+    const urn = (n: string) => named(doc, n).urn;
+    const cart = named(doc, "ns-shop-restart-cart");
+    const storefront = named(doc, "ns-shop-restart-storefront");
+    const ledger = named(doc, "ns-payments-restart-ledger");
+    assert.ok(
+      !cart.dependsOn.some((u) => u.includes("-restart-")),
+      "the first restart waits for none",
+    );
+    assert.ok(storefront.dependsOn.includes(urn("ns-shop-restart-cart")));
+    assert.ok(ledger.dependsOn.includes(urn("ns-shop-restart-storefront")));
+    const w = doc.outputs.workloads as { maxParallelRestarts: number; restarts: unknown[] };
+    assert.equal(w.maxParallelRestarts, 1);
+    assert.equal(w.restarts.length, 3);
+  });
+
+  it("runs up to migration.maxParallelRestarts rollouts at once", async () => {
+    const two = await plan({
+      stack: "dev",
+      phase: "workloads",
+      deployedPhase: "parallel",
+      set: { "migration.maxParallelRestarts": "2" },
+    });
+    const deps = (n: string) => named(two, n).dependsOn.filter((u) => u.includes("-restart-"));
+    assert.deepEqual(deps("ns-shop-restart-storefront"), []);
+    assert.deepEqual(deps("ns-payments-restart-ledger"), [named(two, "ns-shop-restart-cart").urn]);
+  });
+
   it("restarts nothing before workloads: no sidecar annotations are applied early", async () => {
     const before = await plan({ stack: "dev", phase: "parallel", deployedPhase: "discovery" });
     assert.deepEqual(ofType(before, "kubernetes:apps/v1:DeploymentPatch"), []);
@@ -88,6 +117,34 @@ describe("zero-downtime workload moves in the offline plan", () => {
     assert.match(
       w.findings[0].reason,
       /30s, the default\) is shorter than the proxy's drain \(45s\)/,
+    );
+  });
+
+  it("warns, before the move, about restarts that are outages or cut connections", async () => {
+    const risky = await plan({
+      stack: "dev",
+      phase: "parallel",
+      deployedPhase: "discovery",
+      set: {
+        migration: JSON.stringify({
+          namespaces: [
+            {
+              name: "risky",
+              state: "istio",
+              appmeshExport: path.join(__dirname, "../fixtures/exports/restart-risks.yaml"),
+            },
+          ],
+        }),
+      },
+    });
+    const w = risky.outputs.workloads as { findings: { source: string; field: string }[] };
+    assert.deepEqual(
+      w.findings.map((f) => `${f.source} ${f.field}`),
+      [
+        "Deployment risky/single spec.replicas",
+        "Deployment risky/recreate spec.strategy.type",
+        "Deployment risky/quick-kill spec.template.spec.terminationGracePeriodSeconds",
+      ],
     );
   });
 
