@@ -193,6 +193,12 @@ function checks(p: PhasePlan): string[] {
       "kubectl get mesh,virtualnodes,virtualservices -A   # the App Mesh inventory the next phase runs beside",
     );
   }
+  if (p.inventory) {
+    const i = p.inventory;
+    lines.push(
+      `pulumi stack output appmeshInventory --json   # ${i.namespaces.length} export(s): ${i.blockers} blocker(s), ${i.warnings} warning(s), as \`meshlift precheck -f <export>\` counts them`,
+    );
+  }
   for (const ns of p.namespaces.filter((n) => n.onIstio)) {
     lines.push(
       `kubectl get pods -n ${ns.name} -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.containers[*].name}{"\\n"}{end}'   # istio-proxy, and no envoy`,

@@ -25,6 +25,10 @@ describe("runbook", () => {
     assert.match(md, /pulumi config set meshlift:phase parallel --stack dev/);
     assert.match(md, /meshlift plan --stack dev --diff-phase parallel/);
     assert.match(md, /nothing to roll back to/);
+    assert.match(
+      md,
+      /pulumi stack output appmeshInventory --json {3}# 1 export\(s\): 0 blocker\(s\)/,
+    );
   });
 
   it("at cutover: weights, Route 53 and Prometheus checks, weight steps, rollback of traffic first", async () => {
@@ -32,6 +36,7 @@ describe("runbook", () => {
     assert.match(md, /App Mesh 90, Istio 10; 2 weighted record\(s\)/);
     assert.match(md, /istioctl analyze -A/);
     assert.match(md, /istioctl proxy-status/);
+    assert.doesNotMatch(md, /appmeshInventory/, "only the discovery phase outputs it");
     assert.match(md, /aws route53 list-resource-record-sets .*shop\.dev\.example\.com\./);
     assert.match(
       md,
