@@ -90,6 +90,7 @@ export async function readOwnOutputs(): Promise<DeployedState> {
     "kubernetesVersion",
     "nodeGroupNaming",
     "clusterName",
+    "migration",
   ];
   for (const key of keys) {
     outputs[key] = (await self.getOutputDetails(key)).value;
@@ -388,6 +389,7 @@ function stackOutputs(cfg: MeshliftConfig, plan: PhasePlan, p: Parts): Record<st
       ? { nodeGroupNaming: plan.cluster.nodeGroupNaming.naming }
       : {}),
     kubernetesVersionGuard: plan.guard.kubernetesVersion,
+    appmeshRestartGuard: plan.guard.appmeshRestart,
     istioModeGuard: plan.istio.modeGuard,
     ...(istio
       ? {

@@ -137,3 +137,91 @@ export function decideNodeGroupNaming(
           "deployed before node groups were named by prefix: kept, so that no node group is replaced",
       };
 }
+
+/** What a namespace ran on in the last deployment, as its stack output `migration` recorded it. */
+function deployedOnIstio(
+  deployed: Readonly<Record<string, unknown>>,
+  name: string,
+  fallback: boolean,
+): boolean {
+  const list = deployed.migration;
+  if (!Array.isArray(list)) return fallback;
+  const entry = (list as { namespace?: unknown; labels?: unknown; restarted?: unknown }[]).find(
+    (m) => m?.namespace === name,
+  );
+  if (!entry) return false;
+  const labels = (entry.labels ?? {}) as Record<string, unknown>;
+  return (
+    (Array.isArray(entry.restarted) && entry.restarted.length > 0) ||
+    labels["istio-injection"] === "enabled"
+  );
+}
+
+/** How to roll back while staying on Istio: the part of every refusal and of the runbook. */
+export const STAY_ON_ISTIO =
+  "To roll back and stay on Istio, keep those namespaces on Istio (state istio, phase workloads or later) " +
+  "and move what matters back: DNS weight to the App Mesh ingress (`pulumi config set --path meshlift:cutover.istioWeight 0`, " +
+  "or phase workloads), routes to their previous converted version (the App Mesh export they came from); the Istio sidecars stay.";
+
+/** The slice of the config the App Mesh end-of-life rule reads. */
+export interface AppMeshRestartConfig {
+  readonly appmesh: { readonly controlPlane: "reachable" | "unreachable" };
+  readonly migration: {
+    readonly namespaces: readonly { readonly name: string; readonly state: "appmesh" | "istio" }[];
+  };
+}
+
+/**
+ * The namespaces a move to `target` would restart back into App Mesh sidecars: they ran on Istio in
+ * the last deployment (its stack output `migration`; without it, the deployed phase) and do not
+ * in `target`.
+ */
+export function namespacesBackToAppMesh(
+  deployed: Readonly<Record<string, unknown>>,
+  c: AppMeshRestartConfig,
+  target: PhaseSpec,
+  deployedSpec: PhaseSpec | undefined,
+): string[] {
+  return c.migration.namespaces
+    .filter((ns) =>
+      deployedOnIstio(
+        deployed,
+        ns.name,
+        (deployedSpec?.workloadsMigrate ?? false) && ns.state === "istio",
+      ),
+    )
+    .filter((ns) => !(target.workloadsMigrate && ns.state === "istio"))
+    .map((ns) => ns.name);
+}
+
+/** The refusal of a move that restarts `back` into App Mesh sidecars after App Mesh's end of life. */
+export function appmeshRestartRefusal(phase: string, back: readonly string[]): DeployGuardError {
+  return new DeployGuardError(
+    `phase "${phase}" would restart the Deployments of namespace(s) ${back.join(", ")} back into App Mesh sidecars, ` +
+      "and App Mesh reached end of life on 2026-09-30: a restarted App Mesh Envoy may get no configuration and serve nothing. " +
+      `${STAY_ON_ISTIO} Set meshlift:appmesh.controlPlane reachable only if an App Mesh control plane still answers those Envoys.`,
+  );
+}
+
+/**
+ * App Mesh reached end of life (2026-09-30): an App Mesh Envoy that restarts may get no
+ * configuration. A move that would restart a namespace's pods back into App Mesh sidecars is
+ * refused, unless `meshlift:appmesh.controlPlane` says the control plane still answers.
+ * Returns a one-line summary.
+ */
+export function guardAppMeshRestart(
+  deployed: DeployedState,
+  c: AppMeshRestartConfig,
+  target: PhaseSpec,
+  deployedSpec: PhaseSpec | undefined,
+): string {
+  if (c.appmesh.controlPlane === "reachable") {
+    return "App Mesh control plane reachable (meshlift:appmesh.controlPlane): pods may go back to App Mesh";
+  }
+  if (!deployed.known) {
+    return `not checked (${deployed.reason}); \`pulumi up\` refuses to restart pods back into App Mesh sidecars`;
+  }
+  const back = namespacesBackToAppMesh(deployed.outputs, c, target, deployedSpec);
+  if (back.length === 0) return "no pod goes back to App Mesh";
+  throw appmeshRestartRefusal(target.phase, back);
+}

@@ -32,11 +32,14 @@ import { namespacesLeftOnAppMesh, NamespaceState } from "../config/sections/migr
 import { DeployedState, guardPhase, TransitionError } from "./deployed";
 import {
   AdoptedClusterFacts,
+  appmeshRestartRefusal,
   decideNodeGroupNaming,
   DeployGuardError,
   guardAdoptedVersion,
+  guardAppMeshRestart,
   guardDecommissionTraffic,
   guardKubernetesVersion,
+  namespacesBackToAppMesh,
 } from "./guards";
 import { guardIstioMode, IstioModeError } from "./istio-mode";
 import {
@@ -146,6 +149,16 @@ export interface RollbackPlan {
   readonly restartedNamespaces: readonly string[];
   /** The App Mesh controller release comes back (with nothing left to import). */
   readonly reinstallsAppMeshController: boolean;
+  /**
+   * Namespaces going back would restart into App Mesh sidecars (on Istio here, not there). After App
+   * Mesh's end of life their Envoys may get no configuration.
+   */
+  readonly backToAppMesh: readonly string[];
+  /**
+   * Set when the program refuses going back (App Mesh's end of life, `appmesh.controlPlane`
+   * unreachable): the refusal, which says how to roll back and stay on Istio.
+   */
+  readonly appmeshRefusal?: string;
 }
 
 export interface AdvancePlan {
@@ -236,6 +249,8 @@ export interface PhasePlan {
     readonly kubernetesVersion: string;
     /** Removing the App Mesh records only once they carry no weight. */
     readonly decommissionTraffic: string;
+    /** No pod restarted back into App Mesh sidecars after its end of life (`appmeshRestartGuard`). */
+    readonly appmeshRestart: string;
   };
   /** Set when the move is refused (the first refusal): the program stops with it before registering anything. */
   readonly refused?: TransitionError | IstioModeError | DeployGuardError;
@@ -487,9 +502,17 @@ export function planPhase(
           { min: MIN_KUBERNETES_VERSION, max: MAX_KUBERNETES_VERSION },
         ),
   );
-  const guard = { summary, transition, kubernetesVersion, decommissionTraffic };
   const deployedPhase =
     deployed.known && isPhase(deployed.outputs.phase) ? deployed.outputs.phase : undefined;
+  const appmeshRestart = check(() =>
+    guardAppMeshRestart(
+      deployed,
+      c,
+      parts.spec,
+      deployedPhase ? PHASE_SPECS[deployedPhase] : undefined,
+    ),
+  );
+  const guard = { summary, transition, kubernetesVersion, decommissionTraffic, appmeshRestart };
 
   const autoMode =
     c.cluster.mode === "create"
@@ -506,6 +529,10 @@ export function planPhase(
     : [];
   const after = next && !blockedBy.length ? partsAt(c, next) : undefined;
   const inventory = parts.spec.inventoryOutputs ? inventoryOf(c.namespaces) : undefined;
+  // Going back from here, as the program would judge it once this phase is deployed.
+  const backToAppMesh = prev
+    ? namespacesBackToAppMesh({ phase: c.phase }, c, PHASE_SPECS[prev], parts.spec)
+    : [];
   const restartedHere = parts.namespaces
     .filter((n, i) => n.restart && !before?.namespaces[i].restart)
     .map((n) => n.name);
@@ -544,6 +571,10 @@ export function planPhase(
             restartedNamespaces: restartedHere,
             reinstallsAppMeshController:
               before.appmesh.controllerRelease && !parts.appmesh.controllerRelease,
+            backToAppMesh,
+            ...(backToAppMesh.length && c.appmesh.controlPlane === "unreachable"
+              ? { appmeshRefusal: appmeshRestartRefusal(prev, backToAppMesh).message }
+              : {}),
           },
         }
       : {}),

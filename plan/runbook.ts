@@ -1,6 +1,8 @@
 // The Markdown runbook for a stack's configured phase: what it deploys now, checks before advancing, how to advance and roll back.
+import { appmeshResourceDeletion, appmeshWebhookDeletion } from "../builders/appmesh-controller";
 import { ISTIO_NAMESPACE } from "../builders/istio-common";
 import { MeshliftConfig } from "../config/load";
+import { STAY_ON_ISTIO } from "../phases/guards";
 import { PhaseChange, PhasePlan } from "../phases/plan";
 import { isOwnComponent } from "./diff";
 import { PlanDocument } from "./offline";
@@ -142,19 +144,33 @@ export function renderRunbook(i: RunbookInput): string {
       md(
         `pulumi config set --path 'meshlift:cutover.istioWeight' 0 ${s} && pulumi up ${s}   # traffic first`,
       );
-    md(`pulumi config set meshlift:phase ${back.to} ${s}`, `pulumi up ${s}`);
-    md("```", "");
-    if (back.restartedNamespaces.length) {
+    if (back.appmeshRefusal) {
+      // App Mesh is past its end of life: the program refuses this, so the runbook does not offer it.
+      md("```", "");
       md(
-        `After a rollback out of \`${p.phase}\`, check that restarted pods carry the App Mesh \`envoy\` sidecar again;`,
-        "if not, `kubectl rollout restart deployment -n <namespace>`.",
+        `Going back to \`${back.to}\` would restart pods back into App Mesh sidecars (${back.backToAppMesh.join(", ")}),`,
+        "which may get no configuration since App Mesh's end of life (2026-09-30); `pulumi up` and",
+        "`meshlift phase rollback` refuse it unless `meshlift:appmesh.controlPlane` is `reachable`.",
+        "",
+        STAY_ON_ISTIO,
+        "",
+      );
+    } else {
+      md(`pulumi config set meshlift:phase ${back.to} ${s}`, `pulumi up ${s}`);
+      md("```", "");
+    }
+    if (back.backToAppMesh.length && !back.appmeshRefusal) {
+      md(
+        `After a rollback out of \`${p.phase}\`, check that restarted pods carry the App Mesh \`envoy\` sidecar again`,
+        "and that it has its configuration (`kubectl exec <pod> -c envoy -- curl -s localhost:9901/clusters`).",
         "",
       );
     }
-    if (back.reinstallsAppMeshController) {
+    if (back.reinstallsAppMeshController && c.appmesh.controller) {
       md(
         "The App Mesh controller release is reinstalled on rollback: remove `importId` from",
-        "`meshlift:appmesh.controller` first, since there is no release left to import.",
+        "`meshlift:appmesh.controller` first, since there is no release left to import, and check that its",
+        `chart still downloads from ${c.appmesh.controller.repository} (App Mesh is past its end of life).`,
         "",
       );
     }
@@ -222,7 +238,11 @@ function checks(p: PhasePlan): string[] {
   }
   if (p.advance?.removesAppMesh) {
     lines.push(
-      `kubectl get gatewayroutes,virtualgateways,virtualservices,virtualrouters,virtualnodes -A   # ${p.advance.to}: delete these while the controller still runs`,
+      `# before ${p.advance.to}, while the App Mesh controller still runs (its webhook admits the patches):`,
+      "# delete the App Mesh resources without waiting on AWS, then both webhooks; the stack then removes the controller",
+      ...appmeshResourceDeletion(),
+      appmeshWebhookDeletion(),
+      "kubectl get meshes,gatewayroutes,virtualgateways,virtualservices,virtualrouters,virtualnodes -A   # expect: none",
     );
   }
   return lines;

@@ -4,7 +4,8 @@ import { pulumiCli } from "../../automation/prerequisites";
 import { AutomationRunner } from "../../automation/runners/local";
 import { Progress } from "../../automation/runners/progress";
 import { DEFAULT_PROJECT_DIR, Runner } from "../../automation/runners/runner";
-import { LoadedStack, loadStack } from "../../config/load";
+import { atPhase, LoadedStack, loadStack } from "../../config/load";
+import { DeployGuardError } from "../../phases/guards";
 import { isPhase, Phase, previousPhase, StackPosition } from "../../phases/phases";
 import { planPhase } from "../../phases/plan";
 import { diffPlans, renderDiff } from "../../plan/diff";
@@ -95,6 +96,13 @@ export async function changePhase(o: PhaseChangeOptions, deps: PhaseDeps): Promi
       throw new CliError(
         `--to "${to}": a rollback from "${from}" goes to an earlier phase (${status.rollbackTo.join(", ")})`,
       );
+  }
+
+  if (o.direction === "rollback") {
+    // App Mesh is past its end of life: say whether pods go back to it; the program refuses if so.
+    const target = planPhase(atPhase(loaded, to).config, { known: true, outputs: { phase: from } });
+    if (target.refused instanceof DeployGuardError) throw new CliError(target.refused.message);
+    deps.out(`Rollback ${from} -> ${to}: ${target.guard.appmeshRestart}\n`);
   }
 
   // Both plans start from the stack loaded above: nothing is read or parsed again.

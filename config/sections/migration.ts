@@ -141,6 +141,13 @@ const controllerSchema = z
 export const appmeshSchema = z
   .object({
     controller: controllerSchema.optional(),
+    /**
+     * Whether an App Mesh control plane still answers the App Mesh Envoys. App Mesh reached end of
+     * life on 2026-09-30, so by default it does not, and a rollback that would restart pods back
+     * into App Mesh sidecars (whose Envoys would get no configuration) is refused.
+     * @default unreachable
+     */
+    controlPlane: z.enum(["unreachable", "reachable"]).default("unreachable"),
   })
   .strict();
 

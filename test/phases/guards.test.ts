@@ -1,12 +1,14 @@
-// Deploy guards: Kubernetes versions EKS would refuse half way, and an adopted cluster too old for Istio.
+// Deploy guards: Kubernetes versions EKS would refuse half way, an adopted cluster too old for Istio, pods sent back to App Mesh after its end of life.
 import * as assert from "node:assert/strict";
 import {
   DeployGuardError,
   guardAdoptedVersion,
+  guardAppMeshRestart,
   guardKubernetesVersion,
   kubernetesMinor,
 } from "../../phases/guards";
 import { DeployedState } from "../../phases/deployed";
+import { PHASE_SPECS } from "../../phases/phases";
 import { plan } from "../support/plan";
 
 const deployedAt = (kubernetesVersion: unknown): DeployedState => ({
@@ -105,5 +107,106 @@ describe("guardAdoptedVersion", () => {
       }),
       /cannot downgrade/,
     );
+  });
+});
+
+describe("guardAppMeshRestart", () => {
+  const cfg = (controlPlane: "reachable" | "unreachable", shop: "istio" | "appmesh" = "istio") => ({
+    appmesh: { controlPlane },
+    migration: {
+      namespaces: [
+        { name: "shop", state: shop },
+        { name: "legacy", state: "appmesh" as const },
+      ],
+    },
+  });
+  // The stack output `migration` of a workloads deployment: shop restarted into Istio.
+  const deployed: DeployedState = {
+    known: true,
+    outputs: {
+      phase: "workloads",
+      migration: [
+        {
+          namespace: "shop",
+          state: "istio",
+          labels: { "istio-injection": "enabled" },
+          restarted: ["cart"],
+        },
+        {
+          namespace: "legacy",
+          state: "appmesh",
+          labels: { "istio-injection": "disabled" },
+          restarted: [],
+        },
+      ],
+    },
+  };
+
+  it("refuses to restart a namespace that runs on Istio back into App Mesh sidecars, by rollback or by state", () => {
+    assert.throws(
+      () =>
+        guardAppMeshRestart(
+          deployed,
+          cfg("unreachable"),
+          PHASE_SPECS.parallel,
+          PHASE_SPECS.workloads,
+        ),
+      /namespace\(s\) shop back into App Mesh sidecars.*end of life on 2026-09-30/,
+    );
+    assert.throws(
+      () =>
+        guardAppMeshRestart(
+          deployed,
+          cfg("unreachable", "appmesh"),
+          PHASE_SPECS.cutover,
+          PHASE_SPECS.workloads,
+        ),
+      /shop back into App Mesh/,
+    );
+  });
+
+  it("allows moves that keep them on Istio, and any move when the control plane is said to answer", () => {
+    assert.equal(
+      guardAppMeshRestart(deployed, cfg("unreachable"), PHASE_SPECS.cutover, PHASE_SPECS.workloads),
+      "no pod goes back to App Mesh",
+    );
+    assert.match(
+      guardAppMeshRestart(deployed, cfg("reachable"), PHASE_SPECS.discovery, PHASE_SPECS.workloads),
+      /reachable/,
+    );
+    assert.match(
+      guardAppMeshRestart(
+        { known: false, reason: "offline" },
+        cfg("unreachable"),
+        PHASE_SPECS.parallel,
+        undefined,
+      ),
+      /not checked/,
+    );
+    // Without the `migration` output, the deployed phase says who was on Istio.
+    const phaseOnly: DeployedState = { known: true, outputs: { phase: "parallel" } };
+    assert.equal(
+      guardAppMeshRestart(
+        phaseOnly,
+        cfg("unreachable"),
+        PHASE_SPECS.discovery,
+        PHASE_SPECS.parallel,
+      ),
+      "no pod goes back to App Mesh",
+    );
+  });
+
+  it("stops `pulumi up` before anything is registered, unless meshlift:appmesh.controlPlane is reachable", async () => {
+    await assert.rejects(
+      plan({ stack: "dev", phase: "parallel", deployedPhase: "workloads" }),
+      /shop, payments back into App Mesh sidecars/,
+    );
+    const ok = await plan({
+      stack: "dev",
+      phase: "parallel",
+      deployedPhase: "workloads",
+      set: { "appmesh.controlPlane": "reachable" },
+    });
+    assert.match(String(ok.outputs.appmeshRestartGuard), /reachable/);
   });
 });

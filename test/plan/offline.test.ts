@@ -97,8 +97,8 @@ describe("offline plan", () => {
       runOfflinePlan({ stack: "dev", phase: "cutover", deployedPhase: "parallel" }),
       (e: unknown) => e instanceof TransitionError && /next step is "workloads"/.test(e.message),
     );
-    const ok = await plan({ stack: "dev", phase: "parallel", deployedPhase: "cutover" });
-    assert.match(String(ok.outputs.phaseGuard), /rollback: cutover -> parallel/);
+    const ok = await plan({ stack: "dev", phase: "workloads", deployedPhase: "cutover" });
+    assert.match(String(ok.outputs.phaseGuard), /rollback: cutover -> workloads/);
   });
 
   it("says offline that the guard was not checked", async () => {

@@ -54,12 +54,31 @@ describe("runbook", () => {
       /cutover\.istioWeight' 0 --stack dev && pulumi up --stack dev {3}# traffic first/,
     );
     assert.match(md, /pulumi config set meshlift:phase workloads --stack dev/);
+    // Before decommission, while the controller runs: resources without finalizers, then webhooks.
+    const strip = md.indexOf('"finalizers":null');
+    const hooks = md.indexOf("appmesh-validating-webhook-configuration");
+    assert.ok(
+      strip > 0 && hooks > strip,
+      "finalizers stripped, resources deleted, then the webhooks",
+    );
+  });
+
+  it("at workloads: offers no rollback into App Mesh sidecars after its end of life, and says how to stay on Istio", async () => {
+    const md = await runbookAt("workloads");
+    const rollback = md.slice(md.indexOf("## Roll back"));
+    assert.doesNotMatch(rollback, /pulumi config set meshlift:phase parallel/);
+    assert.match(rollback, /would restart pods back into App Mesh sidecars.*2026-09-30/s);
+    assert.match(rollback, /stay on Istio.*istioWeight 0.*the Istio sidecars stay/s);
+    assert.doesNotMatch(rollback, /rollout restart/, "no advice to restart into App Mesh");
+    const reachable = await runbookAt("workloads", { "appmesh.controlPlane": "reachable" });
+    assert.match(reachable, /pulumi config set meshlift:phase parallel --stack dev/);
   });
 
   it("at decommission: what is left to remove by hand, and no next phase", async () => {
     const md = await runbookAt("decommission");
     assert.match(md, /Left to remove by hand/);
-    assert.match(md, /aws appmesh delete-mesh --mesh-name dev-mesh/);
+    assert.doesNotMatch(md, /^aws appmesh delete-mesh/m, "App Mesh's API is gone");
+    assert.match(md, /# no `aws appmesh delete-mesh` \(dev-mesh\): App Mesh reached end of life/);
     assert.match(md, /This is the last phase/);
     assert.match(md, /pulumi config set meshlift:phase cutover --stack dev/);
   });

@@ -113,9 +113,31 @@ describe("meshlift phase", () => {
     assert.equal(no.runner.requests.length, 0);
     const yes = deps({ interactive: true, answer: "y", deployed: "cutover" });
     assert.equal(
-      await changePhase({ stack: "dev", direction: "rollback", to: "parallel", yes: false }, yes.d),
-      "parallel",
+      await changePhase(
+        { stack: "dev", direction: "rollback", to: "workloads", yes: false },
+        yes.d,
+      ),
+      "workloads",
     );
+    assert.ok(
+      yes.lines.some((l) => /cutover -> workloads: no pod goes back to App Mesh/.test(l)),
+      yes.lines.join(""),
+    );
+  });
+
+  it("refuses a rollback that would restart pods into App Mesh sidecars, saying how to stay on Istio", async () => {
+    const { d, runner } = deps({ interactive: false, deployed: "workloads" });
+    await assert.rejects(
+      changePhase({ stack: "dev", direction: "rollback", to: "parallel", yes: true }, d),
+      (e: unknown) =>
+        e instanceof Error &&
+        /restart the Deployments of namespace\(s\) shop, payments back into App Mesh sidecars.*end of life.*stay on Istio.*istioWeight 0.*sidecars stay.*appmesh\.controlPlane reachable/s.test(
+          e.message,
+        ),
+    );
+    assert.equal(runner.requests.length, 0, "nothing ran");
+    const r = await cli(["phase", "rollback", "--stack", "dev", "--to", "discovery", "--yes"]);
+    assert.equal(r.code, 2);
   });
 
   it("refuses a rollback target that is not earlier, and an advance past the last phase", async () => {
