@@ -328,6 +328,7 @@ describe("EKS Auto Mode", () => {
     const doc = await plan({
       stack: "prod",
       phase: "parallel",
+      set: { "istio.lbController.install": "true" },
       program: { adoptedCluster: { kubernetesVersion: "1.35", autoMode: true } },
     });
     assert.equal(releases(doc).has("aws-load-balancer-controller"), false);

@@ -29,6 +29,12 @@ describe("stack config", () => {
     });
   }
 
+  it("the prod example adopts its cluster and keeps the LB controller that cluster already runs", () => {
+    const cfg = parseConfig("prod", readStackFile(PROJECT_DIR, "prod").config);
+    assert.equal(cfg.cluster.mode, "existing");
+    assert.equal(cfg.istio.lbController.install, false);
+  });
+
   it("applies documented defaults for a minimal create-mode stack", () => {
     const cfg = parseConfig("t", base);
     assert.equal(cfg.phase, "discovery");

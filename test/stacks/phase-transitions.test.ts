@@ -26,6 +26,8 @@ const SET: Record<string, string> = {
     ],
   }),
   appmesh: JSON.stringify({ controller: { version: "1.13.1" } }),
+  // The prod example keeps the controller its cluster runs; installed here, its guarantees are checked too.
+  "istio.lbController.install": "true",
 };
 
 /** Plans per stack and phase, computed once for the whole file (each plan runs the real program). */
