@@ -24,7 +24,8 @@ import type {
   BoardRunbook,
   BoardStack,
 } from "./board-types";
-import { Operations, ServiceError } from "./operations";
+import { ServiceError } from "./errors";
+import { Operations } from "./operations";
 import { OperationRecord } from "./records";
 import { Store } from "./store";
 

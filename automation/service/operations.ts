@@ -17,28 +17,20 @@ import { TransitionError } from "../../phases/deployed";
 import { isPhase, Phase, stackPosition } from "../../phases/phases";
 import { planPhase } from "../../phases/plan";
 import { PulumiCliMissingError } from "../prerequisites";
-import { CancelledError, OperationKind, Runner, RunnerEvent, StackOutput } from "../runners/runner";
-import { isTerminal, OperationRecord, StackState, StoredEvent } from "./records";
+import { CancelledError, OperationKind, Runner, RunnerEvent } from "../runners/runner";
+import { ServiceError, validation } from "./errors";
+import {
+  cancelGuidance,
+  failureGuidance,
+  isTerminal,
+  OperationRecord,
+  redactOutputs,
+  redactValue,
+  StackState,
+  StoredEvent,
+} from "./records";
 import { Store } from "./store";
 import { StoreWriteError } from "./store-errors";
-
-/** An error the HTTP layer turns into a status and a JSON body. */
-export class ServiceError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "ServiceError";
-  }
-}
-
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
-  readonly given?: unknown;
-}
 
 export interface OperationRequest {
   readonly kind: OperationKind;
@@ -72,26 +64,6 @@ export type OperationMessage =
   | { readonly type: "end"; readonly operation: OperationRecord };
 
 type Listener = (m: OperationMessage) => void;
-
-export const REDACTED = "[secret]";
-/** The signature key Pulumi puts on serialized secret values. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/** Outputs as they may be shown and stored: every secret value replaced, at any depth. */
-export function redactOutputs(outputs: Record<string, StackOutput>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, o] of Object.entries(outputs)) out[k] = o.secret ? REDACTED : redactValue(o.value);
-  return out;
-}
-
-function redactValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(redactValue);
-  if (typeof v === "object" && v !== null) {
-    if (SECRET_SIG in v) return REDACTED;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactValue(x)]));
-  }
-  return v;
-}
 
 /** Kinds that run the program and so move the stack to a phase. */
 const PHASED_KINDS: ReadonlySet<OperationKind> = new Set(["plan", "preview", "up"]);
@@ -516,18 +488,4 @@ export class Operations {
   private notify(opId: string, m: OperationMessage): void {
     for (const l of this.listeners.get(opId) ?? []) l(m);
   }
-}
-
-function validation(message: string, fields: FieldError[]): ServiceError {
-  return new ServiceError(422, message, { fields });
-}
-
-function cancelGuidance(op: OperationRecord): string | undefined {
-  if (op.kind === "plan" || op.kind === "preview") return undefined;
-  return `A cancelled ${op.kind} may leave resources half-changed: run a "refresh" operation (or \`pulumi refresh --stack ${op.stack}\`) before the next ${op.kind}.`;
-}
-
-function failureGuidance(op: OperationRecord): string | undefined {
-  if (op.kind === "plan") return "Fix the config or phase the error names, then submit again.";
-  return `See the operation's events for the failing resource. If \`pulumi stack --stack ${op.stack}\` shows an update in progress, run \`pulumi cancel --stack ${op.stack}\`; then \`pulumi refresh --stack ${op.stack}\` before retrying.`;
 }

@@ -1,5 +1,6 @@
-// The service's operation records as callers see them: statuses, the record, its events, a stack's last state, and what to do after an interruption.
-import type { OperationKind } from "../runners/runner";
+// The service's operation records as callers see them: statuses, the record, its events, a stack's last state (secrets replaced), and what to do next.
+import { SECRET_PLACEHOLDER } from "../../config/stack-file";
+import type { OperationKind, StackOutput } from "../runners/runner";
 
 export const OPERATION_STATUSES = [
   "queued",
@@ -89,4 +90,37 @@ export function interruptedGuidance(
     `run \`pulumi cancel --stack ${op.stack}\` to release the lock; then \`pulumi refresh --stack ${op.stack}\` ` +
     `(or operation kind "refresh") to bring the state in line with what exists, and submit the ${op.kind} again.`
   );
+}
+
+/** What to do after cancelling an operation that may have changed resources. */
+export function cancelGuidance(op: OperationRecord): string | undefined {
+  if (op.kind === "plan" || op.kind === "preview") return undefined;
+  return `A cancelled ${op.kind} may leave resources half-changed: run a "refresh" operation (or \`pulumi refresh --stack ${op.stack}\`) before the next ${op.kind}.`;
+}
+
+/** What to do after an operation failed, by kind. */
+export function failureGuidance(op: OperationRecord): string | undefined {
+  if (op.kind === "plan") return "Fix the config or phase the error names, then submit again.";
+  return `See the operation's events for the failing resource. If \`pulumi stack --stack ${op.stack}\` shows an update in progress, run \`pulumi cancel --stack ${op.stack}\`; then \`pulumi refresh --stack ${op.stack}\` before retrying.`;
+}
+
+/** The signature key Pulumi puts on serialized secret values. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Outputs as they may be shown and stored: every secret value replaced, at any depth. */
+export function redactOutputs(outputs: Record<string, StackOutput>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, o] of Object.entries(outputs))
+    out[k] = o.secret ? SECRET_PLACEHOLDER : redactValue(o.value);
+  return out;
+}
+
+/** The value with every serialized Pulumi secret inside it replaced. */
+export function redactValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(redactValue);
+  if (typeof v === "object" && v !== null) {
+    if (SECRET_SIG in v) return SECRET_PLACEHOLDER;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactValue(x)]));
+  }
+  return v;
 }

@@ -6,7 +6,7 @@ import { redact } from "../../config/load";
 import { shownValue } from "../../config/redact";
 import { qualifyKey } from "../../config/stack-file";
 import { OPERATION_KINDS } from "../runners/runner";
-import type { FieldError } from "./operations";
+import type { FieldError } from "./errors";
 
 export const CONFIG_KEY = /^[A-Za-z][\w-]*(:[\w-]+)?(\.[\w-]+)*$/;
 

@@ -6,7 +6,8 @@ import { Authenticator, Scope, TokenEntry } from "./auth";
 import { board, boardOperation, boardStack, PlanDocuments, PlanViews } from "./board";
 import { openApiDocument } from "./openapi";
 import type { BackendChoice } from "../prerequisites";
-import { Operations, OperationMessage, Runners, ServiceError } from "./operations";
+import { ServiceError } from "./errors";
+import { Operations, OperationMessage, Runners } from "./operations";
 import {
   forbiddenKeyMessage,
   forbiddenKeyPath,

@@ -1,9 +1,13 @@
 // Tests the operation record helpers: which statuses are final, and what to do after an interruption.
 import * as assert from "node:assert/strict";
 import {
+  cancelGuidance,
+  failureGuidance,
   interruptedGuidance,
   isTerminal,
   OPERATION_STATUSES,
+  OperationRecord,
+  redactOutputs,
 } from "../../../automation/service/records";
 
 describe("operation records", () => {
@@ -35,5 +39,30 @@ describe("operation records", () => {
       interruptedGuidance({ stack: "dev", kind: "preview", status: "running" }),
       /changes no resources/,
     );
+  });
+
+  it("asks for a refresh after a cancelled or failed change, and for a fix after a failed plan", () => {
+    const op = (kind: OperationRecord["kind"]) => ({ kind, stack: "dev" }) as OperationRecord;
+    assert.equal(cancelGuidance(op("preview")), undefined);
+    assert.match(cancelGuidance(op("up")) ?? "", /refresh --stack dev`\) before the next up/);
+    assert.match(failureGuidance(op("plan")) ?? "", /Fix the config or phase/);
+    assert.match(failureGuidance(op("destroy")) ?? "", /pulumi cancel --stack dev/);
+  });
+
+  it("replaces secret outputs and serialized secrets at any depth before anything is stored", () => {
+    const sig = "4dabf18193072939515e22adb298388d";
+    const shown = redactOutputs({
+      kubeconfig: { value: "apiVersion: v1 token: abc", secret: true },
+      access: {
+        value: { peers: [{ token: { [sig]: "1b47061264138c4ac30d75fd1eb44270", value: "t" } }] },
+        secret: false,
+      },
+      phase: { value: "parallel", secret: false },
+    });
+    assert.deepEqual(shown, {
+      kubeconfig: "[secret]",
+      access: { peers: [{ token: "[secret]" }] },
+      phase: "parallel",
+    });
   });
 });
