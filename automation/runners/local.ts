@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { SemVer } from "semver";
-import { redactFlatConfig } from "../../config/load";
+import { redactFlatConfig } from "../../config/schema-paths";
 import { stackFilePath } from "../../config/stack-file";
 import { MIN_PULUMI_VERSION } from "../../config/versions";
 import { describeBackend, findOnPath, pulumiCli, PulumiCliMissingError } from "../prerequisites";

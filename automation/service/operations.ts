@@ -3,7 +3,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { ConfigError } from "../../config/errors";
 import { fsReason } from "../../config/files";
-import { LoadedStack, MeshliftConfig, parseConfig, redactFlatConfig } from "../../config/load";
+import { LoadedStack, MeshliftConfig, parseConfig } from "../../config/load";
+import { redactFlatConfig } from "../../config/schema-paths";
 import { redactDeep, scrubText } from "../../config/redact";
 import {
   listStacks,

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { PHASES } from "../../phases/phases";
 import { FORBIDDEN_SEGMENTS, forbiddenSegment, splitKey } from "../../config/keys";
-import { redact } from "../../config/load";
+import { redact } from "../../config/schema-paths";
 import { shownValue } from "../../config/redact";
 import { qualifyKey } from "../../config/stack-file";
 import { OPERATION_KINDS } from "../runners/runner";
