@@ -15,7 +15,6 @@ import {
 import {
   ClusterSnapshot,
   isNamespaceName,
-  isRecord,
   meshedNamespaces,
   NamespaceReads,
   nameOf,
@@ -33,6 +32,7 @@ import {
   SGP_GROUP,
   SGP_VERSION,
 } from "./reads";
+import { slimNode, slimPod, wire } from "./slim";
 
 export interface Progress {
   /** What is being read, e.g. "virtualnodes" or "namespaces 120/500". */
@@ -63,51 +63,6 @@ export async function mapLimit<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
-}
-
-/** Typed client objects -> the JSON the API server sent (Dates back to strings). */
-function wire<T>(typed: T, apiVersion: string, kind: string): Wire {
-  const w = JSON.parse(JSON.stringify(typed)) as Wire;
-  return { apiVersion, kind, ...w };
-}
-
-/** Only what the at-risk report and the ambient precheck read from a pod (no env values: they may be secrets). */
-function slimPod(p: Wire): Wire {
-  const m = isRecord(p.metadata) ? p.metadata : {};
-  const spec = isRecord(p.spec) ? p.spec : {};
-  const slimContainers = (v: unknown) =>
-    (Array.isArray(v) ? v : []).filter(isRecord).map((c) => ({
-      name: c.name,
-      image: c.image,
-      env: (Array.isArray(c.env) ? c.env : []).filter(isRecord).map((e) => ({ name: e.name })),
-    }));
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name: m.name,
-      namespace: m.namespace,
-      ...(m.labels !== undefined ? { labels: m.labels } : {}),
-      ...(m.ownerReferences !== undefined ? { ownerReferences: m.ownerReferences } : {}),
-    },
-    spec: {
-      ...(spec.nodeName !== undefined ? { nodeName: spec.nodeName } : {}),
-      ...(spec.schedulerName !== undefined ? { schedulerName: spec.schedulerName } : {}),
-      containers: slimContainers(spec.containers),
-      initContainers: slimContainers(spec.initContainers),
-    },
-    status: { phase: isRecord(p.status) ? p.status.phase : undefined },
-  };
-}
-
-function slimNode(n: Wire): Wire {
-  const spec = isRecord(n.spec) ? n.spec : {};
-  return {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name: nameOf(n), labels: isRecord(n.metadata) ? n.metadata.labels : undefined },
-    spec: { unschedulable: spec.unschedulable, taints: spec.taints },
-  };
 }
 
 class Reader {
