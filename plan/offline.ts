@@ -1,7 +1,7 @@
 // The offline plan: runs the real program in-process under a recording mock monitor with a stack's config file.
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { atPhase, LoadedStack, loadStack } from "../config/load";
+import { PROJECT_ROOT } from "../config/project";
 import { DeployedState } from "../phases/deployed";
 import { Phase } from "../phases/phases";
 import { meshlift, ProgramOptions } from "../program";
@@ -9,7 +9,7 @@ import { offlineMocks } from "./mocks";
 import { RecordedResource, RecordingMonitor, ResourceOptionsRecord } from "./recorder";
 
 export const PROJECT = "meshlift";
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const PROJECT_DIR = PROJECT_ROOT;
 /** The Pulumi organization an offline plan runs as. */
 export const OFFLINE_ORGANIZATION = "organization";
 

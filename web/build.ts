@@ -3,12 +3,14 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BoardManifest, MANIFEST_FILE } from "../automation/service/static";
+import { PROJECT_ROOT } from "../config/project";
 
-export const WEB_DIR = __dirname;
+/** web/ of the project, also when this file runs compiled from dist/web/build.js. */
+export const WEB_DIR = path.join(PROJECT_ROOT, "web");
 export const SRC_DIR = path.join(WEB_DIR, "src");
 /** Build output: never committed (.gitignore), rebuilt by `npm ci` (prepare) and by `meshlift serve`. */
 export const DIST_DIR = path.join(WEB_DIR, "dist");
-const ROOT = path.resolve(WEB_DIR, "..");
+const ROOT = PROJECT_ROOT;
 
 /** Files copied as they are, beside the bundle. */
 const COPIED: Readonly<Record<string, { file: string; type: string }>> = {
@@ -36,14 +38,19 @@ function hashInputs(inputs: readonly string[]): string | undefined {
 }
 
 /** Why the build in `dir` must be redone, or undefined when it matches its inputs. */
-export function staleReason(dir: string = DIST_DIR): string | undefined {
+export function staleReason(dir: string = DIST_DIR, srcDir: string = SRC_DIR): string | undefined {
   let manifest: BuiltManifest;
   try {
     manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), "utf8")) as BuiltManifest;
   } catch {
     return "not built yet";
   }
-  if (!Array.isArray(manifest.inputs) || hashInputs(manifest.inputs) !== manifest.sourceHash)
+  // An installed package ships the board built, without web/src: its files are all there is.
+  const sourcesHere = fs.existsSync(srcDir);
+  if (
+    sourcesHere &&
+    (!Array.isArray(manifest.inputs) || hashInputs(manifest.inputs) !== manifest.sourceHash)
+  )
     return "its sources changed";
   for (const f of Object.values(manifest.files))
     if (!fs.existsSync(path.join(dir, f.file))) return `${f.file} is missing`;

@@ -1,5 +1,5 @@
 // The engine behind an operation, as an interface: the service and the CLI drive a Runner, never Pulumi directly.
-import * as path from "node:path";
+import { PROJECT_ROOT } from "../../config/project";
 import type { LoadedStack } from "../../config/load";
 import { Phase } from "../../phases/phases";
 
@@ -60,4 +60,4 @@ export class CancelledError extends Error {
  * The directory holding Pulumi.yaml: `PROJECT_DIR` of plan/offline.ts, without importing the
  * program (the service starts and answers reads before anything loads the Pulumi SDK).
  */
-export const DEFAULT_PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const DEFAULT_PROJECT_DIR = PROJECT_ROOT;

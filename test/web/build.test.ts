@@ -48,4 +48,17 @@ describe("board build", () => {
     assert.equal(staleReason(dir), "not built yet");
     assert.throws(() => loadBoardAssets(dir), /the board is not built .*npm run build:web/);
   });
+
+  it("serves the shipped build as it is where the sources are not installed (a packed meshlift)", async () => {
+    const dir = path.join(tempDir("meshlift-web-"), "dist");
+    await buildBoard(dir);
+    const manifest = path.join(dir, MANIFEST_FILE);
+    // An install from the tarball: web/src and the front-end dev dependencies are absent.
+    const m = JSON.parse(fs.readFileSync(manifest, "utf8")) as { sourceHash: string };
+    fs.writeFileSync(manifest, JSON.stringify({ ...m, sourceHash: "from-another-machine" }));
+    assert.equal(staleReason(dir), "its sources changed");
+    assert.equal(staleReason(dir, path.join(dir, "no-such-src")), undefined);
+    fs.rmSync(path.join(dir, "board.js"));
+    assert.equal(staleReason(dir, path.join(dir, "no-such-src")), "board.js is missing");
+  });
 });
