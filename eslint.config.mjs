@@ -3,7 +3,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "web/dist/**", "test-output/**", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "bin/**",
+      "dist/**",
+      "web/dist/**",
+      "test-output/**",
+      "eslint.config.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,6 +30,15 @@ export default tseslint.config(
       "@typescript-eslint/restrict-template-expressions": "off",
       "@typescript-eslint/require-await": "off",
       "@typescript-eslint/no-require-imports": "off",
+    },
+  },
+  // Plain CommonJS scripts that run before anything is compiled (scripts/meshlift.cjs): no types to check.
+  {
+    files: ["**/*.cjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", process: "readonly", __dirname: "readonly" },
     },
   },
 );

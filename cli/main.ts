@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The meshlift command line: parses argv, dispatches to cli/commands/*, maps errors to exit codes.
 //
 // Start-up cost is the user's first impression, so this file and cli/register/* import only
@@ -17,10 +18,17 @@ import { registerPrecheck } from "./register/precheck";
 import { registerFleet } from "./register/fleet";
 import { registerPolicy } from "./register/policy";
 import { registerDiscover } from "./register/discover";
+import { registerCompletion } from "./register/completion";
+import { versionText } from "./version";
 
 export function buildCli(): Command {
   const program = new Command("meshlift")
     .description("Move an EKS platform from AWS App Mesh to Istio, one reversible phase at a time.")
+    .version(
+      versionText(),
+      "-V, --version",
+      "print the meshlift version and its pinned Istio, chart and Kubernetes versions",
+    )
     .showHelpAfterError()
     .exitOverride();
   registerPlan(program);
@@ -33,6 +41,7 @@ export function buildCli(): Command {
   registerFleet(program);
   registerPolicy(program);
   registerDiscover(program);
+  registerCompletion(program);
   return program;
 }
 
@@ -53,14 +62,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI as a process: the `meshlift` bin (dist/cli/main.js), `npm run meshlift` and tsx. */
+export function run(argv: readonly string[]): void {
   // A closed pipe (`| head`) ends the output on purpose; a full or broken stdout is the user's to fix.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(EXIT.ok);
     process.stderr.write(`meshlift: cannot write to standard output: ${fsReason(e)}\n`);
     process.exit(EXIT.invalid);
   });
-  main(process.argv.slice(2)).then(
+  main([...argv]).then(
     (code) => process.exit(code),
     (e) => {
       process.stderr.write(`meshlift: internal error: ${String(e)}\n`);
@@ -68,3 +78,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) run(process.argv.slice(2));
