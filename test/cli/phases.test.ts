@@ -31,7 +31,9 @@ describe("meshlift plan --diff-phase / runbook (CLI)", () => {
       r.stdout,
       /update +kubernetes:core\/v1:NamespacePatch {2}ns-shop-labels {2}\(metadata\)/,
     );
-    assert.match(r.stdout, /Resources: 6 to create, 2 to update, 0 to replace, 0 to delete/);
+    // The proxy image pre-pull of parallel is gone once the workloads restart.
+    assert.match(r.stdout, /delete +kubernetes:apps\/v1:DaemonSet {2}proxy-prepull-daemonset/);
+    assert.match(r.stdout, /Resources: 6 to create, 2 to update, 0 to replace, 1 to delete/);
   });
 
   it("prints the runbook of the configured phase", () => {
