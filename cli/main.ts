@@ -18,6 +18,7 @@ import { registerPrecheck } from "./register/precheck";
 import { registerFleet } from "./register/fleet";
 import { registerPolicy } from "./register/policy";
 import { registerDiscover } from "./register/discover";
+import { registerVerify } from "./register/verify";
 import { registerCompletion } from "./register/completion";
 import { versionText } from "./version";
 
@@ -41,6 +42,7 @@ export function buildCli(): Command {
   registerFleet(program);
   registerPolicy(program);
   registerDiscover(program);
+  registerVerify(program);
   registerCompletion(program);
   return program;
 }
