@@ -1,5 +1,5 @@
 // Findings as a readable text table (precheck), a per-severity count, and App Mesh objects per kind.
-import { APPMESH_KINDS, AppMeshKind } from "./schema";
+import { APPMESH_KINDS, AppMeshKind } from "./read/schema";
 import { Finding, SEVERITIES, Severity } from "./types";
 
 export function summarize(findings: readonly Finding[]): Record<Severity, number> {

@@ -1,4 +1,4 @@
-// The public shapes of the App Mesh -> Istio converter: inputs, findings, Istio objects, input errors.
+// The public shapes of the App Mesh converter: inputs, targets, findings, emitted objects, input errors.
 
 /** One input file as the caller read it (the library itself does no I/O). */
 export interface SourceFile {
@@ -7,6 +7,10 @@ export interface SourceFile {
 }
 
 export type Severity = "blocker" | "warning" | "info";
+
+/** What the converter writes: sidecar-mode Istio, Gateway API routes (sidecar mode), or ambient mode. */
+export type Target = "istio" | "gateway-api" | "ambient";
+export const TARGETS: readonly Target[] = ["istio", "gateway-api", "ambient"];
 
 /** Something that could not be carried over exactly, with where it came from and why. */
 export interface Finding {
@@ -21,7 +25,8 @@ export interface Finding {
   document?: number;
 }
 
-export interface IstioObject {
+/** A Kubernetes object the converter emits (Istio, Gateway API or core `v1` Service). */
+export interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: {
@@ -33,14 +38,26 @@ export interface IstioObject {
   spec: Record<string, unknown>;
 }
 
+/** Kept for callers of the sidecar-only converter: every emitted object has this shape. */
+export type IstioObject = K8sObject;
+
 export interface ConversionResult {
-  objects: IstioObject[];
+  objects: K8sObject[];
   findings: Finding[];
+  /**
+   * Labels the emitted objects need on their namespaces (ambient: `istio.io/use-waypoint` where a waypoint
+   * carries the converted routes): the stack sets them, `meshlift convert` reports them as findings.
+   */
+  namespaceLabels?: Record<string, Record<string, string>>;
 }
 
 export interface ConvertOptions {
   /** Namespace for objects whose input names none (AWS API/CloudFormation input, k8s docs without one). */
   namespace?: string;
+  /** @default "istio" */
+  target?: Target;
+  /** Scheme of the NLB in front of converted Gateways (Gateway API targets). @default "internet-facing" */
+  loadBalancerScheme?: "internet-facing" | "internal";
 }
 
 /** The input is not something the converter can read (exit code 2 in the CLI). */

@@ -1,6 +1,6 @@
 // Validates emitted Istio objects against the @kubernetes-models/istio schemas, plus the rules those JSON
 // schemas leave to Istio's webhook/CEL (names, durations, weights), so bad output fails here and not at apply.
-import { IstioObject } from "./types";
+import type { IstioObject } from "./types";
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
@@ -128,3 +128,4 @@ export async function validateIstioObjects(
   }
   return problems;
 }
+export const validateObjects = validateIstioObjects;

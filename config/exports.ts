@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { countAppMeshObjects } from "../appmesh/report";
-import type { AppMeshKind } from "../appmesh/schema";
+import type { AppMeshKind } from "../appmesh/read/schema";
 import { ConfigProblem } from "./errors";
 import { NAMESPACE } from "./load";
 import { NamespaceConfig } from "./sections/migration";

@@ -1,6 +1,6 @@
 // Route-level mapping units: retry events, durations, header matches, route order, name sanitising.
 import * as assert from "node:assert/strict";
-import { k8sName } from "../../appmesh/parse";
+import { clusterHost, k8sName } from "../../appmesh/names";
 import {
   compareKeys,
   durationString,
@@ -9,9 +9,8 @@ import {
   retryOn,
   specificity,
   stringMatch,
-} from "../../appmesh/routes";
-import { clusterHost } from "../../appmesh/convert";
-import { cfnToApiDocuments } from "../../appmesh/cloudformation";
+} from "../../appmesh/route-values";
+import { cfnToApiDocuments } from "../../appmesh/read/cloudformation";
 import { readSources } from "../../cli/commands/convert";
 
 const per = { value: 1, unit: "s" as const };

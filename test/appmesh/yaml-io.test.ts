@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as YAML from "yaml";
 import { convert, InputError, IstioObject, toYaml } from "../../appmesh";
-import { readInventory } from "../../appmesh/parse";
+import { readInventory } from "../../appmesh/read/inventory";
 
 const node = (name: string, labels: string) =>
   [

@@ -1,0 +1,69 @@
+// A VirtualNode's server side in sidecar mode: ServiceEntry, Sidecar, PeerAuthentication, AuthorizationPolicy.
+import type { MeshNode } from "../../model/types";
+import type { EmitContext } from "../shared/context";
+import type { DestinationRules } from "../shared/destination-rules";
+import {
+  authorizationPolicy,
+  backendClientTls,
+  backendEgressHosts,
+  connectionPool,
+  outlierDetection,
+  peerAuthentication,
+  serviceEntry,
+} from "../shared/policies";
+
+export function nodeServerSide(ctx: EmitContext, drs: DestinationRules, n: MeshNode): void {
+  const t = n.target;
+  const listeners = n.spec.listeners ?? [];
+  const labels = n.podLabels;
+  if (!t.inCluster && t.valid) serviceEntry(ctx, n);
+  if (t.valid) outlierDetection(ctx, drs, n, t, "enforced by callers, as in App Mesh");
+  const pool = listeners.find((l) => l.connectionPool)?.connectionPool;
+  const inboundConnectionPool = pool ? connectionPool(pool) : undefined;
+  const hosts = [...new Set(n.backends.flatMap((b) => backendEgressHosts(ctx, b)))].sort();
+  backendClientTls(ctx, drs, n, "istio-mutual");
+  const tlsListeners = listeners.filter((l) => l.tls);
+
+  if (!labels) {
+    const needs = [
+      hosts.length ? "backends (Sidecar)" : "",
+      pool ? "connectionPool (Sidecar)" : "",
+      tlsListeners.length ? "listener TLS (PeerAuthentication)" : "",
+    ].filter(Boolean);
+    if (needs.length && t.inCluster) {
+      ctx.on(
+        n,
+        "warning",
+        "spec.podSelector",
+        `${n.fromApi ? "AWS API input has no pod selector" : "no podSelector labels"}: ${needs.join(", ")} not converted; they need a workload selector`,
+      );
+    }
+    return;
+  }
+
+  const dropAll = ctx.model.dropAll;
+  if (hosts.length || pool || dropAll) {
+    ctx.istio(
+      "Sidecar",
+      n.namespace,
+      n.name,
+      {
+        workloadSelector: { labels },
+        ...(hosts.length ? { egress: [{ hosts: ["istio-system/*", ...hosts] }] } : {}),
+        ...(inboundConnectionPool ? { inboundConnectionPool } : {}),
+        ...(dropAll ? { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } } : {}),
+      },
+      n.source,
+    );
+    if (pool) {
+      ctx.on(
+        n,
+        "info",
+        "spec.listeners[].connectionPool",
+        "-> Sidecar inboundConnectionPool (server side, where App Mesh applies it); a DestinationRule pool would throttle each client instead",
+      );
+    }
+  }
+  peerAuthentication(ctx, n, labels);
+  authorizationPolicy(ctx, n, { selector: labels });
+}
