@@ -1,25 +1,44 @@
-// Validates emitted Istio objects against the @kubernetes-models/istio schemas, plus the rules those JSON
-// schemas leave to Istio's webhook/CEL (names, durations, weights), so bad output fails here and not at apply.
-import type { IstioObject } from "./types";
+// Validates emitted objects against their schemas (@kubernetes-models: Istio, Gateway API, core v1), plus the
+// rules those JSON schemas leave to webhooks and CEL (names, hosts, durations, paths), so bad output fails here.
+import type { K8sObject } from "./types";
+import { structuralProblems } from "./validate-rules";
+
+export { structuralProblems } from "./validate-rules";
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
-/** The Istio APIs meshlift emits, as @kubernetes-models/istio modules (ESM-only: loaded with import()). */
+/** The APIs meshlift emits, as @kubernetes-models modules (ESM-only: loaded with import()). */
 const MODULES: Readonly<Record<string, string>> = {
   "networking.istio.io/v1": "@kubernetes-models/istio/networking.istio.io/v1",
   "security.istio.io/v1": "@kubernetes-models/istio/security.istio.io/v1",
   "telemetry.istio.io/v1": "@kubernetes-models/istio/telemetry.istio.io/v1",
+  "gateway.networking.k8s.io/v1": "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1",
+  "gateway.networking.k8s.io/v1alpha2":
+    "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2",
+  v1: "kubernetes-models/v1",
+};
+
+/** Kinds emitted per API (a typo in an emitter must not pass as "some kind the package knows"). */
+const KINDS: Readonly<Record<string, readonly string[]>> = {
+  "networking.istio.io/v1": [
+    "Gateway",
+    "VirtualService",
+    "DestinationRule",
+    "ServiceEntry",
+    "Sidecar",
+  ],
+  "security.istio.io/v1": ["PeerAuthentication", "AuthorizationPolicy"],
+  "telemetry.istio.io/v1": ["Telemetry"],
+  "gateway.networking.k8s.io/v1": ["Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant"],
+  "gateway.networking.k8s.io/v1alpha2": ["TCPRoute"],
+  v1: ["Service"],
 };
 
 const modules = new Map<string, Promise<Record<string, ModelClass | undefined>>>();
 
-/** The schema model of an Istio kind, or undefined when meshlift does not emit that API. */
-export async function istioModel(
-  apiVersion: string,
-  kind: string,
-): Promise<ModelClass | undefined> {
+async function model(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  if (!Object.hasOwn(MODULES, apiVersion) || !KINDS[apiVersion].includes(kind)) return undefined;
   const spec = MODULES[apiVersion];
-  if (!spec) return undefined;
   let mod = modules.get(spec);
   if (!mod) {
     mod = import(spec) as Promise<Record<string, ModelClass | undefined>>;
@@ -28,95 +47,25 @@ export async function istioModel(
   return (await mod)[kind];
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
-const DURATION_KEYS = new Set([
-  "timeout",
-  "perTryTimeout",
-  "interval",
-  "baseEjectionTime",
-  "idleTimeout",
-  "connectTimeout",
-]);
-
-function durationMs(s: string): number {
-  let ms = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) {
-    const v = Number(m[1]);
-    ms += m[2] === "h" ? v * 3_600_000 : m[2] === "m" ? v * 60_000 : m[2] === "s" ? v * 1000 : v;
-  }
-  return ms;
-}
-
-/** Istio webhook rules the JSON schemas do not carry. */
-export function structuralProblems(o: IstioObject): string[] {
-  const out: string[] = [];
-  const name = o.metadata?.name ?? "";
-  if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {
-    out.push(`metadata.name "${name}" is not a DNS-1123 subdomain`);
-  }
-  const ns = o.metadata?.namespace;
-  if (ns !== undefined && (!DNS_LABEL.test(ns) || ns.length > 63)) {
-    out.push(`metadata.namespace "${ns}" is not a DNS-1123 label`);
-  }
-  const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
-    else if (v !== null && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
-        const p = `${path}.${k}`;
-        if (DURATION_KEYS.has(k) && typeof x === "string") {
-          if (!DURATION.test(x)) out.push(`${p} "${x}" is not a duration (e.g. 15s, 250ms)`);
-          else if (durationMs(x) < 1) out.push(`${p} "${x}" is below Istio's 1ms minimum`);
-        }
-        walk(x, p);
-      }
-    }
-  };
-  walk(o.spec, "spec");
-  if (o.kind === "VirtualService") {
-    for (const list of ["http", "tcp", "tls"] as const) {
-      const routes =
-        (o.spec[list] as { route?: { weight?: number; destination?: { host?: string } }[] }[]) ??
-        [];
-      routes.forEach((r, i) => {
-        const dests = r.route ?? [];
-        if (dests.length === 0 && list !== "http") out.push(`spec.${list}[${i}].route is empty`);
-        dests.forEach((d, j) => {
-          if (!d.destination?.host)
-            out.push(`spec.${list}[${i}].route[${j}].destination.host is empty`);
-        });
-        if (dests.length > 1) {
-          const sum = dests.reduce((a, d) => a + (d.weight ?? 0), 0);
-          if (sum !== 100 && sum !== 0)
-            out.push(`spec.${list}[${i}].route weights sum to ${sum}, not 100`);
-        }
-      });
-    }
-  }
-  if (o.kind === "Sidecar") {
-    const egress = (o.spec.egress as { hosts?: string[] }[]) ?? [];
-    egress.forEach((e, i) =>
-      (e.hosts ?? []).forEach((h, j) => {
-        if (!/^[^/]+\/[^/]+$/.test(h))
-          out.push(`spec.egress[${i}].hosts[${j}] "${h}" is not namespace/host`);
-      }),
-    );
-  }
-  return out;
+/** The schema model of an Istio kind, or undefined when meshlift does not emit that API. */
+export async function istioModel(
+  apiVersion: string,
+  kind: string,
+): Promise<ModelClass | undefined> {
+  return apiVersion.endsWith(".istio.io/v1") ? model(apiVersion, kind) : undefined;
 }
 
 /** Every problem found, as `{object: "Kind ns/name", message}`; [] when all objects are valid. */
-export async function validateIstioObjects(
-  objects: readonly IstioObject[],
+export async function validateObjects(
+  objects: readonly K8sObject[],
 ): Promise<{ object: string; message: string }[]> {
   const problems: { object: string; message: string }[] = [];
   for (const o of objects) {
     const id = `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
-    const Model = await istioModel(o.apiVersion, o.kind);
+    const Model = await model(o.apiVersion, o.kind);
     if (!Model) {
       const k = `${o.apiVersion}/${o.kind}`;
-      problems.push({ object: id, message: `${k} is not an Istio kind meshlift emits` });
+      problems.push({ object: id, message: `${k} is not a kind meshlift emits` });
       continue;
     }
     try {
@@ -128,4 +77,6 @@ export async function validateIstioObjects(
   }
   return problems;
 }
-export const validateObjects = validateIstioObjects;
+
+/** The same checks; kept under its first name for callers that validate Istio objects only. */
+export const validateIstioObjects = validateObjects;

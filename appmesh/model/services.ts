@@ -3,7 +3,7 @@ import type { Entity } from "../read/inventory";
 import type { ClientPolicy, Ref, VirtualServiceSpec } from "../read/schema";
 import { CLUSTER_SUFFIX, clusterHost, hostProblem, k8sName, quote } from "../names";
 import { BuildContext, located } from "./context";
-import type { Backend, MeshNode, MeshRouter, MeshService, NodeTarget } from "./types";
+import type { Backend, MeshNode, MeshRouter, MeshService } from "./types";
 
 /** The host clients call for a VirtualService: its awsName (default `<name>.<namespace>`) as Istio names it. */
 export function serviceHost(
@@ -119,14 +119,14 @@ export function resolveServices(
   });
 }
 
-/** Where a VirtualService's traffic can end up: its node's target, or every node its router's routes name. */
+/** The nodes a VirtualService's traffic can end up at: its node, or every node its router's routes name. */
 export function destinationsOf(
   nodes: { node(ns: string, name: string): MeshNode | undefined },
   vs: MeshService,
-): NodeTarget[] {
-  const out: NodeTarget[] = [];
+): MeshNode[] {
+  const out: MeshNode[] = [];
   const p = vs.provider;
-  if (p.kind === "node") out.push(p.node.target);
+  if (p.kind === "node") out.push(p.node);
   if (p.kind === "router") {
     const r = p.router;
     for (const e of r.entries) {
@@ -134,7 +134,7 @@ export function destinationsOf(
         for (const wt of e.route[type]?.action.weightedTargets ?? []) {
           if (!wt.virtualNodeRef) continue;
           const n = nodes.node(wt.virtualNodeRef.namespace ?? r.namespace, wt.virtualNodeRef.name);
-          if (n && !out.some((x) => x.host === n.target.host)) out.push(n.target);
+          if (n && !out.some((x) => x.target.host === n.target.host)) out.push(n);
         }
       }
     }

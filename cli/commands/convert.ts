@@ -1,14 +1,17 @@
-// `meshlift convert` at work: App Mesh files (kubectl-style -f) -> Istio YAML, with an optional JSON report of findings.
+// `meshlift convert` at work: App Mesh files (kubectl-style -f) -> Istio or Gateway API YAML, with an optional JSON report of findings.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  convert,
+  AppMeshModel,
   ConversionResult,
+  emit,
   InputError,
+  readModel,
   SourceFile,
   summarize,
+  Target,
   toYaml,
-  validateIstioObjects,
+  validateObjects,
 } from "../../appmesh";
 import {
   FileError,
@@ -90,13 +93,17 @@ function listDir(dir: string): string[] {
   }
 }
 
-/** Runs the converter, turning unreadable input into exit code 2 with the file, document and reason. */
-export function convertOrExit(
-  sources: readonly SourceFile[],
-  namespace?: string,
-): ConversionResult {
+/** Reads and resolves the input once, turning unreadable input into exit code 2 with the file, document and reason. */
+export function modelOrExit(sources: readonly SourceFile[], namespace?: string): AppMeshModel {
+  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+    throw new CliError(
+      `-n ${JSON.stringify(namespace.length > 70 ? `${namespace.slice(0, 67)}...` : namespace)}: not a Kubernetes namespace (a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters)`,
+    );
+  }
+  if (namespace !== undefined && namespace.length > 63)
+    throw new CliError(`-n: a namespace has at most 63 characters (given ${namespace.length})`);
   try {
-    return convert(sources, namespace ? { namespace } : {});
+    return readModel(sources, namespace ? { namespace } : {});
   } catch (e) {
     if (e instanceof InputError) {
       const doc = e.document === undefined ? "" : `, document ${e.document}`;
@@ -105,6 +112,39 @@ export function convertOrExit(
     throw e;
   }
 }
+
+/** Runs the converter for one target (Istio by default). */
+export function convertOrExit(
+  sources: readonly SourceFile[],
+  namespace?: string,
+  target: Target = "istio",
+): ConversionResult {
+  return emit(modelOrExit(sources, namespace), target);
+}
+
+/**
+ * The target: `--target` when given, else the stack's mode when `--stack` is given (ambient -> ambient, sidecar
+ * -> istio), else istio. The stack config is loaded only then, so that convert without --stack stays light.
+ */
+export function chooseTarget(o: { target?: Target; stack?: string }, projectDir?: string): Target {
+  if (o.target) return o.target;
+  if (!o.stack) return "istio";
+  const { parseConfig } = require("../../config/load") as typeof import("../../config/load");
+  const { readStackFile } =
+    require("../../config/stack-file") as typeof import("../../config/stack-file");
+  const dir =
+    projectDir ??
+    (require("../../automation/runners/runner") as typeof import("../../automation/runners/runner"))
+      .DEFAULT_PROJECT_DIR;
+  const config = parseConfig(o.stack, readStackFile(dir, o.stack).config);
+  return config.istio.mode === "ambient" ? "ambient" : "istio";
+}
+
+const TARGET_LABEL: Record<Target, string> = {
+  istio: "Istio",
+  "gateway-api": "Gateway API + Istio",
+  ambient: "ambient (Gateway API + Istio)",
+};
 
 function writeOutput(result: ConversionResult, out: string): string {
   if (out === "-") {
@@ -128,18 +168,21 @@ export interface ConvertFlags {
   readonly output: string;
   readonly report?: string;
   readonly namespace: string;
+  readonly target?: Target;
+  readonly stack?: string;
 }
 
 /** `meshlift convert`: read, convert, validate, write the YAML and the report. */
 export async function runConvert(o: ConvertFlags): Promise<void> {
+  const target = chooseTarget(o);
   const sources = readSources(o.filename);
-  const result = convertOrExit(sources, o.namespace);
-  const problems = await validateIstioObjects(result.objects);
+  const result = convertOrExit(sources, o.namespace, target);
+  const problems = await validateObjects(result.objects);
   if (problems.length > 0) {
     // Valid input must never produce invalid Istio objects: that is a meshlift bug, not a user error.
     const list = problems.map((p) => `  ${p.object}: ${p.message}`).join("\n");
     throw new CliError(
-      `internal error: generated Istio objects do not validate:\n${list}`,
+      `internal error: generated ${target} objects do not validate:\n${list}`,
       EXIT.internal,
     );
   }
@@ -147,18 +190,20 @@ export async function runConvert(o: ConvertFlags): Promise<void> {
   const counts = summarize(result.findings);
   if (o.report) {
     const report = {
+      target,
       inputs: sources.map((s) => s.path),
       objects: result.objects.map(
         (x) => `${x.kind} ${x.metadata.namespace ?? ""}/${x.metadata.name}`,
       ),
       summary: counts,
       findings: result.findings,
+      namespaceLabels: result.namespaceLabels ?? {},
     };
     const file = o.report;
     forFlag("--report", () => writeTextFile(file, `${JSON.stringify(report, null, 2)}\n`));
   }
   process.stderr.write(
-    `meshlift: ${result.objects.length} Istio object(s) from ${sources.length} file(s) -> ${where}; ` +
+    `meshlift: ${result.objects.length} ${TARGET_LABEL[target]} object(s) from ${sources.length} file(s) -> ${where}; ` +
       `${counts.blocker} blocker(s), ${counts.warning} warning(s), ${counts.info} info` +
       `${o.report ? ` (report: ${o.report})` : " (see `meshlift precheck` or --report)"}\n`,
   );

@@ -1,9 +1,79 @@
-// placeholder
-import type { AppMeshModel } from "../../model/types";
+// The `gateway-api` target (sidecar mode): mesh routes as GAMMA routes, per-version Services, Gateways at the
+// edge; the policies the Gateway API has no field for stay Istio objects (DestinationRule, Sidecar, ...).
+import { assumedRouterHost } from "../../model/build";
+import type { AppMeshModel, MeshGatewayRoute } from "../../model/types";
+import { isEmpty } from "../../model/context";
 import type { ConvertOptions, Finding, K8sObject } from "../../types";
+import { meshFindings } from "../istio";
+import { nodeServerSide } from "../istio/workloads";
+import { EmitContext } from "../shared/context";
+import { DestinationRules } from "../shared/destination-rules";
+import { GatewayEnv, reachedBy } from "./backends";
+import { GATEWAY_API_KIND_ORDER, ReferenceGrants } from "./common";
+import { edge } from "./edge";
+import { nodeRoute, parentOf, reportRouterFindings, routerRoutes } from "./mesh-routes";
+import { VersionServices } from "./versions";
+
+/** Mesh routes (GAMMA) for every VirtualService and unused router; shared by the gateway-api and ambient targets. */
+export function meshRoutes(env: GatewayEnv): void {
+  const model = env.ctx.model;
+  for (const r of model.routers) if (r.routes.length > 0) reportRouterFindings(env, r);
+  for (const vs of model.services) {
+    if (!vs.hostValid) continue;
+    const p = vs.provider;
+    if (p.kind === "router") {
+      const parent = parentOf(env, vs, `${vs.source} via ${p.router.source}`);
+      if (parent) routerRoutes(env, p.router, parent);
+    } else if (p.kind === "node" && p.redirect && p.node.target.valid) {
+      const parent = parentOf(env, vs, vs.source);
+      if (parent) nodeRoute(env, vs, p.node, parent);
+    }
+  }
+  for (const r of model.routers) {
+    if (r.services.length > 0) continue;
+    const host = assumedRouterHost(r);
+    const [name, namespace] = host.split(".");
+    routerRoutes(env, r, { name, namespace, host, from: r.source, owner: r });
+  }
+}
+
+/** In sidecar mode Istio applies GAMMA routes to traffic from sidecars, not to traffic a gateway forwards. */
+function routerBehindGateway(env: GatewayEnv): (gr: MeshGatewayRoute) => void {
+  return (gr) => {
+    const vs = gr.service;
+    if (!vs?.spec.provider?.virtualRouter) return;
+    const [svcName, ns] = gr.host.split(".");
+    const svc = env.ctx.model.lookup.k8sService(ns ?? "", svcName);
+    const noEndpoints = svc !== undefined && (svc.selector === undefined || isEmpty(svc.selector));
+    env.ctx.on(
+      gr,
+      noEndpoints ? "blocker" : "warning",
+      `spec.${gr.type}.action.target`,
+      `in sidecar mode Istio applies the routes attached to a Service (those of ${vs.source}) to sidecar traffic only: traffic entering here goes straight to ${gr.host}` +
+        (noEndpoints ? ", whose Service selects no pods" : "") +
+        "; attach the routes to this Gateway as well, or use ambient mode (a waypoint applies them to gateway traffic)",
+    );
+  };
+}
+
 export function emitGatewayApi(
-  _m: AppMeshModel,
-  _o: ConvertOptions,
+  model: AppMeshModel,
+  opts: ConvertOptions,
 ): { objects: K8sObject[]; findings: Finding[] } {
-  throw new Error("not yet");
+  const ctx = new EmitContext(model, GATEWAY_API_KIND_ORDER);
+  meshFindings(ctx, "sidecar");
+  const env: GatewayEnv = {
+    ctx,
+    versions: new VersionServices(ctx),
+    grants: new ReferenceGrants(),
+    drs: new DestinationRules(),
+    mode: "sidecar",
+  };
+  env.versions.emitAll();
+  meshRoutes(env);
+  for (const n of model.nodes) nodeServerSide(ctx, env.drs, n, (x) => reachedBy(env, x));
+  edge(env, opts, routerBehindGateway(env));
+  env.grants.emit(ctx);
+  env.drs.emit(ctx);
+  return { objects: ctx.objects.sorted(), findings: ctx.findings };
 }

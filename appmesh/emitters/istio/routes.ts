@@ -10,7 +10,7 @@ import {
 } from "../../route-values";
 import { clean, isEmpty, Obj } from "../objects";
 import type { EmitContext } from "../shared/context";
-import type { DestinationRules } from "../shared/destination-rules";
+import { DestinationRules, tcpIdleTimeout } from "../shared/destination-rules";
 import { effectiveTimeout, servicePort, weightedNodes } from "../shared/timeouts";
 import { grpcMatch, httpMatch } from "./matches";
 
@@ -73,25 +73,8 @@ function retries(ctx: EmitContext, p: RetryPolicy | undefined, route: MeshRoute)
 }
 
 function tcpRoute(ctx: EmitContext, drs: DestinationRules, route: MeshRoute): Obj {
-  const { source, origin } = route.entry;
-  const tr = route.entry.route.tcpRoute!;
-  const idle = durationString(tr.timeout?.idle);
-  if (idle) {
-    for (const n of weightedNodes(route.targets)) {
-      const dr = drs.of(n.target);
-      const pool = (dr.trafficPolicy.connectionPool ??= {}) as Obj;
-      pool.tcp = { ...(pool.tcp ?? {}), idleTimeout: idle };
-      dr.sources.add(source);
-    }
-    ctx.at(
-      "info",
-      source,
-      origin,
-      `${route.field}.timeout.idle`,
-      `tcp idle timeout ${idle} -> DestinationRule connectionPool.tcp.idleTimeout of the target hosts (applies to every client)`,
-    );
-  }
-  const port = tr.match?.port;
+  tcpIdleTimeout(ctx, drs, route, (n) => n.target);
+  const port = route.entry.route.tcpRoute!.match?.port;
   return clean({
     match: port !== undefined ? [{ port }] : undefined,
     route: destinations(ctx, route),

@@ -7,21 +7,39 @@ import {
   backendClientTls,
   backendEgressHosts,
   connectionPool,
+  HostOf,
   outlierDetection,
+  OWN_TARGET,
   peerAuthentication,
   serviceEntry,
 } from "../shared/policies";
 
-export function nodeServerSide(ctx: EmitContext, drs: DestinationRules, n: MeshNode): void {
+/**
+ * `hostOf`: where callers reach a node (its own target in sidecar Istio; its version's Service when the routes
+ * use the Gateway API, which has no subsets).
+ */
+export function nodeServerSide(
+  ctx: EmitContext,
+  drs: DestinationRules,
+  n: MeshNode,
+  hostOf: HostOf = OWN_TARGET,
+): void {
   const t = n.target;
   const listeners = n.spec.listeners ?? [];
   const labels = n.podLabels;
   if (!t.inCluster && t.valid) serviceEntry(ctx, n);
-  if (t.valid) outlierDetection(ctx, drs, n, t, "enforced by callers, as in App Mesh");
+  if (t.valid)
+    outlierDetection(
+      ctx,
+      drs,
+      n,
+      hostOf === OWN_TARGET ? t : hostOf(n),
+      "enforced by callers, as in App Mesh",
+    );
   const pool = listeners.find((l) => l.connectionPool)?.connectionPool;
   const inboundConnectionPool = pool ? connectionPool(pool) : undefined;
-  const hosts = [...new Set(n.backends.flatMap((b) => backendEgressHosts(ctx, b)))].sort();
-  backendClientTls(ctx, drs, n, "istio-mutual");
+  const hosts = [...new Set(n.backends.flatMap((b) => backendEgressHosts(ctx, b, hostOf)))].sort();
+  backendClientTls(ctx, drs, n, "istio-mutual", hostOf);
   const tlsListeners = listeners.filter((l) => l.tls);
 
   if (!labels) {

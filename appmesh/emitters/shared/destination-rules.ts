@@ -1,5 +1,7 @@
 // DestinationRules gathered per host from every place that contributes (subsets, outlier detection, TLS, pools).
-import type { NodeTarget } from "../../model/types";
+import type { MeshNode, MeshRoute, NodeTarget } from "../../model/types";
+import { durationString } from "../../route-values";
+import { weightedNodes } from "./timeouts";
 import { isEmpty, Obj } from "../objects";
 import type { EmitContext } from "./context";
 
@@ -12,7 +14,7 @@ interface DrContribution {
   sources: Set<string>;
 }
 
-type HostRef = Pick<NodeTarget, "host" | "hostNamespace" | "inCluster">;
+export type HostRef = Pick<NodeTarget, "host" | "hostNamespace" | "inCluster">;
 
 export class DestinationRules {
   private readonly drs = new Map<string, DrContribution>();
@@ -59,4 +61,29 @@ export class DestinationRules {
       );
     }
   }
+}
+
+/** A tcp route's idle timeout -> connectionPool.tcp.idleTimeout of the hosts its weighted targets are reached by. */
+export function tcpIdleTimeout(
+  ctx: EmitContext,
+  drs: DestinationRules,
+  route: MeshRoute,
+  hostOf: (n: MeshNode) => HostRef,
+): void {
+  const { source, origin } = route.entry;
+  const idle = durationString(route.entry.route.tcpRoute?.timeout?.idle);
+  if (!idle) return;
+  for (const n of weightedNodes(route.targets)) {
+    const dr = drs.of(hostOf(n));
+    const pool = (dr.trafficPolicy.connectionPool ??= {}) as Obj;
+    pool.tcp = { ...(pool.tcp ?? {}), idleTimeout: idle };
+    dr.sources.add(source);
+  }
+  ctx.at(
+    "info",
+    source,
+    origin,
+    `${route.field}.timeout.idle`,
+    `tcp idle timeout ${idle} -> DestinationRule connectionPool.tcp.idleTimeout of the target hosts (applies to every client)`,
+  );
 }

@@ -113,7 +113,7 @@ export function clientTls(
   n: MeshNode,
   policy: ClientPolicy,
   field: string,
-  targets: readonly NodeTarget[],
+  targets: readonly Pick<NodeTarget, "host" | "hostNamespace" | "inCluster">[],
   meshMtls: "istio-mutual" | "ambient",
 ): void {
   const tls = policy.tls!;
@@ -160,8 +160,13 @@ export function clientTls(
   );
 }
 
+/** How a node is reached: its own target in sidecar Istio, its version's Service with Gateway API routes. */
+export type HostOf = (n: MeshNode) => Pick<NodeTarget, "host" | "hostNamespace" | "inCluster">;
+
+export const OWN_TARGET: HostOf = (n) => n.target;
+
 /** The hosts each backend leads to, as Sidecar egress `namespace/host` entries. */
-export function backendEgressHosts(ctx: EmitContext, b: Backend): string[] {
+export function backendEgressHosts(ctx: EmitContext, b: Backend, hostOf: HostOf): string[] {
   if (b.assumed) return [`${b.assumed.namespace}/${b.assumed.host}`];
   const vs = b.service!;
   if (!vs.hostValid) return [];
@@ -170,8 +175,10 @@ export function backendEgressHosts(ctx: EmitContext, b: Backend): string[] {
     // The Istio VirtualService lives in the App Mesh VirtualService's namespace: import it from there too.
     `${vs.namespace}/${vs.host}`,
   ];
-  for (const t of destinationsOf(ctx.model.lookup, vs)) {
-    if (t.valid) hosts.push(`${t.inCluster ? t.hostNamespace : "*"}/${t.host}`);
+  for (const n of destinationsOf(ctx.model.lookup, vs)) {
+    if (!n.target.valid) continue;
+    const t = hostOf(n);
+    hosts.push(`${t.inCluster ? t.hostNamespace : "*"}/${t.host}`);
   }
   return hosts;
 }
@@ -182,6 +189,7 @@ export function backendClientTls(
   drs: DestinationRules,
   n: MeshNode,
   meshMtls: "istio-mutual" | "ambient",
+  hostOf: HostOf,
 ): void {
   const defaults = n.spec.backendDefaults?.clientPolicy;
   for (const b of n.backends) {
@@ -190,15 +198,8 @@ export function backendClientTls(
     const field = b.clientPolicy
       ? `${b.field}.clientPolicy.tls`
       : "spec.backendDefaults.clientPolicy.tls";
-    clientTls(
-      ctx,
-      drs,
-      n,
-      policy,
-      field,
-      b.service ? destinationsOf(ctx.model.lookup, b.service) : [],
-      meshMtls,
-    );
+    const targets = b.service ? destinationsOf(ctx.model.lookup, b.service).map(hostOf) : [];
+    clientTls(ctx, drs, n, policy, field, targets, meshMtls);
   }
 }
 

@@ -1,0 +1,60 @@
+// Where Gateway API routes send traffic: a backendRef (Service or external host) with the port it is called on.
+import type { MeshNode, NodeTarget } from "../../model/types";
+import type { Located } from "../../findings";
+import { servicePort } from "../shared/timeouts";
+import type { EmitContext } from "../shared/context";
+import type { DestinationRules } from "../shared/destination-rules";
+import type { BackendRef, ReferenceGrants } from "./common";
+import type { VersionServices } from "./versions";
+
+/** What the Gateway API emitters share while they write one target's objects. */
+export interface GatewayEnv {
+  readonly ctx: EmitContext;
+  readonly versions: VersionServices;
+  readonly grants: ReferenceGrants;
+  readonly drs: DestinationRules;
+  readonly mode: "sidecar" | "ambient";
+}
+
+/** The host a node's traffic is addressed to in Gateway API routes: its version's Service, or its own target. */
+export function reachedBy(
+  env: GatewayEnv,
+  n: MeshNode,
+): Pick<NodeTarget, "host" | "hostNamespace" | "inCluster"> {
+  return env.versions.of(n) ?? n.target;
+}
+
+/**
+ * A backendRef for a target (node or assumed host), in the namespace of the route that uses it. The port is
+ * required by the Gateway API: the target's, else the node listener's (as a Service port), else the Service's.
+ */
+export function backendRef(
+  env: GatewayEnv,
+  routeNamespace: string,
+  t: { node?: MeshNode; target: NodeTarget; port?: number },
+  where: Located & { field: string },
+  fallbackPort: number | undefined,
+): BackendRef {
+  const host = t.node ? reachedBy(env, t.node) : t.target;
+  const listener = t.node?.spec.listeners?.[0]?.portMapping.port;
+  const containerPort = t.port ?? listener;
+  let port =
+    containerPort !== undefined
+      ? servicePort(t.target, containerPort)
+      : (t.target.service?.ports[0]?.port ?? fallbackPort);
+  if (port === undefined) {
+    port = 80;
+    env.ctx.at(
+      "warning",
+      where.source,
+      where.origin,
+      where.field,
+      `no port is known for ${host.host} (no target port, listener or Service in the input); the Gateway API needs one: 80 assumed`,
+    );
+  }
+  if (!host.inCluster) {
+    return { group: "networking.istio.io", kind: "Hostname", name: host.host, port };
+  }
+  const [name, ns] = host.host.split(".");
+  return { name, ...(ns !== routeNamespace ? { namespace: ns } : {}), port };
+}
