@@ -72,6 +72,7 @@ function cloudMapTarget(ctx: BuildContext, n: NodeEntity): NodeTarget {
     ...(svc ? { service: svc } : {}),
   };
   if (svc) {
+    if (isEmpty(svc.selector) && !isEmpty(n.spec.podSelector?.matchLabels)) t.selectorless = true;
     ctx.on(
       n,
       "warning",

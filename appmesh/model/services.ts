@@ -95,7 +95,9 @@ export function resolveServices(
         const t = n.target;
         // Clients already calling the node's own Service need nothing (plain Kubernetes routing), nor does an
         // external host (its ServiceEntry is enough).
-        const redirect = !(t.host === host && !t.subset) && !(!inCluster && !t.inCluster);
+        // A selector-less Service (Cloud Map) reaches no pods: its clients need a route to the node's pods.
+        const redirect =
+          !(t.host === host && !t.subset && !t.selectorless) && !(!inCluster && !t.inCluster);
         vs.provider = { kind: "node", node: n, redirect };
         if (redirect && !inCluster && vs.hostValid) nonClusterHost(ctx, vs);
       }

@@ -27,6 +27,11 @@ export interface NodeTarget {
   /** The pod labels that tell this node's pods apart inside the host's Service (with `subset`). */
   subsetLabels?: Readonly<Record<string, string>>;
   service?: K8sService;
+  /**
+   * Found through Cloud Map, whose Kubernetes Service has no selector: App Mesh reached the registered pods,
+   * the Service reaches none (only an own Service selecting the node's pods can carry its traffic).
+   */
+  selectorless?: boolean;
   /** False when the host breaks Istio's host rules: nothing can route to it (reported as a blocker). */
   valid: boolean;
 }

@@ -1,7 +1,7 @@
 // Per-version Services: HTTPRoute has no subsets, so each VirtualNode sharing a Service gets one selecting its pods.
 import { sameLabels } from "../../model/context";
 import type { MeshNode, NodeTarget } from "../../model/types";
-import { CLUSTER_SUFFIX, dnsLabel } from "../../names";
+import { CLUSTER_SUFFIX, dnsLabel, k8sName } from "../../names";
 import { uniqueName } from "../objects";
 import type { EmitContext } from "../shared/context";
 
@@ -18,19 +18,22 @@ export class VersionServices {
   /** Per-version Services for every node that is one version of a shared Service. */
   emitAll(): void {
     for (const nodes of this.ctx.model.sharedHosts.values()) for (const n of nodes) this.of(n);
+    for (const n of this.ctx.model.nodes) if (n.target.selectorless) this.of(n);
   }
 
   /** The Service a node's traffic goes to: its version's own Service, or the host's Service. */
   of(n: MeshNode): VersionTarget | undefined {
     const t = n.target;
-    if (!t.subset || !t.subsetLabels || !t.inCluster) return undefined;
+    // A Cloud Map node whose Service selects nothing is reached through a Service of its own, like a version.
+    const labels = t.subset ? t.subsetLabels : t.selectorless ? n.podLabels : undefined;
+    if (!labels || !t.inCluster || !t.valid) return undefined;
+    const version = t.subset ?? k8sName(n.name);
     const known = this.byNode.get(n);
     if (known) return known;
     const ns = t.hostNamespace;
     const shared = t.service;
     const existing = this.ctx.model.k8sServices.find(
-      (s) =>
-        s.namespace === ns && s.selector !== undefined && sameLabels(s.selector, t.subsetLabels!),
+      (s) => s.namespace === ns && s.selector !== undefined && sameLabels(s.selector, labels),
     );
     let name: string;
     if (existing) {
@@ -43,7 +46,11 @@ export class VersionServices {
       );
     } else {
       const base = t.host.split(".")[0];
-      const wanted = dnsLabel(t.subset.startsWith(`${base}-`) ? t.subset : `${base}-${t.subset}`);
+      const wanted = dnsLabel(
+        version.startsWith(`${base}-`) || version === base
+          ? `${version}-pods`
+          : `${base}-${version}`,
+      );
       const taken = (x: string) =>
         this.ctx.objects.has("Service", ns, x) ||
         this.ctx.model.lookup.k8sService(ns, x) !== undefined;
@@ -68,7 +75,7 @@ export class VersionServices {
         "Service",
         ns,
         name,
-        { selector: { ...t.subsetLabels }, ports },
+        { selector: { ...labels }, ports },
         n.source,
         { exactName: true, labels: { "meshlift.io/version-of": base } },
       );
@@ -76,7 +83,9 @@ export class VersionServices {
         n,
         "info",
         "spec.podSelector",
-        `HTTPRoute has no subsets: this version gets its own Service ${ns}/${name} selecting ${JSON.stringify(t.subsetLabels)}${shared ? ` (ports of ${shared.namespace}/${shared.name})` : ""}`,
+        t.subset
+          ? `HTTPRoute has no subsets: this version gets its own Service ${ns}/${name} selecting ${JSON.stringify(labels)}${shared ? ` (ports of ${shared.namespace}/${shared.name})` : ""}`
+          : `Service ${ns}/${base} has no selector (Istio would find no endpoints): the node gets its own Service ${ns}/${name} selecting the pods App Mesh registered in Cloud Map, ${JSON.stringify(labels)}`,
       );
     }
     const v: VersionTarget = {

@@ -94,7 +94,8 @@ function nodeVirtualService(ctx: EmitContext, vs: MeshService): void {
   if (vs.provider.kind !== "node" || !vs.provider.redirect) return;
   const n = vs.provider.node;
   const t = n.target;
-  if (!t.valid) return;
+  // A VirtualService to the host itself would change nothing (the selector-less case is a blocker instead).
+  if (!t.valid || (t.host === vs.host && !t.subset)) return;
   const protocol = n.spec.listeners?.[0]?.portMapping.protocol ?? "http";
   const destination = clean({ host: t.host, subset: t.subset });
   const spec: Obj =

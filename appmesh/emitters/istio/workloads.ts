@@ -28,6 +28,14 @@ export function nodeServerSide(
   const listeners = n.spec.listeners ?? [];
   const labels = n.podLabels;
   if (!t.inCluster && t.valid) serviceEntry(ctx, n);
+  if (t.selectorless && hostOf === OWN_TARGET) {
+    ctx.on(
+      n,
+      "blocker",
+      "spec.serviceDiscovery.awsCloudMap",
+      `Service ${t.hostNamespace}/${t.host.split(".")[0]} has no selector, so Istio has no endpoints for ${t.host}; App Mesh sent this traffic to the pods registered in Cloud Map (${JSON.stringify(n.podLabels)}): give the Service a selector that matches them (or convert with --target gateway-api, which gives the node its own Service)`,
+    );
+  }
   if (t.valid)
     outlierDetection(
       ctx,
