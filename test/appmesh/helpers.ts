@@ -1,7 +1,7 @@
 // Test helpers for the converter: fixture loading and lookups into a conversion result.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConversionResult, Finding, IstioObject, SourceFile } from "../../appmesh";
+import { ConversionResult, Finding, IstioObject, K8sObject, SourceFile } from "../../appmesh";
 
 export const FIXTURES = path.resolve(__dirname, "../fixtures/appmesh");
 /** The shared real-world corpus (absent in a fresh clone: tests that need it skip with a note). */
@@ -55,4 +55,22 @@ export function findingsFor(r: ConversionResult, source: string, field?: string)
   return r.findings.filter(
     (f) => f.source === source && (field === undefined || f.field.startsWith(field)),
   );
+}
+
+export type Rule = {
+  name: string;
+  matches?: Record<string, unknown>[];
+  backendRefs: { name: string; namespace?: string; port: number; weight?: number; kind?: string }[];
+  timeouts?: { request?: string };
+  filters?: { type: string; urlRewrite: Record<string, unknown> }[];
+};
+
+export function rules(o: K8sObject): Rule[] {
+  return (o.spec.rules ?? []) as Rule[];
+}
+
+export function rule(o: K8sObject, name: string): Rule {
+  const r = rules(o).find((x) => x.name === name);
+  if (!r) throw new Error(`no rule ${name} in ${o.kind} ${o.metadata.name}`);
+  return r;
 }

@@ -3,7 +3,13 @@ import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { apiRoute, input } from "./arbitraries";
 import * as YAML from "yaml";
-import { convert, normalizeWeights, toYaml, validateIstioObjects } from "../../appmesh";
+import {
+  convert,
+  normalizeWeights,
+  toYaml,
+  validateIstioObjects,
+  validateObjects,
+} from "../../appmesh";
 
 describe("normalizeWeights", () => {
   it("sums to 100 and keeps every share within one point of its ratio", () => {
@@ -85,3 +91,52 @@ describe("convert on random AWS API route documents", () => {
     );
   });
 });
+
+for (const target of ["gateway-api", "ambient"] as const) {
+  describe(`convert --target ${target} on random schema-valid App Mesh input`, () => {
+    it("never throws, emits valid objects, keeps weights exactly, and is deterministic", async () => {
+      await fc.assert(
+        fc.asyncProperty(input, async (docs) => {
+          const content = docs.map((d) => YAML.stringify(d)).join("---\n");
+          const r = convert([{ path: "random.yaml", content }], { target });
+          assert.deepEqual(await validateObjects(r.objects), []);
+          assert.ok(r.objects.every((o) => o.kind !== "VirtualService"));
+          if (target === "ambient") {
+            assert.ok(r.objects.every((o) => o.kind !== "Sidecar"));
+            // Every namespace with a mesh route has its waypoint and asks for the label.
+            for (const o of r.objects.filter((x) => /Route$/.test(x.kind))) {
+              const mesh = (o.spec.parentRefs as { kind: string }[]).some(
+                (p) => p.kind === "Service",
+              );
+              if (!mesh) continue;
+              const ns = o.metadata.namespace!;
+              assert.ok(
+                r.objects.some(
+                  (w) =>
+                    w.kind === "Gateway" &&
+                    w.metadata.namespace === ns &&
+                    w.spec.gatewayClassName === "istio-waypoint",
+                ),
+              );
+              assert.equal(r.namespaceLabels?.[ns]?.["istio.io/use-waypoint"], "waypoint");
+            }
+          }
+          // Weights are App Mesh's own (the Gateway API weighs proportionally): integers 0-100, never normalised.
+          for (const o of r.objects.filter(
+            (x) => x.kind === "HTTPRoute" || x.kind === "GRPCRoute" || x.kind === "TCPRoute",
+          )) {
+            for (const rule of (o.spec.rules as { backendRefs: { weight?: number }[] }[]) ?? []) {
+              const w = rule.backendRefs.map((b) => b.weight ?? 1);
+              assert.ok(w.every((x) => Number.isInteger(x) && x >= 0 && x <= 100));
+            }
+          }
+          assert.equal(
+            toYaml(convert([{ path: "random.yaml", content }], { target }).objects),
+            toYaml(r.objects),
+          );
+        }),
+        { numRuns: Number(process.env.MESHLIFT_PROPERTY_RUNS ?? 60) },
+      );
+    });
+  });
+}

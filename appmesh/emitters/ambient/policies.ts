@@ -93,12 +93,16 @@ export function nodePolicies(env: GatewayEnv, n: MeshNode, waypoints: ReadonlySe
     );
     authorizationPolicy(ctx, n, {
       targetRefs: services.map((name) => ({ group: "", kind: "Service", name })),
-      note:
-        `enforced by waypoint ${n.namespace}/waypoint for traffic to ${services.join(", ")} (ztunnel sees the waypoint as the caller, so a selector policy would refuse it)` +
-        (shared.length
-          ? `; ${shared.join(", ")} also reach other VirtualNodes, which this policy restricts too`
-          : ""),
+      note: `enforced by waypoint ${n.namespace}/waypoint for traffic to ${services.join(", ")} (ztunnel sees the waypoint as the caller, so a selector policy would refuse it)`,
     });
+    const restricts = listeners.some((l) => l.tls?.validation?.subjectAlternativeNames);
+    if (shared.length && restricts)
+      ctx.on(
+        n,
+        "warning",
+        "spec.listeners[].tls.validation.subjectAlternativeNames",
+        `the waypoint applies policies per Service, and ${shared.join(", ")} also lead to other VirtualNodes: this node's allowed callers now restrict those too (App Mesh restricted this node only)`,
+      );
   } else {
     authorizationPolicy(ctx, n, { selector: labels });
   }

@@ -73,7 +73,9 @@ function headerMatches(
     names.add(key);
     const { match, lossy } = stringMatch(h);
     if (lossy) ctx.at("warning", w.source, w.origin, `${f}.match.range`, lossy);
-    if (match.exact !== undefined) out.push({ type: "Exact", name: h.name, value: match.exact });
+    // The Gateway API refuses empty values: an empty exact value is a regex for the empty string.
+    if (match.exact === "") out.push({ type: "RegularExpression", name: h.name, value: "^$" });
+    else if (match.exact !== undefined) out.push({ type: "Exact", name: h.name, value: match.exact });
     else if (match.prefix !== undefined)
       out.push({
         type: "RegularExpression",
@@ -150,9 +152,9 @@ export function httpRouteMatch(
   }
   const headers = headerMatches(ctx, m.headers, w, `${field}.headers`);
   const queryParams = (m.queryParameters ?? []).map((q) =>
-    q.match?.exact !== undefined
+    q.match?.exact !== undefined && q.match.exact !== ""
       ? { type: "Exact", name: q.name, value: q.match.exact }
-      : { type: "RegularExpression", name: q.name, value: ".*" },
+      : { type: "RegularExpression", name: q.name, value: q.match?.exact === "" ? "^$" : ".*" },
   );
   if (m.scheme)
     ctx.at(

@@ -47,9 +47,11 @@ export class VersionServices {
     } else {
       const base = t.host.split(".")[0];
       const wanted = dnsLabel(
-        version.startsWith(`${base}-`) || version === base
-          ? `${version}-pods`
-          : `${base}-${version}`,
+        version === base
+          ? `${base}-pods`
+          : version.startsWith(`${base}-`)
+            ? version
+            : `${base}-${version}`,
       );
       const taken = (x: string) =>
         this.ctx.objects.has("Service", ns, x) ||

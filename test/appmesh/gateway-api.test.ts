@@ -1,0 +1,203 @@
+// The gateway-api target on meshlift's own fixtures: GAMMA routes, per-version Services, the edge Gateway.
+import * as assert from "node:assert/strict";
+import { convert, validateObjects } from "../../appmesh";
+import { findingsFor, fixture, obj, rule, rules } from "./helpers";
+
+describe("gateway-api target: mesh routes (GAMMA)", () => {
+  const r = convert([fixture("shop.yaml")], { target: "gateway-api" });
+  const route = obj(r, "HTTPRoute", "shop", "cart");
+
+  it("emits only objects that validate (Gateway API, Istio and core models)", async () => {
+    assert.deepEqual(await validateObjects(r.objects), []);
+    assert.ok(r.objects.every((o) => o.kind !== "VirtualService"));
+  });
+
+  it("attaches the router's routes to the Service clients call", () => {
+    assert.deepEqual(route.spec.parentRefs, [{ group: "", kind: "Service", name: "cart" }]);
+    assert.deepEqual(
+      rules(route).map((x) => x.name),
+      ["beta-users", "checkout", "catch-all"],
+    );
+  });
+
+  it("keeps App Mesh's weights as they are (the Gateway API weighs proportionally)", () => {
+    assert.deepEqual(
+      rule(route, "catch-all").backendRefs.map((b) => [b.name, b.port, b.weight]),
+      [
+        ["cart-v1", 9000, 3],
+        ["cart-v2", 9000, 1],
+      ],
+    );
+    assert.deepEqual(
+      rule(route, "beta-users").backendRefs.map((b) => b.weight),
+      [1, 1, 1],
+    );
+  });
+
+  it("maps path, method, query and headers; inverted headers and schemes are findings", () => {
+    const m = rule(route, "beta-users").matches![0];
+    assert.deepEqual(m.path, { type: "PathPrefix", value: "/cart" });
+    assert.equal(m.method, "POST");
+    assert.deepEqual(m.queryParams, [{ type: "Exact", name: "region", value: "eu" }]);
+    assert.deepEqual(m.headers, [
+      { type: "Exact", name: "X-User-Group", value: "beta" },
+      { type: "RegularExpression", name: "x-trace", value: ".*" },
+      { type: "RegularExpression", name: "x-client", value: ".*\\.mobile" },
+    ]);
+    const invert = findingsFor(
+      r,
+      "VirtualRouter shop/cart-router",
+      "spec.routes[1].httpRoute.match.headers[1].invert",
+    );
+    assert.equal(invert[0]?.severity, "warning");
+    assert.deepEqual(rule(route, "checkout").matches![0].path, {
+      type: "Exact",
+      value: "/cart/checkout",
+    });
+  });
+
+  it("carries timeouts (listener folded in, 15s default explicit) and reports retries it cannot carry", () => {
+    assert.deepEqual(rule(route, "beta-users").timeouts, { request: "20s" });
+    assert.deepEqual(rule(route, "checkout").timeouts, { request: "90s" });
+    assert.deepEqual(rule(route, "catch-all").timeouts, { request: "15s" });
+    const retry = findingsFor(
+      r,
+      "VirtualRouter shop/cart-router",
+      "spec.routes[1].httpRoute.retryPolicy",
+    );
+    assert.equal(retry[0]?.severity, "warning");
+    assert.match(retry[0].reason, /3 retries on 409,500,.*experimental/);
+  });
+
+  it("reports where Gateway API precedence differs from App Mesh's priority", () => {
+    const f = findingsFor(r, "VirtualRouter shop/cart-router").filter((x) =>
+      /orders rules by match specificity/.test(x.reason),
+    );
+    assert.ok(f.length >= 1, JSON.stringify(r.findings.map((x) => x.reason)));
+    assert.equal(f[0].severity, "warning");
+  });
+
+  it("keeps Istio policy objects the Gateway API has no field for", () => {
+    assert.deepEqual(
+      (
+        obj(r, "DestinationRule", "shop", "cart-v1").spec.trafficPolicy as {
+          outlierDetection: unknown;
+        }
+      ).outlierDetection,
+      { consecutive5xxErrors: 7, interval: "20s", baseEjectionTime: "45s", maxEjectionPercent: 40 },
+    );
+    assert.deepEqual(obj(r, "Sidecar", "shop", "cart-v1").spec.inboundConnectionPool, {
+      tcp: { maxConnections: 50 },
+      http: { http1MaxPendingRequests: 25 },
+    });
+  });
+});
+
+describe("gateway-api target: versions, gRPC, TCP and the edge", () => {
+  const r = convert([fixture("cloudmap-list.yaml")], { target: "gateway-api" });
+  const g = convert([fixture("gateway.yaml")], { target: "gateway-api" });
+
+  it("gives each version of a shared Service its own Service selecting its pods", async () => {
+    assert.deepEqual(await validateObjects([...r.objects, ...g.objects]), []);
+    const blue = obj(r, "Service", "bank", "ledger-blue");
+    assert.deepEqual(blue.spec.selector, { app: "ledger", color: "blue" });
+    assert.equal(blue.metadata.labels?.["meshlift.io/version-of"], "ledger");
+    const split = rule(obj(r, "HTTPRoute", "bank", "ledger"), "split");
+    assert.deepEqual(
+      split.backendRefs.map((b) => [b.name, b.weight]),
+      [
+        ["ledger-blue", 9],
+        ["ledger-green", 1],
+        ["ledger-archive", 0],
+      ],
+    );
+  });
+
+  it("routes gRPC by service and method (GRPCRoute) and says it has no timeouts", () => {
+    const prices = obj(g, "GRPCRoute", "store", "prices");
+    assert.deepEqual(rule(prices, "get-price").matches, [
+      {
+        method: { type: "Exact", service: "store.Pricer", method: "GetPrice" },
+        headers: [{ type: "RegularExpression", name: "tenant", value: "^acme.*" }],
+      },
+    ]);
+    const f = g.findings.filter((x) => /GRPCRoute has no timeouts/.test(x.reason));
+    assert.ok(f.length >= 1);
+  });
+
+  it("routes TCP with a TCPRoute on the listener's port and names the experimental channel", () => {
+    const tcp = obj(g, "TCPRoute", "store", "database");
+    assert.equal(tcp.apiVersion, "gateway.networking.k8s.io/v1alpha2");
+    assert.deepEqual(tcp.spec.parentRefs, [
+      { group: "", kind: "Service", name: "database", port: 5432 },
+    ]);
+    assert.ok(g.findings.some((x) => /TCPRoute .* experimental channel/.test(x.reason)));
+  });
+
+  it("turns a VirtualGateway into a Gateway with NLB annotations and HTTPS from a Secret", () => {
+    const gw = obj(g, "Gateway", "store", "edge");
+    assert.equal(gw.spec.gatewayClassName, "istio");
+    assert.equal(
+      (gw.spec.infrastructure as { annotations: Record<string, string> }).annotations[
+        "service.beta.kubernetes.io/aws-load-balancer-type"
+      ],
+      "external",
+    );
+    assert.deepEqual(gw.spec.listeners, [
+      {
+        name: "https-8443",
+        port: 8443,
+        protocol: "HTTPS",
+        tls: {
+          mode: "Terminate",
+          certificateRefs: [{ group: "", kind: "Secret", name: "edge-8443-tls" }],
+        },
+        allowedRoutes: { namespaces: { from: "Same" } },
+      },
+    ]);
+    assert.equal(
+      findingsFor(g, "VirtualGateway store/edge", "spec.listeners[0].tls.certificate.acm")[0]
+        ?.severity,
+      "blocker",
+    );
+  });
+
+  it("binds GatewayRoutes to the Gateway with App Mesh's default and explicit rewrites", () => {
+    const routes = obj(g, "HTTPRoute", "store", "edge-routes");
+    assert.deepEqual(routes.spec.parentRefs, [
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge" },
+    ]);
+    assert.deepEqual(rule(routes, "api-default").filters, [
+      {
+        type: "URLRewrite",
+        urlRewrite: {
+          hostname: "catalog.store.svc.cluster.local",
+          path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" },
+        },
+      },
+    ]);
+    assert.equal(rule(routes, "api-v2-keep-path").filters, undefined);
+    assert.deepEqual(rule(routes, "legacy").filters?.[0].urlRewrite.path, {
+      type: "ReplaceFullPath",
+      replaceFullPath: "/items",
+    });
+    assert.deepEqual(rule(routes, "legacy").backendRefs, [{ name: "catalog", port: 7000 }]);
+    assert.deepEqual(obj(g, "HTTPRoute", "store", "edge-admin.example.com").spec.hostnames, [
+      "admin.example.com",
+    ]);
+  });
+
+  it("puts the internal scheme on the NLB when asked", () => {
+    const internal = convert([fixture("gateway.yaml")], {
+      target: "gateway-api",
+      loadBalancerScheme: "internal",
+    });
+    const gw = obj(internal, "Gateway", "store", "edge");
+    assert.equal(
+      (gw.spec.infrastructure as { annotations: Record<string, string> }).annotations[
+        "service.beta.kubernetes.io/aws-load-balancer-scheme"
+      ],
+      "internal",
+    );
+  });
+});
