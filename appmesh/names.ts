@@ -90,3 +90,28 @@ export function clusterHost(name: string, defaultNs: string, knownNamespaces: Re
   }
   return undefined;
 }
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+
+/** Why a label selector's key or value is not a Kubernetes label, or undefined when all are. */
+export function labelsProblem(labels: Readonly<Record<string, string>>): string | undefined {
+  for (const [k, v] of Object.entries(labels)) {
+    const slash = k.lastIndexOf("/");
+    const prefix = slash >= 0 ? k.slice(0, slash) : undefined;
+    const name = slash >= 0 ? k.slice(slash + 1) : k;
+    if (
+      (prefix !== undefined && !isDnsSubdomain(prefix)) ||
+      name.length > 63 ||
+      !LABEL_NAME.test(name)
+    )
+      return `label key ${quote(k, 70)} is not a Kubernetes label name`;
+    if (v.length > 63 || (v !== "" && !LABEL_NAME.test(v)))
+      return `label value ${quote(v, 70)} (of ${quote(k, 40)}) is not a Kubernetes label value`;
+  }
+  return undefined;
+}
+
+/** A Service name (DNS-1035 label): what a Gateway API reference to an in-cluster host needs. */
+export function isServiceName(s: string): boolean {
+  return s.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}

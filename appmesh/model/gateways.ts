@@ -1,7 +1,7 @@
 // VirtualGateways and GatewayRoutes resolved: which gateway each route binds to, its hosts, target and order.
 import type { Entity } from "../read/inventory";
 import type { GatewayRouteSpec } from "../read/schema";
-import { CLUSTER_SUFFIX, hostProblem, k8sName, quote } from "../names";
+import { CLUSTER_SUFFIX, hostProblem, k8sName, labelsProblem, quote } from "../names";
 import { compareKeys } from "../route-values";
 import { BuildContext, located, subsetOf } from "./context";
 import { selectorLabels } from "./nodes";
@@ -13,7 +13,17 @@ type RouteEntity = Entity<GatewayRouteSpec>;
 export function resolveGateways(ctx: BuildContext): MeshGateway[] {
   return ctx.inv.gateways.map((e) => {
     const g = located(e);
-    const selector = selectorLabels(g.spec.podSelector);
+    let selector = selectorLabels(g.spec.podSelector);
+    const problem = selector ? labelsProblem(selector) : undefined;
+    if (problem) {
+      ctx.on(
+        g,
+        "blocker",
+        "spec.podSelector.matchLabels",
+        `${problem}: nothing can select the gateway's pods`,
+      );
+      selector = undefined;
+    }
     const s = g.spec;
     (s.listeners ?? []).forEach((l, i) => {
       if (l.healthCheck)

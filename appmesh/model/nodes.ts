@@ -1,7 +1,7 @@
 // VirtualNodes resolved: the host (and version subset) traffic reaches them by, their listeners' findings.
 import type { Entity, K8sService } from "../read/inventory";
 import type { LabelSelector, Listener, VirtualNodeSpec } from "../read/schema";
-import { CLUSTER_SUFFIX, clusterHost, hostProblem, k8sName, quote } from "../names";
+import { CLUSTER_SUFFIX, clusterHost, hostProblem, k8sName, labelsProblem, quote } from "../names";
 import { BuildContext, isEmpty, located, sameLabels, subsetOf } from "./context";
 import type { Located, MeshNode, NodeTarget } from "./types";
 
@@ -182,7 +182,18 @@ function serviceAccountOf(
 export function resolveNodes(ctx: BuildContext): MeshNode[] {
   return ctx.inv.nodes.map((e) => {
     const n = located(e);
-    const podLabels = selectorLabels(n.spec.podSelector);
+    let podLabels = selectorLabels(n.spec.podSelector);
+    const problem = podLabels ? labelsProblem(podLabels) : undefined;
+    if (problem) {
+      // Selectors of Sidecars, policies and versions would be refused: the node is treated as unlabelled.
+      ctx.on(
+        n,
+        "blocker",
+        "spec.podSelector.matchLabels",
+        `${problem}: nothing can select this node's pods`,
+      );
+      podLabels = undefined;
+    }
     const node: MeshNode = {
       ...n,
       ...(podLabels ? { podLabels } : {}),

@@ -88,7 +88,8 @@ export function matchProblems(
     ["metadata", m.metadata],
   ] as const) {
     (hs ?? []).forEach((h, i) => {
-      if (!TOKEN.test(h.name))
+      // "__proto__" is a token, but no JSON tooling keeps it as a key: refused rather than half-carried.
+      if (!TOKEN.test(h.name) || h.name === "__proto__")
         out.push({
           field: `${field}.${list}[${i}].name`,
           reason: `the header name ${quote(h.name)} is not an HTTP token`,
@@ -97,7 +98,7 @@ export function matchProblems(
     });
   }
   (m.queryParameters ?? []).forEach((q, i) => {
-    if (!TOKEN.test(q.name))
+    if (!TOKEN.test(q.name) || q.name === "__proto__")
       out.push({
         field: `${field}.queryParameters[${i}].name`,
         reason: `the query parameter name ${quote(q.name)} is not an HTTP token`,

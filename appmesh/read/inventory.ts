@@ -11,7 +11,7 @@ import {
 } from "./api";
 import { cfnToApiDocuments } from "./cloudformation";
 import { APPMESH_KINDS, AppMeshKind, checkSpec, SchemaKind, VirtualRouterSpec } from "./schema";
-import type { Inventory, Origin, RouteEntry } from "./types";
+import type { Inventory, K8sService, Origin, RouteEntry } from "./types";
 
 export type {
   Entity,
@@ -40,6 +40,48 @@ function typeName(v: unknown): string {
 }
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const APP_PROTOCOL =
+  /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+const validPort = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535;
+
+/** A Service's ports as Kubernetes would accept them; fields it would refuse are reported and left out. */
+function servicePorts(
+  ports: Record<string, unknown>[],
+  bad: (field: string, value: unknown) => void,
+): K8sService["ports"] {
+  return ports
+    .filter((p) => validPort(p.port) || (bad("port", p.port), false))
+    .map((p) => {
+      const out: {
+        port: number;
+        targetPort?: number | string;
+        name?: string;
+        appProtocol?: string;
+        protocol?: string;
+      } = { port: p.port as number };
+      const t = p.targetPort;
+      if (validPort(t) || (typeof t === "string" && t.length <= 15 && PORT_NAME.test(t)))
+        out.targetPort = t;
+      else if (t !== undefined) bad("targetPort", t);
+      if (typeof p.name === "string" && p.name.length <= 63 && PORT_NAME.test(p.name))
+        out.name = p.name;
+      else if (p.name !== undefined) bad("name", p.name);
+      if (
+        typeof p.appProtocol === "string" &&
+        p.appProtocol.length <= 63 &&
+        APP_PROTOCOL.test(p.appProtocol)
+      )
+        out.appProtocol = p.appProtocol;
+      else if (p.appProtocol !== undefined) bad("appProtocol", p.appProtocol);
+      if (p.protocol === "TCP" || p.protocol === "UDP" || p.protocol === "SCTP")
+        out.protocol = p.protocol;
+      else if (p.protocol !== undefined) bad("protocol", p.protocol);
+      return out;
+    });
+}
 
 class Reader {
   readonly inv: Inventory = {
@@ -211,6 +253,20 @@ class Reader {
       return;
     }
     const source = `${kind} ${namespace}/${name}`;
+    const k8sKind =
+      (apiVersion === "v1" && kind === "Service") ||
+      (apiVersion === "apps/v1" && ["Deployment", "StatefulSet", "DaemonSet"].includes(kind));
+    if (k8sKind && (name.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name))) {
+      // Such an object cannot exist in a cluster; matching routes against it would invent endpoints.
+      this.finding(
+        "warning",
+        `${kind} ${namespace}/${quote(name, 60)}`,
+        "metadata.name",
+        `${quote(name, 60)} is not a valid ${kind} name (a DNS-1035 label); ignored`,
+        origin,
+      );
+      return;
+    }
     if (apiVersion === "v1" && kind === "Service") {
       const spec = isObject(value.spec) ? value.spec : {};
       if (!this.firstDefinition(source, spec, origin)) return;
@@ -220,17 +276,15 @@ class Reader {
         namespace,
         origin,
         ...(isObject(spec.selector) ? { selector: stringRecord(spec.selector) } : {}),
-        ports: ports
-          .filter((p) => typeof p.port === "number")
-          .map((p) => ({
-            port: p.port as number,
-            ...(typeof p.targetPort === "number" || typeof p.targetPort === "string"
-              ? { targetPort: p.targetPort }
-              : {}),
-            ...(typeof p.name === "string" ? { name: p.name } : {}),
-            ...(typeof p.appProtocol === "string" ? { appProtocol: p.appProtocol } : {}),
-            ...(typeof p.protocol === "string" ? { protocol: p.protocol } : {}),
-          })),
+        ports: servicePorts(ports, (field, value) =>
+          this.finding(
+            "warning",
+            source,
+            `spec.ports[].${field}`,
+            `${quote(String(value), 60)} is not a valid ${field}; left out`,
+            origin,
+          ),
+        ),
       });
       return;
     }

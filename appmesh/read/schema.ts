@@ -21,7 +21,12 @@ const labelSelector = o({
     .array(o({ key: str, operator: str, values: z.array(str).optional() }))
     .optional(),
 });
-const ref = o({ name: nonEmpty, namespace: str.optional(), uid: str.optional() });
+/** A Kubernetes namespace, as references name one (anything else could not exist in a cluster). */
+const namespaceName = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace (a DNS-1123 label)");
+const ref = o({ name: nonEmpty, namespace: namespaceName.optional(), uid: str.optional() });
 const meshRef = o({ name: str, uid: str });
 const portMapping = o({ port, protocol });
 

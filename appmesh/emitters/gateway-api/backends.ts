@@ -1,6 +1,7 @@
 // Where Gateway API routes send traffic: a backendRef (Service or external host) with the port it is called on.
 import type { MeshNode, NodeTarget } from "../../model/types";
 import type { Located } from "../../findings";
+import { isServiceName } from "../../names";
 import { servicePort } from "../shared/timeouts";
 import type { EmitContext } from "../shared/context";
 import type { DestinationRules } from "../shared/destination-rules";
@@ -27,6 +28,7 @@ export function reachedBy(
 /**
  * A backendRef for a target (node or assumed host), in the namespace of the route that uses it. The port is
  * required by the Gateway API: the target's, else the node listener's (as a Service port), else the Service's.
+ * Undefined (reported) when the host's Service part cannot be a Service name.
  */
 export function backendRef(
   env: GatewayEnv,
@@ -34,8 +36,18 @@ export function backendRef(
   t: { node?: MeshNode; target: NodeTarget; port?: number },
   where: Located & { field: string },
   fallbackPort: number | undefined,
-): BackendRef {
+): BackendRef | undefined {
   const host = t.node ? reachedBy(env, t.node) : t.target;
+  if (host.inCluster && !isServiceName(host.host.split(".")[0])) {
+    env.ctx.at(
+      "blocker",
+      where.source,
+      where.origin,
+      where.field,
+      `${host.host} names Service "${host.host.split(".")[0]}", which no cluster can hold (Service names are DNS-1035 labels): a Gateway API route cannot send traffic there`,
+    );
+    return undefined;
+  }
   const listener = t.node?.spec.listeners?.[0]?.portMapping.port;
   const containerPort = t.port ?? listener;
   let port =

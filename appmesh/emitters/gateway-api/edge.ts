@@ -167,7 +167,7 @@ function targetPort(gr: MeshGatewayRoute): number | undefined {
 }
 
 /** Where a GatewayRoute's traffic goes: the target's Service, or (for a node-backed target) the node itself. */
-function edgeBackend(env: GatewayEnv, gr: MeshGatewayRoute): BackendRef {
+function edgeBackend(env: GatewayEnv, gr: MeshGatewayRoute): BackendRef | undefined {
   const where = { source: gr.source, origin: gr.origin, field: `spec.${gr.type}.action.target` };
   const p = gr.service?.provider;
   if (p?.kind === "node" && p.node.target.valid && p.redirect)
@@ -203,11 +203,12 @@ function edgeRule(
   env: GatewayEnv,
   gr: MeshGatewayRoute,
   names: Set<string>,
-): { kind: "HTTPRoute" | "GRPCRoute"; rule: Obj; ranked: RankedRule } {
+): { kind: "HTTPRoute" | "GRPCRoute"; rule: Obj; ranked: RankedRule } | undefined {
   const f = `spec.${gr.type}.match`;
   const name = uniqueName(dnsLabel(gr.name), (x) => names.has(x), 63);
   names.add(name);
   const backend = edgeBackend(env, gr);
+  if (!backend) return undefined;
   const rw = gatewayRewrite(env.ctx, gr);
   const where = { source: gr.source, origin: gr.origin, field: f };
   if (gr.grpc) {
@@ -278,9 +279,10 @@ export function edge(
   for (const group of env.ctx.model.gatewayGroups) gatewayPools(env, group);
   for (const { gateway: gw, hosts, routes } of env.ctx.model.gatewayGroups) {
     const ruleNames = new Set<string>();
-    const rules = routes.map((gr) => {
+    const rules = routes.flatMap((gr) => {
       routerBehindGateway(gr);
-      return edgeRule(env, gr, ruleNames);
+      const r = edgeRule(env, gr, ruleNames);
+      return r ? [r] : [];
     });
     const name =
       hosts[0] === "*"

@@ -3,6 +3,7 @@
 import { assumedRouterHost } from "../../model/build";
 import type { AppMeshModel, MeshGatewayRoute } from "../../model/types";
 import { isEmpty } from "../../model/context";
+import { isServiceName } from "../../names";
 import type { ConvertOptions, Finding, K8sObject } from "../../types";
 import { meshFindings } from "../istio";
 import { nodeServerSide } from "../istio/workloads";
@@ -33,6 +34,15 @@ export function meshRoutes(env: GatewayEnv): void {
     if (r.services.length > 0) continue;
     const host = assumedRouterHost(r);
     const [name, namespace] = host.split(".");
+    if (!isServiceName(name)) {
+      env.ctx.on(
+        r,
+        "blocker",
+        "metadata.name",
+        `no Gateway API route for the assumed host ${host}: "${name}" cannot be a Service name (a DNS-1035 label)`,
+      );
+      continue;
+    }
     routerRoutes(env, r, { name, namespace, host, from: r.source, owner: r });
   }
 }

@@ -75,7 +75,8 @@ function headerMatches(
     if (lossy) ctx.at("warning", w.source, w.origin, `${f}.match.range`, lossy);
     // The Gateway API refuses empty values: an empty exact value is a regex for the empty string.
     if (match.exact === "") out.push({ type: "RegularExpression", name: h.name, value: "^$" });
-    else if (match.exact !== undefined) out.push({ type: "Exact", name: h.name, value: match.exact });
+    else if (match.exact !== undefined)
+      out.push({ type: "Exact", name: h.name, value: match.exact });
     else if (match.prefix !== undefined)
       out.push({
         type: "RegularExpression",

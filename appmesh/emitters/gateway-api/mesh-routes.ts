@@ -1,7 +1,7 @@
 // Mesh routes as GAMMA routes: HTTPRoute / GRPCRoute / TCPRoute with parentRefs to the Service clients call.
 import type { Located } from "../../findings";
 import type { MeshNode, MeshRoute, MeshRouter, MeshService } from "../../model/types";
-import { dnsLabel } from "../../names";
+import { dnsLabel, isServiceName } from "../../names";
 import { retryOn } from "../../route-values";
 import { Obj, uniqueName } from "../objects";
 import { tcpIdleTimeout } from "../shared/destination-rules";
@@ -85,12 +85,12 @@ function routeRule(
   routeNs: string,
   fallbackPort: number | undefined,
   names: Set<string>,
-): Rule {
+): Rule | undefined {
   const { source, origin } = route.entry;
   const r = route.entry.route;
   const where = { source, origin, field: `${route.field}.action.weightedTargets` };
   const kind = KIND_OF[route.protocol];
-  const backendRefs = route.targets.map((t, i) => {
+  const backendRefs = route.targets.flatMap((t) => {
     const ref = backendRef(
       env,
       routeNs,
@@ -98,9 +98,11 @@ function routeRule(
       { ...where, field: `${where.field}[${t.index}]` },
       fallbackPort,
     );
+    if (!ref) return [];
     env.grants.need(routeNs, kind, ref);
-    return route.targets.length > 1 ? { ...ref, weight: route.targets[i].weight } : ref;
+    return [route.targets.length > 1 ? { ...ref, weight: t.weight } : ref];
   });
+  if (backendRefs.length === 0) return undefined;
   const name = uniqueName(dnsLabel(route.name), (x) => names.has(x), 63);
   names.add(name);
   if (route.protocol === "tcp") {
@@ -225,9 +227,9 @@ export function writeRoutes(env: GatewayEnv, parent: Parent, rules: readonly Rul
 export function routerRoutes(env: GatewayEnv, r: MeshRouter, parent: Parent): void {
   const names = new Set<string>();
   const fallbackPort = r.spec.listeners?.[0]?.portMapping.port;
-  const rules = r.routes.map((route) =>
-    routeRule(env, route, parent.namespace, fallbackPort, names),
-  );
+  const rules = r.routes
+    .map((route) => routeRule(env, route, parent.namespace, fallbackPort, names))
+    .filter((x): x is Rule => x !== undefined);
   if (rules.length === 0) {
     env.ctx.on(
       r,
@@ -255,6 +257,7 @@ export function nodeRoute(env: GatewayEnv, vs: MeshService, n: MeshNode, parent:
     { ...vs, field: "spec.provider.virtualNode" },
     undefined,
   );
+  if (!ref) return;
   env.grants.need(parent.namespace, kind, ref);
   let rule: Obj = { name: "default", backendRefs: [ref] };
   if (kind === "HTTPRoute") {
@@ -288,5 +291,14 @@ export function parentOf(env: GatewayEnv, vs: MeshService, from: string): Parent
     return undefined;
   }
   const [name, namespace] = vs.host.split(".");
+  if (!isServiceName(name)) {
+    env.ctx.on(
+      vs,
+      "blocker",
+      "spec.awsName",
+      `no Gateway API route for ${vs.host}: its Service part "${name}" cannot be a Service name (a DNS-1035 label)`,
+    );
+    return undefined;
+  }
   return { name, namespace, host: vs.host, from, owner: vs };
 }

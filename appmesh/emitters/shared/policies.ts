@@ -198,7 +198,11 @@ export function backendClientTls(
     const field = b.clientPolicy
       ? `${b.field}.clientPolicy.tls`
       : "spec.backendDefaults.clientPolicy.tls";
-    const targets = b.service ? destinationsOf(ctx.model.lookup, b.service).map(hostOf) : [];
+    const targets = b.service
+      ? destinationsOf(ctx.model.lookup, b.service)
+          .filter((d) => d.target.valid)
+          .map(hostOf)
+      : [];
     clientTls(ctx, drs, n, policy, field, targets, meshMtls);
   }
 }
