@@ -36,8 +36,13 @@ const KINDS: Readonly<Record<string, readonly string[]>> = {
 
 const modules = new Map<string, Promise<Record<string, ModelClass | undefined>>>();
 
-async function model(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
-  if (!Object.hasOwn(MODULES, apiVersion) || !KINDS[apiVersion].includes(kind)) return undefined;
+async function model(
+  apiVersion: string,
+  kind: string,
+  anyKind = false,
+): Promise<ModelClass | undefined> {
+  if (!Object.hasOwn(MODULES, apiVersion)) return undefined;
+  if (!anyKind && !KINDS[apiVersion].includes(kind)) return undefined;
   const spec = MODULES[apiVersion];
   let mod = modules.get(spec);
   if (!mod) {
@@ -47,12 +52,12 @@ async function model(apiVersion: string, kind: string): Promise<ModelClass | und
   return (await mod)[kind];
 }
 
-/** The schema model of an Istio kind, or undefined when meshlift does not emit that API. */
+/** The schema model of any Istio kind of the APIs meshlift uses (the stack emits more kinds than the converter). */
 export async function istioModel(
   apiVersion: string,
   kind: string,
 ): Promise<ModelClass | undefined> {
-  return apiVersion.endsWith(".istio.io/v1") ? model(apiVersion, kind) : undefined;
+  return apiVersion.endsWith(".istio.io/v1") ? model(apiVersion, kind, true) : undefined;
 }
 
 /** Every problem found, as `{object: "Kind ns/name", message}`; [] when all objects are valid. */

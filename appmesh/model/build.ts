@@ -38,8 +38,8 @@ export function buildModel(inv: Inventory): AppMeshModel {
   const nodes = resolveNodes(ctx);
   const sharedHosts = assignVersions(ctx, nodes);
   const routers = resolveRouters(ctx, inv.routers);
-  const routerOf = (ns: string, name: string) =>
-    routers.find((r) => r.namespace === ns && r.name === name);
+  const byName = new Map(routers.map((r) => [`${r.namespace}/${r.name}`, r]));
+  const routerOf = (ns: string, name: string) => byName.get(`${ns}/${name}`);
   const services = resolveServices(ctx, routerOf);
   for (const r of routers) {
     if (r.services.length > 0) continue;

@@ -121,12 +121,20 @@ export function resolveServices(
   });
 }
 
-/** The nodes a VirtualService's traffic can end up at: its node, or every node its router's routes name. */
+const destinations = new WeakMap<MeshService, MeshNode[]>();
+
+/**
+ * The nodes a VirtualService's traffic can end up at: its node, or every node its router's routes name (every
+ * backend of every node asks, so the answer is kept per service).
+ */
 export function destinationsOf(
   nodes: { node(ns: string, name: string): MeshNode | undefined },
   vs: MeshService,
 ): MeshNode[] {
+  const known = destinations.get(vs);
+  if (known) return known;
   const out: MeshNode[] = [];
+  destinations.set(vs, out);
   const p = vs.provider;
   if (p.kind === "node") out.push(p.node);
   if (p.kind === "router") {

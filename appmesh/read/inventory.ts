@@ -11,7 +11,8 @@ import {
 } from "./api";
 import { cfnToApiDocuments } from "./cloudformation";
 import { APPMESH_KINDS, AppMeshKind, checkSpec, SchemaKind, VirtualRouterSpec } from "./schema";
-import type { Inventory, K8sService, Origin, RouteEntry } from "./types";
+import { servicePorts } from "./kubernetes";
+import type { Inventory, Origin, RouteEntry } from "./types";
 
 export type {
   Entity,
@@ -40,49 +41,6 @@ function typeName(v: unknown): string {
 }
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const APP_PROTOCOL =
-  /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-const validPort = (v: unknown): v is number =>
-  typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535;
-
-/** A Service's ports as Kubernetes would accept them; fields it would refuse are reported and left out. */
-function servicePorts(
-  ports: Record<string, unknown>[],
-  bad: (field: string, value: unknown) => void,
-): K8sService["ports"] {
-  return ports
-    .filter((p) => validPort(p.port) || (bad("port", p.port), false))
-    .map((p) => {
-      const out: {
-        port: number;
-        targetPort?: number | string;
-        name?: string;
-        appProtocol?: string;
-        protocol?: string;
-      } = { port: p.port as number };
-      const t = p.targetPort;
-      if (validPort(t) || (typeof t === "string" && t.length <= 15 && PORT_NAME.test(t)))
-        out.targetPort = t;
-      else if (t !== undefined) bad("targetPort", t);
-      if (typeof p.name === "string" && p.name.length <= 63 && PORT_NAME.test(p.name))
-        out.name = p.name;
-      else if (p.name !== undefined) bad("name", p.name);
-      if (
-        typeof p.appProtocol === "string" &&
-        p.appProtocol.length <= 63 &&
-        APP_PROTOCOL.test(p.appProtocol)
-      )
-        out.appProtocol = p.appProtocol;
-      else if (p.appProtocol !== undefined) bad("appProtocol", p.appProtocol);
-      if (p.protocol === "TCP" || p.protocol === "UDP" || p.protocol === "SCTP")
-        out.protocol = p.protocol;
-      else if (p.protocol !== undefined) bad("protocol", p.protocol);
-      return out;
-    });
-}
-
 class Reader {
   readonly inv: Inventory = {
     meshes: [],
@@ -98,7 +56,7 @@ class Reader {
   };
   private readonly apiRoutes: { router: string; namespace: string; entry: RouteEntry }[] = [];
   /** Every object read, by kind/namespace/name, with its content: duplicates are reported, never merged. */
-  private readonly seen = new Map<string, { origin: Origin; content: string }>();
+  private readonly seen = new Map<string, { origin: Origin; content: unknown }>();
 
   constructor(private readonly defaultNamespace: string) {}
 
@@ -125,13 +83,13 @@ class Reader {
    * runs cannot be known from the files).
    */
   private firstDefinition(source: string, content: unknown, origin: Origin): boolean {
-    const text = JSON.stringify(content) ?? "";
     const prev = this.seen.get(source);
     if (!prev) {
-      this.seen.set(source, { origin, content: text });
+      // Compared as JSON only when a second definition appears: most inputs have none.
+      this.seen.set(source, { origin, content });
       return true;
     }
-    const same = prev.content === text;
+    const same = JSON.stringify(prev.content) === JSON.stringify(content);
     this.finding(
       same ? "info" : "blocker",
       source,

@@ -228,7 +228,11 @@ describe("hostile fuzz: the converter over mutated App Mesh files", function () 
           }
         },
       ),
-      { numRuns: runs, interruptAfterTimeLimit: Number(process.env.MESHLIFT_FUZZ_MS ?? 30_000), markInterruptAsFailure: false },
+      {
+        numRuns: runs,
+        interruptAfterTimeLimit: Number(process.env.MESHLIFT_FUZZ_MS ?? 30_000),
+        markInterruptAsFailure: false,
+      },
     );
     console.log(
       `      ${outcome.converted} conversions valid, ${outcome.invalid} refused as invalid input (exit 2), 0 internal errors`,

@@ -10,7 +10,7 @@ import { GATEWAY_V1, ReferenceGrants } from "../gateway-api/common";
 import { edge } from "../gateway-api/edge";
 import { meshRoutes } from "../gateway-api";
 import { VersionServices } from "../gateway-api/versions";
-import { nodeDestinationPolicies, nodePolicies } from "./policies";
+import { nodeDestinationPolicies, nodePolicies, Reach, reachIndex } from "./policies";
 
 export const WAYPOINT = "waypoint";
 export const USE_WAYPOINT = "istio.io/use-waypoint";
@@ -109,7 +109,10 @@ export function emitAmbient(
       reason: `converted routes or policies need L7 here: waypoint ${ns}/${WAYPOINT} (gatewayClassName istio-waypoint); label the namespace ${USE_WAYPOINT}=${WAYPOINT}`,
     });
   }
-  for (const n of model.nodes) nodePolicies(env, n, waypoints);
+  // Built on first use: only nodes that restrict their callers behind a waypoint need it.
+  let reach: Reach | undefined;
+  const reachOnce = () => (reach ??= reachIndex(env));
+  for (const n of model.nodes) nodePolicies(env, n, waypoints, reachOnce);
   edge(env, opts, (gr) => ingressThroughWaypoint(env, gr, waypoints, labels));
   env.grants.emit(ctx);
   return { objects: ctx.objects.sorted(), findings: ctx.findings, namespaceLabels: labels };

@@ -45,25 +45,38 @@ export function nodeDestinationPolicies(env: GatewayEnv, n: MeshNode): void {
   backendClientTls(ctx, drs, n, "ambient", (x) => reachedBy(env, x));
 }
 
-/** The Services whose traffic reaches a node in its namespace: its own, and those whose routes send to it. */
-function servicesReaching(env: GatewayEnv, n: MeshNode): string[] {
-  const own = reachedBy(env, n);
-  const ns = own.hostNamespace;
-  const names = new Set<string>([own.host.split(".")[0]]);
-  for (const vs of env.ctx.model.services) {
-    if (!vs.inCluster || !vs.hostValid || vs.host.split(".")[1] !== ns) continue;
-    const p = vs.provider;
-    const reaches =
-      (p.kind === "node" && p.node === n) ||
-      (p.kind === "router" &&
-        p.router.routes.some((r) => r.targets.some((t) => t.node === n && t.weight > 0)));
-    if (reaches) names.add(vs.host.split(".")[0]);
+/** Which nodes each Service leads to ("ns/name" -> nodes): its own pods, and where its routes send traffic. */
+export type Reach = ReadonlyMap<string, ReadonlySet<MeshNode>>;
+
+export function reachIndex(env: GatewayEnv): Reach {
+  const out = new Map<string, Set<MeshNode>>();
+  const add = (ns: string, name: string, n: MeshNode) => {
+    const k = `${ns}/${name}`;
+    out.set(k, (out.get(k) ?? new Set()).add(n));
+  };
+  for (const n of env.ctx.model.nodes) {
+    const own = reachedBy(env, n);
+    if (own.inCluster) add(own.hostNamespace, own.host.split(".")[0], n);
   }
-  return [...names].sort();
+  for (const vs of env.ctx.model.services) {
+    if (!vs.inCluster || !vs.hostValid) continue;
+    const [name, ns] = vs.host.split(".");
+    const p = vs.provider;
+    if (p.kind === "node") add(ns, name, p.node);
+    if (p.kind === "router")
+      for (const r of p.router.routes)
+        for (const t of r.targets) if (t.node && t.weight > 0) add(ns, name, t.node);
+  }
+  return out;
 }
 
 /** After waypoints are placed: everything ztunnel or the waypoint enforces for the node's pods. */
-export function nodePolicies(env: GatewayEnv, n: MeshNode, waypoints: ReadonlySet<string>): void {
+export function nodePolicies(
+  env: GatewayEnv,
+  n: MeshNode,
+  waypoints: ReadonlySet<string>,
+  reach: () => Reach,
+): void {
   const { ctx } = env;
   const labels = n.podLabels;
   const listeners = n.spec.listeners ?? [];
@@ -85,18 +98,22 @@ export function nodePolicies(env: GatewayEnv, n: MeshNode, waypoints: ReadonlySe
     return;
   }
   peerAuthentication(ctx, n, labels);
+  // Only listeners that name allowed clients make an AuthorizationPolicy.
+  if (!listeners.some((l) => l.tls?.validation?.subjectAlternativeNames?.match.exact.length))
+    return;
   const own = reachedBy(env, n);
   if (own.inCluster && waypoints.has(own.hostNamespace) && own.hostNamespace === n.namespace) {
-    const services = servicesReaching(env, n);
-    const shared = services.filter((s) =>
-      env.ctx.model.nodes.some((o) => o !== n && servicesReaching(env, o).includes(s)),
-    );
+    const index = reach();
+    const services = [...index.entries()]
+      .filter(([k, nodes]) => k.startsWith(`${n.namespace}/`) && nodes.has(n))
+      .map(([k]) => k.slice(n.namespace.length + 1))
+      .sort();
+    const shared = services.filter((s) => (index.get(`${n.namespace}/${s}`)?.size ?? 0) > 1);
     authorizationPolicy(ctx, n, {
       targetRefs: services.map((name) => ({ group: "", kind: "Service", name })),
       note: `enforced by waypoint ${n.namespace}/waypoint for traffic to ${services.join(", ")} (ztunnel sees the waypoint as the caller, so a selector policy would refuse it)`,
     });
-    const restricts = listeners.some((l) => l.tls?.validation?.subjectAlternativeNames);
-    if (shared.length && restricts)
+    if (shared.length)
       ctx.on(
         n,
         "warning",

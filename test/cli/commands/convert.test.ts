@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { cli } from "../../support/cli";
+import { chooseTarget } from "../../../cli/commands/convert";
 
 const FIXTURES = path.resolve(__dirname, "../../fixtures/appmesh");
 const INVALID = path.join(
@@ -102,5 +103,67 @@ describe("meshlift precheck", () => {
     const r = await cli("precheck", "-f", path.join(FIXTURES, "v1beta1.yaml"));
     assert.equal(r.code, 2);
     assert.match(r.err, /v1beta1\.yaml, document 0: .*upgrade to appmesh\.k8s\.aws\/v1beta2/);
+  });
+});
+
+describe("meshlift convert / precheck --target", () => {
+  it("convert -t gateway-api writes Gateway API routes; -t ambient adds waypoints and no Sidecar", async () => {
+    const g = await cli("convert", "-f", path.join(FIXTURES, "shop.yaml"), "-t", "gateway-api");
+    assert.equal(g.code, 0, g.err);
+    const gDocs = YAML.parseAllDocuments(g.out).map((d) => d.toJS());
+    assert.ok(gDocs.some((d) => d.kind === "HTTPRoute" && d.metadata.name === "cart"));
+    assert.ok(!gDocs.some((d) => d.kind === "VirtualService"));
+    assert.match(g.err, /Gateway API \+ Istio object\(s\)/);
+    const a = await cli("convert", "-f", path.join(FIXTURES, "shop.yaml"), "--target", "ambient");
+    const aDocs = YAML.parseAllDocuments(a.out).map((d) => d.toJS());
+    assert.ok(
+      aDocs.some((d) => d.kind === "Gateway" && d.spec.gatewayClassName === "istio-waypoint"),
+    );
+    assert.ok(!aDocs.some((d) => d.kind === "Sidecar"));
+  });
+
+  it("refuses an unknown target with exit 2", async () => {
+    const r = await cli("convert", "-f", path.join(FIXTURES, "shop.yaml"), "-t", "linkerd");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Allowed choices are istio, gateway-api, ambient/);
+  });
+
+  it("precheck --target all reports each target and a summary; --json carries the target", async () => {
+    const r = await cli("precheck", "-f", path.join(FIXTURES, "gateway.yaml"), "-t", "all");
+    assert.equal(r.code, 3);
+    for (const t of ["istio", "gateway-api", "ambient"])
+      assert.match(r.out, new RegExp(`== target ${t}\\n`));
+    assert.match(
+      r.out,
+      /TARGET\s+BLOCKERS\s+WARNINGS\s+INFO\nistio\s+1\s+\d+\s+\d+\ngateway-api\s+1/,
+    );
+    const j = await cli(
+      "precheck",
+      "-f",
+      path.join(FIXTURES, "shop.yaml"),
+      "-t",
+      "ambient",
+      "--json",
+    );
+    assert.equal(JSON.parse(j.out).target, "ambient");
+  });
+
+  it("--stack takes the target from the stack's istio.mode", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshlift-stack-"));
+    try {
+      fs.mkdirSync(path.join(dir, "stacks"));
+      const dev = fs.readFileSync(path.resolve(__dirname, "../../stacks/Pulumi.dev.yaml"), "utf8");
+      fs.writeFileSync(
+        path.join(dir, "stacks/Pulumi.amb.yaml"),
+        dev.replace(/mode: sidecar/, "mode: ambient"),
+      );
+      fs.writeFileSync(path.join(dir, "stacks/Pulumi.side.yaml"), dev);
+      assert.equal(chooseTarget({ stack: "amb" }, dir), "ambient");
+      assert.equal(chooseTarget({ stack: "side" }, dir), "istio");
+      assert.equal(chooseTarget({ stack: "amb", target: "gateway-api" }, dir), "gateway-api");
+      assert.equal(chooseTarget({}, dir), "istio");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
