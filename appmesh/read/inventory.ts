@@ -78,9 +78,10 @@ class Reader {
   }
 
   /**
-   * True when the object is new. A second definition of the same kind/namespace/name is not converted:
-   * identical copies (the same export given twice) are an info, different ones a blocker (which one App Mesh
-   * runs cannot be known from the files).
+   * True when the object is new. An identical copy is the same object (a Mesh or a shared Service in several
+   * per-namespace exports read together), as for `kubectl apply -f`: read once. A second, different
+   * definition of the same kind/namespace/name is not converted and is a blocker (which one App Mesh runs
+   * cannot be known from the files).
    */
   private firstDefinition(source: string, content: unknown, origin: Origin): boolean {
     const prev = this.seen.get(source);
@@ -89,14 +90,12 @@ class Reader {
       this.seen.set(source, { origin, content });
       return true;
     }
-    const same = JSON.stringify(prev.content) === JSON.stringify(content);
+    if (JSON.stringify(prev.content) === JSON.stringify(content)) return false;
     this.finding(
-      same ? "info" : "blocker",
+      "blocker",
       source,
       "metadata.name",
-      same
-        ? `defined again, identically, at ${where(origin)} (first at ${where(prev.origin)}); the copy is ignored`
-        : `defined twice with different content (${where(prev.origin)} and ${where(origin)}); only the first is converted: remove the one App Mesh does not run`,
+      `defined twice with different content (${where(prev.origin)} and ${where(origin)}); only the first is converted: remove the one App Mesh does not run`,
       origin,
     );
     return false;

@@ -66,9 +66,17 @@ describe("appmesh reader: identical documents", () => {
     assert.equal(split.findings.filter((f) => f.source === "Mesh shared").length, 2);
   });
 
-  it("still reads two different documents of the same name", () => {
+  it("reports two different documents of the same name instead of merging them (the first is converted)", () => {
     const other = MESH.replace("DROP_ALL", "ALLOW_ALL");
     const r = convert([{ path: "a.yaml", content: [MESH, other].join("---\n") }]);
-    assert.ok(r.findings.some((f) => f.source === "Mesh *" && /disagree/.test(f.reason)));
+    assert.ok(
+      r.findings.some(
+        (f) =>
+          f.severity === "blocker" &&
+          f.source === "Mesh shared" &&
+          /defined twice with different content/.test(f.reason),
+      ),
+    );
+    assert.ok(r.findings.some((f) => f.source === "Mesh shared" && /DROP_ALL/.test(f.reason)));
   });
 });
