@@ -1,10 +1,10 @@
 // VirtualGateways and GatewayRoutes resolved: which gateway each route binds to, its hosts, target and order.
 import type { Entity } from "../read/inventory";
 import type { GatewayRouteSpec } from "../read/schema";
-import { CLUSTER_SUFFIX, hostProblem, k8sName, labelsProblem, quote } from "../names";
+import { CLUSTER_SUFFIX, hostProblem, k8sName, quote } from "../names";
 import { compareKeys } from "../route-values";
 import { BuildContext, located, subsetOf } from "./context";
-import { selectorLabels } from "./nodes";
+import { checkedSelector } from "./nodes";
 import { gatewayRouteSpecificity, matchProblems } from "./routes";
 import type { GatewayGroup, GatewayRouteType, MeshGateway, MeshGatewayRoute } from "./types";
 
@@ -13,17 +13,7 @@ type RouteEntity = Entity<GatewayRouteSpec>;
 export function resolveGateways(ctx: BuildContext): MeshGateway[] {
   return ctx.inv.gateways.map((e) => {
     const g = located(e);
-    let selector = selectorLabels(g.spec.podSelector);
-    const problem = selector ? labelsProblem(selector) : undefined;
-    if (problem) {
-      ctx.on(
-        g,
-        "blocker",
-        "spec.podSelector.matchLabels",
-        `${problem}: nothing can select the gateway's pods`,
-      );
-      selector = undefined;
-    }
+    const selector = checkedSelector(ctx, g, "the gateway's");
     const s = g.spec;
     (s.listeners ?? []).forEach((l, i) => {
       if (l.healthCheck)

@@ -12,6 +12,27 @@ export function selectorLabels(sel: LabelSelector | undefined): Record<string, s
   return { ...sel.matchLabels };
 }
 
+/**
+ * An object's podSelector labels, or undefined: selectors Kubernetes would refuse are a blocker (Sidecars,
+ * policies and versions could not select the pods), and the object is treated as unlabelled.
+ */
+export function checkedSelector(
+  ctx: BuildContext,
+  e: Located & { spec: { podSelector?: LabelSelector } },
+  whose: string,
+): Record<string, string> | undefined {
+  const labels = selectorLabels(e.spec.podSelector);
+  const problem = labels ? labelsProblem(labels) : undefined;
+  if (!problem) return labels;
+  ctx.on(
+    e,
+    "blocker",
+    "spec.podSelector.matchLabels",
+    `${problem}: nothing can select ${whose} pods`,
+  );
+  return undefined;
+}
+
 function dnsTarget(ctx: BuildContext, n: NodeEntity): NodeTarget {
   const dns = n.spec.serviceDiscovery!.dns!;
   const c = clusterHost(dns.hostname, n.namespace, ctx.namespaces);
@@ -182,18 +203,7 @@ function serviceAccountOf(
 export function resolveNodes(ctx: BuildContext): MeshNode[] {
   return ctx.inv.nodes.map((e) => {
     const n = located(e);
-    let podLabels = selectorLabels(n.spec.podSelector);
-    const problem = podLabels ? labelsProblem(podLabels) : undefined;
-    if (problem) {
-      // Selectors of Sidecars, policies and versions would be refused: the node is treated as unlabelled.
-      ctx.on(
-        n,
-        "blocker",
-        "spec.podSelector.matchLabels",
-        `${problem}: nothing can select this node's pods`,
-      );
-      podLabels = undefined;
-    }
+    const podLabels = checkedSelector(ctx, n, "this node's");
     const node: MeshNode = {
       ...n,
       ...(podLabels ? { podLabels } : {}),

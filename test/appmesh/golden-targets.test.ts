@@ -3,20 +3,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { convert, Target, toYaml, validateObjects } from "../../appmesh";
-import { EXAMPLES, findingsFor, obj, rule, rules, source } from "./helpers";
+import { EXAMPLES, findingsFor, obj, rule, rules, source, exampleFiles } from "./helpers";
 
 const present = fs.existsSync(EXAMPLES);
 
-function files(dir: string): string[] {
-  const d = path.join(EXAMPLES, dir);
-  return fs.existsSync(d)
-    ? fs
-        .readdirSync(d)
-        .filter((f) => /\.(ya?ml|json)$/.test(f))
-        .sort()
-        .map((f) => path.join(d, f))
-    : [];
-}
+const files = exampleFiles;
 
 const run = (rel: string, target: Target) =>
   convert([source(path.join(EXAMPLES, rel))], { target });

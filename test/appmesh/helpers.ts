@@ -9,6 +9,22 @@ export const EXAMPLES =
   process.env.MESHLIFT_APPMESH_EXAMPLES ??
   path.resolve(__dirname, "../../../shared/appmesh-examples");
 
+/** The .yaml/.yml/.json files of a folder, sorted; [] when it does not exist (the corpus may be absent). */
+export function inputFiles(dir: string): string[] {
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => /\.(ya?ml|json)$/.test(f))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
+}
+
+/** The files of one folder of the shared App Mesh examples (k8s, api, invalid). */
+export function exampleFiles(dir: string): string[] {
+  return inputFiles(path.join(EXAMPLES, dir));
+}
+
 export function fixture(name: string): SourceFile {
   const p = path.join(FIXTURES, name);
   return { path: `fixtures/${name}`, content: fs.readFileSync(p, "utf8") };

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { convert, ConversionResult, InputError, TARGETS, validateObjects } from "../../appmesh";
-import { main } from "../../cli/main";
+import { cli } from "../support/cli";
 
 const doc = (kind: string, name: string, spec: unknown, namespace: unknown = "shop") =>
   JSON.stringify({
@@ -56,22 +56,6 @@ async function assertValidEverywhere(results: Record<string, ConversionResult>) 
 /** No emitted object anywhere mentions the hostile text. */
 function carries(results: Record<string, ConversionResult>, text: string): boolean {
   return Object.values(results).some((r) => JSON.stringify(r.objects).includes(text));
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (s: string) => ((out += s), true);
-  process.stderr.write = (s: string) => ((err += s), true);
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
-  }
 }
 
 describe("hostile input: hosts and names the converter must not emit", () => {

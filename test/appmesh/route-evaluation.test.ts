@@ -6,17 +6,9 @@ import { convert, Finding, SourceFile, Target, TARGETS } from "../../appmesh";
 import { serviceHost } from "../../appmesh/model/services";
 import { dnsLabel } from "../../appmesh/names";
 import { AppMeshTables, EmittedTables, Request, requestsFor, sameDestination } from "./route-eval";
-import { EXAMPLES, FIXTURES, source } from "./helpers";
+import { EXAMPLES, FIXTURES, inputFiles, source } from "./helpers";
 
-function files(dir: string): string[] {
-  return fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((f) => /\.(ya?ml|json)$/.test(f))
-        .sort()
-        .map((f) => path.join(dir, f))
-    : [];
-}
+const files = inputFiles;
 
 interface Tally {
   requests: number;

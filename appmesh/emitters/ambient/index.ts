@@ -4,30 +4,18 @@ import type { AppMeshModel, MeshGatewayRoute } from "../../model/types";
 import type { ConvertOptions, Finding, K8sObject } from "../../types";
 import { meshFindings } from "../istio";
 import { EmitContext } from "../shared/context";
-import { DestinationRules } from "../shared/destination-rules";
-import type { GatewayEnv } from "../gateway-api/backends";
-import { GATEWAY_V1, ReferenceGrants } from "../gateway-api/common";
+import { GatewayEnv, gatewayEnv } from "../gateway-api/backends";
+import { GATEWAY_API_KIND_ORDER, GATEWAY_V1 } from "../gateway-api/common";
 import { edge } from "../gateway-api/edge";
 import { meshRoutes } from "../gateway-api";
-import { VersionServices } from "../gateway-api/versions";
 import { nodeDestinationPolicies, nodePolicies, Reach, reachIndex } from "./policies";
 
 export const WAYPOINT = "waypoint";
 export const USE_WAYPOINT = "istio.io/use-waypoint";
 export const INGRESS_USE_WAYPOINT = "istio.io/ingress-use-waypoint";
 
-export const AMBIENT_KIND_ORDER = [
-  "Service",
-  "Gateway",
-  "HTTPRoute",
-  "GRPCRoute",
-  "TCPRoute",
-  "ReferenceGrant",
-  "DestinationRule",
-  "ServiceEntry",
-  "PeerAuthentication",
-  "AuthorizationPolicy",
-];
+/** As the gateway-api target, without Sidecars (ambient has none). */
+export const AMBIENT_KIND_ORDER = GATEWAY_API_KIND_ORDER.filter((k) => k !== "Sidecar");
 
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute"]);
 
@@ -85,13 +73,7 @@ export function emitAmbient(
 } {
   const ctx = new EmitContext(model, AMBIENT_KIND_ORDER);
   meshFindings(ctx, "ambient");
-  const env: GatewayEnv = {
-    ctx,
-    versions: new VersionServices(ctx),
-    grants: new ReferenceGrants(),
-    drs: new DestinationRules(),
-    mode: "ambient",
-  };
+  const env = gatewayEnv(ctx, "ambient");
   env.versions.emitAll();
   meshRoutes(env);
   for (const n of model.nodes) nodeDestinationPolicies(env, n);

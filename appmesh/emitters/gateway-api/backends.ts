@@ -4,9 +4,9 @@ import type { Located } from "../../findings";
 import { isServiceName } from "../../names";
 import { servicePort } from "../shared/timeouts";
 import type { EmitContext } from "../shared/context";
-import type { DestinationRules } from "../shared/destination-rules";
-import type { BackendRef, ReferenceGrants } from "./common";
-import type { VersionServices } from "./versions";
+import { DestinationRules } from "../shared/destination-rules";
+import { BackendRef, ReferenceGrants } from "./common";
+import { VersionServices } from "./versions";
 
 /** What the Gateway API emitters share while they write one target's objects. */
 export interface GatewayEnv {
@@ -15,6 +15,16 @@ export interface GatewayEnv {
   readonly grants: ReferenceGrants;
   readonly drs: DestinationRules;
   readonly mode: "sidecar" | "ambient";
+}
+
+export function gatewayEnv(ctx: EmitContext, mode: GatewayEnv["mode"]): GatewayEnv {
+  return {
+    ctx,
+    versions: new VersionServices(ctx),
+    grants: new ReferenceGrants(),
+    drs: new DestinationRules(),
+    mode,
+  };
 }
 
 /** The host a node's traffic is addressed to in Gateway API routes: its version's Service, or its own target. */

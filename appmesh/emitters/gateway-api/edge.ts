@@ -11,10 +11,12 @@ import { backendRef, GatewayEnv } from "./backends";
 import { grpcRouteMatch, httpRouteMatch } from "./matches";
 import { grpcConditions, httpConditions, RankedRule, reportPrecedence } from "./precedence";
 
-/** The label Istio puts on the pods it deploys for a Gateway (what gateway-side DestinationRules select). */
-export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
-
-/** Annotations Istio copies to the gateway's Service: the AWS Load Balancer Controller makes it an NLB. */
+/**
+ * Annotations Istio copies from a Gateway's `infrastructure` to the Service it deploys: the AWS Load Balancer
+ * Controller makes it an NLB with IP targets, health-checked on the gateway pods' status port. The same set as
+ * the stack's own ingress gateway (builders/istio-mesh.ts), kept here because the converter must not import
+ * the builders (they pull in Pulumi).
+ */
 export function nlbAnnotations(
   scheme: NonNullable<ConvertOptions["loadBalancerScheme"]>,
 ): Record<string, string> {
@@ -24,8 +26,14 @@ export function nlbAnnotations(
     "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
     "service.beta.kubernetes.io/aws-load-balancer-attributes":
       "load_balancing.cross_zone.enabled=true",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
   };
 }
+
+/** The label Istio puts on the pods it deploys for a Gateway (what gateway-side DestinationRules select). */
+export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 
 type GatewayTls = NonNullable<NonNullable<MeshGateway["spec"]["listeners"]>[number]["tls"]>;
 

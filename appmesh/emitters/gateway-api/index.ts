@@ -8,12 +8,10 @@ import type { ConvertOptions, Finding, K8sObject } from "../../types";
 import { meshFindings } from "../istio";
 import { nodeServerSide } from "../istio/workloads";
 import { EmitContext } from "../shared/context";
-import { DestinationRules } from "../shared/destination-rules";
-import { GatewayEnv, reachedBy } from "./backends";
-import { GATEWAY_API_KIND_ORDER, ReferenceGrants } from "./common";
+import { GatewayEnv, gatewayEnv, reachedBy } from "./backends";
+import { GATEWAY_API_KIND_ORDER } from "./common";
 import { edge } from "./edge";
 import { nodeRoute, parentOf, reportRouterFindings, routerRoutes } from "./mesh-routes";
-import { VersionServices } from "./versions";
 
 /** Mesh routes (GAMMA) for every VirtualService and unused router; shared by the gateway-api and ambient targets. */
 export function meshRoutes(env: GatewayEnv): void {
@@ -72,13 +70,7 @@ export function emitGatewayApi(
 ): { objects: K8sObject[]; findings: Finding[] } {
   const ctx = new EmitContext(model, GATEWAY_API_KIND_ORDER);
   meshFindings(ctx, "sidecar");
-  const env: GatewayEnv = {
-    ctx,
-    versions: new VersionServices(ctx),
-    grants: new ReferenceGrants(),
-    drs: new DestinationRules(),
-    mode: "sidecar",
-  };
+  const env = gatewayEnv(ctx, "sidecar");
   env.versions.emitAll();
   meshRoutes(env);
   for (const n of model.nodes) nodeServerSide(ctx, env.drs, n, (x) => reachedBy(env, x));
