@@ -47,6 +47,8 @@ declare module "js-yaml" {
     schema?: Schema;
     json?: boolean;
     listener?: (event: "open" | "close", state: unknown) => void;
+    /** Nesting at which loading stops (js-yaml 4.3+). @default 100 */
+    maxDepth?: number;
   }
   export interface DumpOptions {
     indent?: number;

@@ -33,11 +33,12 @@ const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/m;
 const MAX_FAST_ALIASES = 10;
 
 /**
- * Nesting allowed in a document. App Mesh specs nest about a dozen levels; js-yaml stops at 100 by itself, and
- * the same bound on the reference path keeps the recursive walks after parsing (schema, API spellings) far from
- * the stack limit.
+ * Nesting allowed in a document. App Mesh specs nest about a dozen levels, but what a cluster holds may nest
+ * deeper in fields the CRD does not define (discover exports them as they are, and the precheck warns about
+ * them), so the bound is well above js-yaml's default of 100; the same bound on the reference path keeps the
+ * recursive walks after parsing (schema, API spellings) far from the stack limit.
  */
-export const MAX_DEPTH = 100;
+export const MAX_DEPTH = 500;
 
 /** Counts alias nodes per document: js-yaml leaves `kind` unset only for aliases and empty nodes. */
 function aliasCounter(counts: number[]) {
@@ -81,6 +82,7 @@ export function parseDocuments(f: SourceFile): unknown[] {
     const docs = jsyaml.loadAll(f.content, null, {
       filename: f.path,
       schema: SCHEMA_12,
+      maxDepth: MAX_DEPTH,
       // Only inputs with anchors can hold aliases: the others skip the per-node callback.
       ...(ANCHOR.test(f.content) ? { listener: aliasCounter(aliases) } : {}),
     });

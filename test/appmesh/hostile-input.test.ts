@@ -366,6 +366,21 @@ describe("hostile input: a bad metadata.namespace is invalid input (exit 2) in c
     }
   });
 
+  it("an undefined field nested 200 levels deep (as a cluster may hold it) is a warning, not a rejection", () => {
+    let deep: unknown = { leaf: 1 };
+    for (let i = 0; i < 200; i++) deep = { nested: deep };
+    const content = doc("VirtualRouter", "deep", { listeners: [], extra: deep });
+    for (const r of Object.values(all(content))) {
+      const f = r.findings.find((x) => x.field === "spec.extra");
+      assert.equal(f?.severity, "warning");
+      assert.match(f.reason, /not defined by the appmesh.k8s.aws\/v1beta2 CRD/);
+    }
+    assert.throws(
+      () => convert([{ path: "d.yaml", content: `a: ${"[".repeat(501)}${"]".repeat(501)}\n` }]),
+      (e: unknown) => e instanceof InputError && /nested deeper than 500 levels/.test(e.message),
+    );
+  });
+
   it("a document nested 10,000 levels deep is exit 2, not a stack overflow", async () => {
     const file = path.join(tmp, "deep.yaml");
     fs.writeFileSync(
@@ -375,7 +390,7 @@ describe("hostile input: a bad metadata.namespace is invalid input (exit 2) in c
     for (const cmd of ["convert", "precheck"]) {
       const r = await cli(cmd, "-f", file);
       assert.equal(r.code, 2, r.err);
-      assert.match(r.err, /nested deeper than 100 levels/);
+      assert.match(r.err, /nested deeper than 500 levels/);
     }
   });
 
