@@ -152,7 +152,10 @@ describe("meshlift convert / precheck --target", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshlift-stack-"));
     try {
       fs.mkdirSync(path.join(dir, "stacks"));
-      const dev = fs.readFileSync(path.resolve(__dirname, "../../stacks/Pulumi.dev.yaml"), "utf8");
+      const dev = fs.readFileSync(
+        path.resolve(__dirname, "../../../stacks/Pulumi.dev.yaml"),
+        "utf8",
+      );
       fs.writeFileSync(
         path.join(dir, "stacks/Pulumi.amb.yaml"),
         dev.replace(/mode: sidecar/, "mode: ambient"),
