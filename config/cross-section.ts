@@ -6,7 +6,7 @@ import { ConvertFn, convertNamespaces, LoadedNamespace } from "./conversions";
 import { ConfigProblem } from "./errors";
 import { readExports } from "./exports";
 import type { MeshliftSchemaOutput } from "./schema";
-import { checkHealthCheckReachable } from "./sections/cutover";
+import { checkHealthCheckReachable, checkProgressiveTargets } from "./sections/cutover";
 import { checkRetiredIstioHosts } from "./sections/istio";
 import { MigrationConfig, namespacesLeftOnAppMesh } from "./sections/migration";
 import { multiClusterStackProblems } from "./sections/multicluster";
@@ -90,6 +90,11 @@ export function crossSectionRules(
   if (s.cutover && s.istio) {
     problems.push(
       ...refinement(checkHealthCheckReachable, { cutover: s.cutover, istio: s.istio }, key),
+    );
+  }
+  if (s.cutover && s.migration) {
+    problems.push(
+      ...refinement(checkProgressiveTargets, { cutover: s.cutover, migration: s.migration }, key),
     );
   }
   problems.push(...refinement(checkRetiredIstioHosts, s, key));

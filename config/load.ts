@@ -375,17 +375,25 @@ function givenAt(raw: unknown, path: readonly string[]): unknown {
 function describe(issue: z.core.$ZodIssue, given: unknown): string {
   switch (issue.code) {
     case "invalid_type":
-      return given === undefined ? "is required" : `must be ${article(issue.expected)}`;
+      return given === undefined
+        ? "is required"
+        : `must be ${article(issue.expected === "record" ? "object" : issue.expected)}`;
     case "invalid_value":
       return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_key":
+      return `key ${issue.issues.map((i) => i.message).join("; ")}`;
     case "too_small":
       return issue.origin === "array"
         ? `needs at least ${String(issue.minimum)} item(s)`
-        : `must be >= ${String(issue.minimum)}`;
+        : issue.origin === "string"
+          ? `must be at least ${String(issue.minimum)} character(s)`
+          : `must be >= ${String(issue.minimum)}`;
     case "too_big":
       return issue.origin === "array"
         ? `allows at most ${String(issue.maximum)} item(s)`
-        : `must be <= ${String(issue.maximum)}`;
+        : issue.origin === "string"
+          ? `must be at most ${String(issue.maximum)} characters`
+          : `must be <= ${String(issue.maximum)}`;
     default:
       return issue.message;
   }

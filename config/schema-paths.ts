@@ -105,9 +105,11 @@ function childSchemas(s: z.core.$ZodType, seg: string): z.core.$ZodType[] {
       type: string;
       shape?: Record<string, z.core.$ZodType>;
       element?: z.core.$ZodType;
+      valueType?: z.core.$ZodType;
     };
     if (def.type === "object" && def.shape && Object.prototype.hasOwnProperty.call(def.shape, seg))
       return [def.shape[seg]];
+    if (def.type === "record" && def.valueType) return [def.valueType];
     if (def.type === "array" && def.element && /^\d+$/.test(seg)) return [def.element];
     return [];
   });
