@@ -160,6 +160,8 @@ export class AutomationRunner implements Runner {
   unavailable(kind: OperationKind): Error | undefined {
     if (kind === "plan")
       return new Error('"plan" is offline; the Automation API runner does not run it');
+    if (kind === "cutover")
+      return new Error('"cutover" is a series of up runs; the cutover runner drives it');
     return pulumiCli(this.env).present
       ? undefined
       : new PulumiCliMissingError(`operation "${kind}"`);
@@ -238,7 +240,8 @@ export class AutomationRunner implements Runner {
           return { summary: { changes: r.summary.resourceChanges ?? {} }, outputs: {} };
         }
         case "plan":
-          throw new Error("unreachable: plan is refused above");
+        case "cutover":
+          throw new Error(`unreachable: ${req.kind} is refused above`);
         default: {
           const never: never = req.kind;
           throw new Error(`unknown operation kind ${String(never)}`);

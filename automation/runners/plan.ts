@@ -192,5 +192,7 @@ export function planSummary(doc: PlanDocument): Record<string, unknown> {
     resources: doc.resources.length,
     byType,
     phaseGuard: doc.outputs.phaseGuard,
+    // What a cutover --dry-run checks: the weights this plan gives the two Route 53 records.
+    dnsWeights: doc.outputs.dnsWeights ?? null,
   };
 }

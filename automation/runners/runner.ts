@@ -3,7 +3,7 @@ import { PROJECT_ROOT } from "../../config/project";
 import type { LoadedStack } from "../../config/load";
 import { Phase } from "../../phases/phases";
 
-export const OPERATION_KINDS = ["plan", "preview", "up", "refresh", "destroy"] as const;
+export const OPERATION_KINDS = ["plan", "preview", "up", "refresh", "destroy", "cutover"] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /**
@@ -29,6 +29,8 @@ export interface RunRequest {
   readonly loaded?: LoadedStack;
   /** The phase the stack is in now, which the transition guard checks against. */
   readonly currentPhase?: Phase;
+  /** For `cutover`: run the offline plan at each step instead of `up`, applying nothing. */
+  readonly dryRun?: boolean;
   readonly signal: AbortSignal;
   readonly onEvent: (event: RunnerEvent) => void;
 }
@@ -38,6 +40,11 @@ export interface RunResult {
   readonly summary: Record<string, unknown>;
   /** The stack outputs after the run, for kinds that change deployed state (up, refresh, destroy). */
   readonly outputs?: Record<string, StackOutput>;
+  /**
+   * Set when the run ended on its own without reaching its goal (a cutover that rolled back or
+   * stopped for lack of data): the operation is recorded as failed, with this error and the summary.
+   */
+  readonly failure?: { readonly error: string; readonly guidance?: string };
 }
 
 export interface Runner {
