@@ -7,6 +7,7 @@ import { DeployGuardError } from "../phases/guards";
 import { IstioModeError } from "../phases/istio-mode";
 import { FleetError } from "../fleet/stack";
 import { PlanFileError } from "../policy/plan-file";
+import { CutoverBusyError } from "../cutover/journal";
 
 import { CliError, EXIT } from "./exit";
 
@@ -23,6 +24,7 @@ const USER_ERRORS = [
   DeployGuardError,
   FleetError,
   PlanFileError,
+  CutoverBusyError,
 ] as const;
 
 export function exitCodeFor(e: unknown): { code: number; message: string } {

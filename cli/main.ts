@@ -18,6 +18,7 @@ import { registerPrecheck } from "./register/precheck";
 import { registerFleet } from "./register/fleet";
 import { registerPolicy } from "./register/policy";
 import { registerDiscover } from "./register/discover";
+import { registerCutover } from "./register/cutover";
 import { registerVerify } from "./register/verify";
 import { registerCompletion } from "./register/completion";
 import { versionText } from "./version";
@@ -42,6 +43,7 @@ export function buildCli(): Command {
   registerFleet(program);
   registerPolicy(program);
   registerDiscover(program);
+  registerCutover(program);
   registerVerify(program);
   registerCompletion(program);
   return program;

@@ -8,7 +8,7 @@ import {
   QueryMetric,
   REQUIRED_METRICS,
 } from "../config/sections/cutover";
-import { GATEWAY_NAME } from "../components/istio-values";
+import { GATEWAY_NAME } from "../builders/istio-mesh";
 import { defaultQueries, QueryTemplates, QueryVars, renderQuery } from "./queries";
 
 /** The gates of `analysis`, as the decision function reads them. */

@@ -1,6 +1,8 @@
 // The Markdown runbook for a stack's configured phase: what it deploys now, checks before advancing, how to advance and roll back.
 import { appmeshResourceDeletion, appmeshWebhookDeletion } from "../builders/appmesh-controller";
 import { ISTIO_NAMESPACE } from "../builders/istio-common";
+import { GATEWAY_NAME } from "../builders/istio-mesh";
+import { PROMETHEUS_DEFAULTS, renderQuery } from "../cutover/queries";
 import { MeshliftConfig } from "../config/load";
 import { STAY_ON_ISTIO } from "../phases/guards";
 import { PhaseChange, PhasePlan } from "../phases/plan";
@@ -16,12 +18,19 @@ export interface RunbookInput {
   readonly plan: PlanDocument;
 }
 
-/** Error rate of requests served by Istio sidecars, per namespace (Istio standard metrics). */
-export const ISTIO_ERROR_RATE = (ns: string) =>
-  `sum(rate(istio_requests_total{reporter="destination",destination_service_namespace="${ns}",response_code=~"5.."}[5m])) / sum(rate(istio_requests_total{reporter="destination",destination_service_namespace="${ns}"}[5m]))`;
-/** Error rate of the App Mesh Envoy sidecars (Envoy's own statistics, as App Mesh exposes them). */
-export const APPMESH_ERROR_RATE = (ns: string) =>
-  `sum(rate(envoy_http_downstream_rq_xx{kubernetes_namespace="${ns}",envoy_response_code_class="5"}[5m])) / sum(rate(envoy_http_downstream_rq_total{kubernetes_namespace="${ns}"}[5m]))`;
+/** The progressive cutover's default error-rate queries (cutover/queries.ts), over 5 minutes. */
+function errorRateQueries(c: MeshliftConfig, ns: string): { istio: string; appmesh: string } {
+  const vars = {
+    namespace: ns,
+    window: "5m",
+    gatewayNamespace: c.istio.gateway.namespace,
+    gatewayWorkload: GATEWAY_NAME,
+  };
+  return {
+    istio: renderQuery(PROMETHEUS_DEFAULTS.istioErrorRate, vars),
+    appmesh: renderQuery(PROMETHEUS_DEFAULTS.appmeshErrorRate, vars),
+  };
+}
 
 export function renderRunbook(i: RunbookInput): string {
   const { config: c, stack, phase: p } = i;
@@ -93,14 +102,26 @@ export function renderRunbook(i: RunbookInput): string {
     );
     const nss = c.migration.namespaces.filter((n) => n.state === "istio").map((n) => n.name);
     for (const ns of nss.length ? nss : ["<namespace>"]) {
-      md(`- \`${ns}\` on Istio: \`${ISTIO_ERROR_RATE(ns)}\``);
-      md(`- \`${ns}\` on App Mesh: \`${APPMESH_ERROR_RATE(ns)}\``);
+      const q = errorRateQueries(c, ns);
+      md(`- \`${ns}\` through the Istio gateway: \`${q.istio}\``);
+      md(`- \`${ns}\` on App Mesh: \`${q.appmesh}\``);
     }
     md("");
   }
 
   md("## Advance", "");
-  if (p.dns.shiftable && c.cutover.istioWeight < 100) {
+  if (p.dns.shiftable && c.cutover.istioWeight < 100 && c.cutover.progressive) {
+    md(
+      `Within ${p.phase}, let meshlift step the weight through ${c.cutover.progressive.steps.join(", ")}, judging each step by these gates and rolling back on its own:`,
+      "",
+      "```sh",
+      `meshlift cutover run ${s} --dry-run   # the same analysis against live metrics, nothing applied`,
+      `meshlift cutover run ${s}`,
+      `meshlift cutover status ${s}`,
+      "```",
+      "",
+    );
+  } else if (p.dns.shiftable && c.cutover.istioWeight < 100) {
     md(
       `Within ${p.phase}, shift DNS weight in steps (now ${c.cutover.istioWeight}), waiting at least ${c.cutover.ttl} s (cutover.ttl) and re-running the checks after each:`,
       "",

@@ -11,13 +11,13 @@ import {
   resumeCommand,
   runCutover,
 } from "../../cutover/loop";
+import { qualifyKey } from "../../config/stack-file";
 import { PrometheusProvider } from "../../cutover/prometheus";
 import { MetricsProvider } from "../../cutover/provider";
 import { CutoverSettings, ProviderSettings, resolveCutover } from "../../cutover/settings";
 import {
   CancelledError,
   OperationKind,
-  qualifyKey,
   Runner,
   RunnerEvent,
   RunRequest,

@@ -1,6 +1,6 @@
 // Test support for progressive cutover runs: the dev stack moved to phase cutover with one namespace, judged by the test's Prometheus.
-import { AutomationRunner } from "../../automation/runners/automation-runner";
-import { PlanRunner } from "../../automation/runners/plan-runner";
+import { AutomationRunner } from "../../automation/runners/local";
+import { PlanRunner } from "../../automation/runners/plan";
 import { CutoverDeps } from "../../cli/commands/cutover";
 import { tempDir } from "../automation/support";
 import { metricsLab, MetricsLab, prometheusBinary } from "../support/prometheus";

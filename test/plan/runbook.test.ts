@@ -38,11 +38,15 @@ describe("runbook", () => {
     assert.match(md, /istioctl proxy-status/);
     assert.doesNotMatch(md, /appmeshInventory/, "only the discovery phase outputs it");
     assert.match(md, /aws route53 list-resource-record-sets .*shop\.dev\.example\.com\./);
+    // The progressive cutover's own queries: the Istio gateway's view, App Mesh's inbound listener.
     assert.match(
       md,
-      /istio_requests_total\{reporter="destination",destination_service_namespace="shop"/,
+      /`shop` through the Istio gateway: `\(sum\(rate\(istio_requests_total\{reporter="source",source_workload="istio-ingressgateway",source_workload_namespace="istio-ingress",destination_service_namespace="shop",response_code=~"5\.\."\}\[5m\]\)\) or vector\(0\)\)/,
     );
-    assert.match(md, /envoy_http_downstream_rq_xx/);
+    assert.match(
+      md,
+      /envoy_http_downstream_rq_xx\{kubernetes_namespace="shop",envoy_http_conn_manager_prefix="ingress",envoy_response_code_class="5"\}\[5m\]/,
+    );
     assert.match(md, /cutover\.istioWeight' 25 --stack dev/);
     assert.doesNotMatch(
       md,
@@ -74,6 +78,17 @@ describe("runbook", () => {
     assert.match(reachable, /pulumi config set meshlift:phase parallel --stack dev/);
   });
 
+  it("at cutover with cutover.progressive: points to meshlift cutover run instead of manual steps", async () => {
+    const md = await runbookAt("cutover", {
+      "cutover.progressive": JSON.stringify({
+        steps: [25, 100],
+        analysis: { prometheus: { url: "http://prometheus.monitoring:9090" } },
+      }),
+    });
+    assert.match(md, /let meshlift step the weight through 25, 100/);
+    assert.match(md, /meshlift cutover run --stack dev --dry-run {3}# the same analysis/);
+    assert.doesNotMatch(md, /cutover\.istioWeight' 25 --stack dev &&/);
+  });
   it("at decommission: what is left to remove by hand, and no next phase", async () => {
     const md = await runbookAt("decommission");
     assert.match(md, /Left to remove by hand/);
