@@ -91,6 +91,8 @@ export class OperatorRunner implements Runner {
         return new Error(
           "the fleet's Stacks never destroy (destroyOnFinalize: false, on purpose): run pulumi destroy against the backend, then delete the Stack object",
         );
+      case "cutover":
+        return new Error('"cutover" is a series of up runs; the cutover runner drives it');
       default: {
         const never: never = kind;
         throw new Error(`unknown operation kind ${String(never)}`);

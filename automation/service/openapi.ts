@@ -414,7 +414,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
               "invalid body, config (__proto__/prototype/constructor keys included) or phase change (next allowed step in `next`)",
             ),
             "503": error(
-              "the Pulumi CLI is missing (plan still works), or the database refuses writes",
+              "the Pulumi CLI is missing (plan and cutover with dryRun still work), or the database refuses writes",
             ),
             "507": error("the database is full: nothing was recorded; reads still work"),
           },
@@ -477,7 +477,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           summary:
             "Server-Sent Events: every engine event from the start (`event: engine`, `id` = sequence), " +
-            "live ones as they arrive, then `event: end` with the operation. Send Last-Event-ID to resume.",
+            "live ones as they arrive, then `event: end` with the operation. Send Last-Event-ID to resume. " +
+            "A `cutover` operation sends one `event: decision` per decision ({cutoverEvent: {type: decision, step, " +
+            "weight, decision, reason, metrics[]}}) and `event: cutover` for its other steps (start, applying, applied, end).",
           security: read,
           parameters: [idParam],
           responses: {

@@ -32,9 +32,13 @@ import {
 } from "./records";
 import { Store } from "./store";
 import { StoreWriteError } from "./store-errors";
+import { CutoverRunner } from "../runners/cutover-runner";
+import { resolveCutover } from "../../cutover/settings";
 
 export interface OperationRequest {
   readonly kind: OperationKind;
+  /** For `cutover`: the offline plan at each step instead of `up`. */
+  readonly dryRun?: boolean;
   readonly phase?: Phase;
   readonly config?: Readonly<Record<string, string>>;
   /** Wait behind an operation already running on the stack. @default true */
@@ -50,6 +54,8 @@ export interface Runners {
   readonly plan: Runner;
   /** Runs preview, up, refresh and destroy. */
   readonly automation: Runner;
+  /** Runs `cutover` (with the two above); without it, `cutover` answers 503. */
+  readonly cutover?: CutoverRunner;
 }
 
 export interface OperationsOptions {
@@ -224,9 +230,18 @@ export class Operations {
     const config = Object.fromEntries(
       Object.entries(req.config ?? {}).map(([k, v]) => [qualifyKey(k), v]),
     );
+    if (req.dryRun !== undefined && req.kind !== "cutover") {
+      throw validation(`dryRun applies to kind "cutover" only`, [
+        { path: "dryRun", given: req.dryRun, message: `is for kind "cutover", not "${req.kind}"` },
+      ]);
+    }
     const target = this.checkConfigAndPhase(stack, req.kind, config, req.phase);
+    if (req.kind === "cutover") this.checkCutover(stack, target.loaded.config, req.dryRun === true);
     const runner = this.runnerFor(req.kind);
-    const missing = runner.unavailable(req.kind);
+    const missing =
+      req.kind === "cutover" && this.opts.runners.cutover
+        ? this.opts.runners.cutover.stepUnavailable(req.dryRun === true)
+        : runner.unavailable(req.kind);
     if (missing) {
       const missingWhat = missing instanceof PulumiCliMissingError ? "pulumi" : "runner";
       throw new ServiceError(503, missing.message, { missing: missingWhat });
@@ -251,6 +266,7 @@ export class Operations {
         configRedacted: stored.redacted,
         fromPhase: target.move?.from,
         startedBy: req.startedBy,
+        options: req.kind === "cutover" ? { dryRun: req.dryRun === true } : undefined,
       });
     } catch (e) {
       if (e instanceof StoreWriteError)
@@ -349,7 +365,31 @@ export class Operations {
   }
 
   private runnerFor(kind: OperationKind): Runner {
+    if (kind === "cutover") return this.opts.runners.cutover ?? NO_CUTOVER_RUNNER;
     return kind === "plan" ? this.opts.runners.plan : this.opts.runners.automation;
+  }
+
+  /** 422 when the stack cannot run a progressive cutover (no section, wrong phase, interval below the TTL). */
+  private checkCutover(stack: string, config: MeshliftConfig, dryRun: boolean): void {
+    try {
+      resolveCutover(config, { dryRun });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      throw validation(
+        e.message,
+        e.problems.map((p) => ({ path: `config.${p.key}`, given: p.given, message: p.message })),
+      );
+    }
+    const deployed = this.phaseOf(stack).deployed;
+    if (!dryRun && deployed !== null && deployed !== "cutover") {
+      throw new ServiceError(
+        422,
+        `stack "${stack}" is deployed at phase "${deployed}": a progressive cutover runs in phase cutover`,
+        {
+          fields: [{ path: "kind", given: "cutover", message: "needs the deployed phase cutover" }],
+        },
+      );
+    }
   }
 
   /**
@@ -448,6 +488,7 @@ export class Operations {
         config,
         loaded: target.loaded,
         currentPhase: target.move?.from,
+        dryRun: op.options.dryRun,
         signal,
         onEvent: (e) => this.record(op.id, e),
       });
@@ -456,7 +497,13 @@ export class Operations {
         const deployed = op.kind === "destroy" ? null : outputs.phase;
         this.store.setStackState(op.stack, isPhase(deployed) ? deployed : null, outputs, op.id);
       }
-      end = [op.id, "succeeded", { summary: result.summary }];
+      end = result.failure
+        ? [
+            op.id,
+            "failed",
+            { ...result.failure, summary: result.summary, error: scrubText(result.failure.error) },
+          ]
+        : [op.id, "succeeded", { summary: result.summary }];
     } catch (e) {
       // Engine and program errors can quote config: never store a key or token they show.
       const message = scrubText(e instanceof Error ? e.message : String(e));
@@ -490,3 +537,8 @@ export class Operations {
     for (const l of this.listeners.get(opId) ?? []) l(m);
   }
 }
+
+const NO_CUTOVER_RUNNER: Runner = {
+  unavailable: () => new Error("this service was started without a cutover runner"),
+  run: () => Promise.reject(new Error("this service was started without a cutover runner")),
+};

@@ -1,5 +1,6 @@
 // The service's operation records as callers see them: statuses, the record, its events, a stack's last state (secrets replaced), and what to do next.
 import { SECRET_PLACEHOLDER } from "../../config/stack-file";
+import { resumeCommand } from "../../cutover/loop";
 import type { OperationKind, StackOutput } from "../runners/runner";
 
 export const OPERATION_STATUSES = [
@@ -25,6 +26,8 @@ export interface OperationRecord {
   readonly config: Record<string, string>;
   /** The stack's phase when the operation was accepted. */
   readonly fromPhase: string | null;
+  /** Kind-specific options (cutover: dryRun). */
+  readonly options: { readonly dryRun?: boolean };
   readonly status: OperationStatus;
   readonly createdAt: string;
   readonly startedAt: string | null;
@@ -71,6 +74,7 @@ export interface NewOperation {
   readonly startedBy?: string;
   /** Whether `config` had secret values replaced. @default false */
   readonly configRedacted?: boolean;
+  readonly options?: { readonly dryRun?: boolean };
 }
 
 /** What to do about an operation a stopped service left queued or running, by kind and status. */
@@ -95,6 +99,8 @@ export function interruptedGuidance(
 /** What to do after cancelling an operation that may have changed resources. */
 export function cancelGuidance(op: OperationRecord): string | undefined {
   if (op.kind === "plan" || op.kind === "preview") return undefined;
+  if (op.kind === "cutover")
+    return `The Istio weight stays where the last applied step left it (see the operation's events, or \`meshlift cutover status --stack ${op.stack}\`). Resume with \`${resumeCommand(op.stack, op.options.dryRun === true)}\` or submit {"kind":"cutover"} again.`;
   return `A cancelled ${op.kind} may leave resources half-changed: run a "refresh" operation (or \`pulumi refresh --stack ${op.stack}\`) before the next ${op.kind}.`;
 }
 

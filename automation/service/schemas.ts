@@ -32,6 +32,12 @@ export const operationBodySchema = z
       .default(true)
       .describe("wait behind an operation already running on the stack (false: 409 instead)"),
     confirm: z.string().optional().describe("required for destroy: the stack name"),
+    dryRun: z
+      .boolean()
+      .optional()
+      .describe(
+        "cutover only: judge each step with the offline plan instead of `up`; nothing is applied",
+      ),
   })
   .strict();
 

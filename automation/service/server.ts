@@ -270,7 +270,7 @@ export function createService(opts: ServiceOptions): Service {
     const onMessage = (msg: OperationMessage) => {
       if (msg.type === "event") {
         res.write(
-          `id: ${msg.event.seq}\nevent: engine\ndata: ${JSON.stringify(msg.event.data)}\n\n`,
+          `id: ${msg.event.seq}\nevent: ${eventName(msg.event.data)}\ndata: ${JSON.stringify(msg.event.data)}\n\n`,
         );
       } else {
         res.write(`event: end\ndata: ${JSON.stringify(msg.operation)}\n\n`);
@@ -420,6 +420,13 @@ function answerError(req: http.IncomingMessage, res: http.ServerResponse, e: unk
 function shownHeader(v: string | undefined): string {
   if (v === undefined) return "none";
   return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}...` : v);
+}
+
+/** SSE event names: one `decision` per cutover decision, `cutover` for its other steps, `engine` otherwise. */
+function eventName(data: Record<string, unknown>): string {
+  const c = data.cutoverEvent as { type?: unknown } | undefined;
+  if (!c) return "engine";
+  return c.type === "decision" ? "decision" : "cutover";
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

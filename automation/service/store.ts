@@ -4,6 +4,8 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import { fsReason } from "../../config/files";
 import type { OperationKind } from "../runners/runner";
+import type { CutoverEvent } from "../../cutover/loop";
+import { interruptedCutoverGuidance } from "../../cutover/report";
 import {
   interruptedGuidance,
   NewOperation,
@@ -21,6 +23,7 @@ interface OperationRow {
   phase: string | null;
   config: string;
   from_phase: string | null;
+  options: string | null;
   status: OperationStatus;
   created_at: string;
   started_at: string | null;
@@ -50,7 +53,8 @@ CREATE TABLE IF NOT EXISTS operations (
   guidance TEXT,
   summary TEXT,
   events INTEGER NOT NULL DEFAULT 0,
-  started_by TEXT
+  started_by TEXT,
+  options TEXT
 );
 CREATE INDEX IF NOT EXISTS operations_stack ON operations (stack, seq);
 CREATE INDEX IF NOT EXISTS operations_status ON operations (status);
@@ -73,6 +77,7 @@ CREATE TABLE IF NOT EXISTS stacks (
 /** Columns added after the first release, with their definitions, for databases created before them. */
 const ADDED_COLUMNS: readonly (readonly [string, string])[] = [
   ["started_by", "TEXT"],
+  ["options", "TEXT"],
   ["config_redacted", "INTEGER NOT NULL DEFAULT 0"],
 ];
 
@@ -127,8 +132,8 @@ export class Store {
     }
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO operations (id, stack, kind, phase, config, from_phase, status, created_at, started_by, config_redacted)
-         VALUES (@id, @stack, @kind, @phase, @config, @fromPhase, 'queued', @at, @startedBy, @redacted)`,
+        `INSERT INTO operations (id, stack, kind, phase, config, from_phase, options, status, created_at, started_by, config_redacted)
+         VALUES (@id, @stack, @kind, @phase, @config, @fromPhase, @options, 'queued', @at, @startedBy, @redacted)`,
       ),
       get: this.db.prepare<[string], OperationRow>(`SELECT * FROM operations WHERE id = ?`),
       start: this.db.prepare(
@@ -182,6 +187,7 @@ export class Store {
         phase: op.phase ?? null,
         config: JSON.stringify(op.config),
         fromPhase: op.fromPhase ?? null,
+        options: op.options ? JSON.stringify(op.options) : null,
         at: now(),
         startedBy: op.startedBy ?? null,
         redacted: op.configRedacted ? 1 : 0,
@@ -323,6 +329,16 @@ export class Store {
     this.writeOrDefer(opId, () => this.stmts.setStackState.run(row));
   }
 
+  /** What to do about an operation a restart cut short; a running cutover says where its weight was. */
+  private interruptedGuidanceFor(op: OperationRecord): string {
+    if (op.kind !== "cutover" || op.status !== "running") return interruptedGuidance(op);
+    const events = this.events(op.id).flatMap((e) => {
+      const c = e.data.cutoverEvent as CutoverEvent | undefined;
+      return c ? [c] : [];
+    });
+    return interruptedCutoverGuidance(op.stack, op.options.dryRun === true, events);
+  }
+
   /**
    * After a crash or restart: operations the previous process left running never finished here;
    * they are marked `interrupted` with what to do. Queued ones are returned to be resumed, except
@@ -341,7 +357,7 @@ export class Store {
             status: "interrupted",
             at: now(),
             error: `the service stopped while this operation was ${op.status}`,
-            guidance: interruptedGuidance(op),
+            guidance: this.interruptedGuidanceFor(op),
             summary: null,
           });
         }
@@ -456,6 +472,7 @@ function toRecord(r: OperationRow): OperationRecord {
     phase: r.phase,
     config: JSON.parse(r.config) as Record<string, string>,
     fromPhase: r.from_phase,
+    options: r.options ? (JSON.parse(r.options) as OperationRecord["options"]) : {},
     status: r.status,
     createdAt: r.created_at,
     startedAt: r.started_at,

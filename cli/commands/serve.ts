@@ -1,4 +1,5 @@
 // `meshlift serve` at work: the automation API over HTTP, with embedded defaults (127.0.0.1:8080, SQLite under ~/.meshlift).
+import { CutoverRunner } from "../../automation/runners/cutover-runner";
 import { AutomationRunner } from "../../automation/runners/local";
 import { OperatorRunner } from "../../automation/runners/operator";
 import { PlanRunner } from "../../automation/runners/plan";
@@ -48,6 +49,13 @@ export async function startServe(
     policyPacks: settings.policyPacks,
   });
   const backend = settings.runner === "operator" ? undefined : local.backend();
+  const automation =
+    settings.runner === "operator"
+      ? new OperatorRunner({
+          namespace: settings.operatorNamespace,
+          kubeconfig: settings.kubeconfig,
+        })
+      : local;
   let service: Service;
   try {
     service = createService({
@@ -63,13 +71,13 @@ export async function startServe(
       planDocuments: (o) => plan.document(o),
       runners: {
         plan,
-        automation:
-          settings.runner === "operator"
-            ? new OperatorRunner({
-                namespace: settings.operatorNamespace,
-                kubeconfig: settings.kubeconfig,
-              })
-            : local,
+        automation,
+        cutover: new CutoverRunner({
+          plan,
+          automation,
+          projectDir: settings.projectDir,
+          journalDir: path.join(settings.dataDir, "cutover"),
+        }),
       },
     });
   } catch (e) {

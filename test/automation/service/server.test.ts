@@ -57,7 +57,14 @@ describe("automation service", () => {
       ])
         assert.ok(doc.paths[p], `path ${p} is documented`);
       const body = doc.components.schemas.OperationRequest;
-      assert.deepEqual(body.properties.kind.enum, ["plan", "preview", "up", "refresh", "destroy"]);
+      assert.deepEqual(body.properties.kind.enum, [
+        "plan",
+        "preview",
+        "up",
+        "refresh",
+        "destroy",
+        "cutover",
+      ]);
       assert.equal(body.additionalProperties, false);
     });
 
