@@ -24,7 +24,7 @@ describe("progressive cutover against a real Prometheus", function () {
         stack: "dev",
         dryRun: true,
         json: true,
-        set: cutoverSet("healthy", { url: prometheus.url }),
+        set: cutoverSet("healthy", { url: prometheus.url, steps: [25, 100] }),
       },
       c.deps,
     );
@@ -33,9 +33,8 @@ describe("progressive cutover against a real Prometheus", function () {
     assert.deepEqual(
       d.map((x) => [x.step, x.weight, x.decision]),
       [
-        [1, 10, "advance"],
-        [2, 50, "advance"],
-        [3, 100, "advance"],
+        [1, 25, "advance"],
+        [2, 100, "advance"],
       ],
     );
     for (const x of d) {
@@ -68,7 +67,7 @@ describe("progressive cutover against a real Prometheus", function () {
     }
     assert.match(
       c.err.join("\n"),
-      /step 3\/3: Istio weight 100 set \(offline plan of \d+ resources: Route 53 weights istio 100 \/ appmesh 0\)/,
+      /step 2\/2: Istio weight 100 set \(offline plan of \d+ resources: Route 53 weights istio 100 \/ appmesh 0\)/,
     );
     assert.match(
       c.err[c.err.length - 1],
@@ -77,7 +76,7 @@ describe("progressive cutover against a real Prometheus", function () {
 
     const status = cutoverStatusText({ stack: "dev", json: false }, { journalDir: c.journalDir });
     assert.match(status, /last run .* \(dry-run\).*: completed \(exit 0\)/);
-    assert.match(status, /step 3\/3 weight 100: advance/);
+    assert.match(status, /step 2\/2 weight 100: advance/);
     assert.match(status, /no run has applied a weight yet/);
     const journal = path.join(c.journalDir, "dev.jsonl");
     assert.equal(fs.statSync(journal).mode & 0o777, 0o600);

@@ -28,16 +28,14 @@ class RecordingUp implements Runner {
 describe("progressive cutover with up (Automation API runner interface)", function () {
   this.timeout(120_000);
 
-  it("sets each weight with up (persisted config), and the rollback is an up back to the last good step", async function () {
+  it("sets each weight with up (persisted config), and the rollback is an up back to the last good weight", async function () {
     const { prometheus, exporter } = await lab(this);
-    exporter.set("realrun");
+    // 5xx from the start: the first step fails its gates and goes back to the weight the run began at.
+    exporter.set("realrun-bad", { istio: { rps: 100, errorRatio: 0.2, latencyMs: 40 } });
     const up = new RecordingUp();
-    const c = capture((line) => {
-      if (line.startsWith("step 2/2: setting Istio weight 50"))
-        exporter.set("realrun", { istio: { rps: 100, errorRatio: 0.2, latencyMs: 40 } });
-    });
+    const c = capture();
     const set = {
-      ...cutoverSet("realrun", { url: prometheus.url, steps: [10, 50] }),
+      ...cutoverSet("realrun-bad", { url: prometheus.url, steps: [10, 50] }),
       "meshlift:cutover.ttl": "1",
     };
     const code = await cutoverRun(
@@ -49,19 +47,18 @@ describe("progressive cutover with up (Automation API runner interface)", functi
       up.requests.map((r) => [r.kind, r.config?.["meshlift:cutover.istioWeight"]]),
       [
         ["up", "10"],
-        ["up", "50"],
-        ["up", "10"],
+        ["up", "0"],
       ],
     );
     // --set overrides go with every up, as `pulumi config set` would persist them.
     assert.equal(up.requests[0].config?.["meshlift:phase"], "cutover");
     assert.match(
-      c.out[1],
-      /^step 2\/2 weight 50: rollback to 10: realrun: istioErrorRate 20\.00% > maxErrorRate/,
+      c.out[0],
+      /^step 1\/2 weight 10: rollback to 0: realrun-bad: istioErrorRate 20\.00% > maxErrorRate/,
     );
-    assert.match(c.err.join("\n"), /rolled back: Istio weight 10 \(up: 2 update, 40 same\)/);
+    assert.match(c.err.join("\n"), /rolled back: Istio weight 0 \(up: 2 update, 40 same\)/);
     const status = cutoverStatusText({ stack: "dev", json: false }, { journalDir: c.journalDir });
-    assert.match(status, /last weight applied by a run: 10 at /);
+    assert.match(status, /last weight applied by a run: 0 at /);
     assert.match(status, /rolled-back \(exit 3\)/);
   });
 
