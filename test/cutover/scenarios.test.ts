@@ -1,6 +1,7 @@
 // The progressive cutover loop against a real Prometheus (dry-run, 3 s steps): advance to 100, roll back on 5xx, never advance without data.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { ConfigError } from "../../config/errors";
 import { cutoverRun, cutoverStatusText } from "../../cli/commands/cutover";
@@ -142,6 +143,32 @@ describe("progressive cutover against a real Prometheus", function () {
     );
     assert.deepEqual(c.out, []);
     assert.ok(!c.err.some((l) => l.includes("setting Istio weight")), "nothing was applied");
+  });
+
+  it("Prometheus unreachable before the first step: stops with exit 4 and changes nothing", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const c = capture();
+    const code = await cutoverRun(
+      {
+        stack: "dev",
+        dryRun: true,
+        json: true,
+        set: cutoverSet("nowhere", { url: `http://127.0.0.1:${port}` }),
+      },
+      c.deps,
+    );
+    assert.equal(code, 4, c.err.join("\n"));
+    assert.match(
+      c.err[c.err.length - 1],
+      new RegExp(
+        `^stopped before the first step, nothing was changed: Prometheus at http://127\\.0\\.0\\.1:${port} is unreachable: .*ECONNREFUSED`,
+      ),
+    );
+    assert.ok(!c.err.some((l) => l.includes("setting Istio weight")), "nothing was applied");
+    assert.deepEqual(c.out, []);
   });
 
   it("exporter stopped: holds, then stops without advancing (exit 4)", async function () {
