@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { QUERY_METRICS } from "../../config/sections/cutover";
 import { CloudWatchProvider } from "../../cutover/cloudwatch";
 import { MeasureQuery, Sample } from "../../cutover/provider";
 import { CLOUDWATCH_DEFAULTS, renderQuery } from "../../cutover/queries";
@@ -62,14 +63,7 @@ function provider(answers: Recorded[]): { p: CloudWatchProvider; replay: Replay 
   return { p: new CloudWatchProvider({ region: "eu-west-1", client }), replay };
 }
 
-const METRICS = [
-  "istioRequests",
-  "istioErrorRate",
-  "istioP99Ms",
-  "appmeshRequests",
-  "appmeshErrorRate",
-  "appmeshP99Ms",
-] as const;
+const METRICS = QUERY_METRICS;
 const queries = (n: number = METRICS.length): MeasureQuery[] =>
   METRICS.slice(0, n).map((metric, i) => ({
     id: `q${i}`,

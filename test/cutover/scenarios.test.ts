@@ -5,7 +5,12 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { ConfigError } from "../../config/errors";
 import { cutoverRun, cutoverStatusText } from "../../cli/commands/cutover";
-import { capture, cutoverSet, lab } from "./support";
+import { capture, Captured, cutoverSet, lab } from "./support";
+
+/** `meshlift cutover run --stack dev --dry-run --json --set ...`, with captured output. */
+function dryRunJson(set: Record<string, string>, c: Captured): Promise<number> {
+  return cutoverRun({ stack: "dev", dryRun: true, json: true, set }, c.deps);
+}
 
 /** The decisions a --json run printed, parsed. */
 function decisions(out: string[]): Record<string, unknown>[] {
@@ -20,14 +25,9 @@ describe("progressive cutover against a real Prometheus", function () {
     const { prometheus, exporter } = await lab(this);
     exporter.set("healthy");
     const c = capture();
-    const code = await cutoverRun(
-      {
-        stack: "dev",
-        dryRun: true,
-        json: true,
-        set: cutoverSet("healthy", { url: prometheus.url, steps: [25, 100] }),
-      },
-      c.deps,
+    const code = await dryRunJson(
+      cutoverSet("healthy", { url: prometheus.url, steps: [25, 100] }),
+      c,
     );
     assert.equal(code, 0, c.err.join("\n"));
     const d = decisions(c.out);
@@ -91,15 +91,7 @@ describe("progressive cutover against a real Prometheus", function () {
       if (line.startsWith("step 2/3: setting Istio weight 50"))
         exporter.set("faulty", { istio: { rps: 100, errorRatio: 0.3, latencyMs: 40 } });
     });
-    const code = await cutoverRun(
-      {
-        stack: "dev",
-        dryRun: true,
-        json: true,
-        set: cutoverSet("faulty", { url: prometheus.url }),
-      },
-      c.deps,
-    );
+    const code = await dryRunJson(cutoverSet("faulty", { url: prometheus.url }), c);
     assert.equal(code, 3, c.err.join("\n"));
     const d = decisions(c.out);
     assert.deepEqual(
@@ -151,15 +143,7 @@ describe("progressive cutover against a real Prometheus", function () {
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const c = capture();
-    const code = await cutoverRun(
-      {
-        stack: "dev",
-        dryRun: true,
-        json: true,
-        set: cutoverSet("nowhere", { url: `http://127.0.0.1:${port}` }),
-      },
-      c.deps,
-    );
+    const code = await dryRunJson(cutoverSet("nowhere", { url: `http://127.0.0.1:${port}` }), c);
     assert.equal(code, 4, c.err.join("\n"));
     assert.match(
       c.err[c.err.length - 1],
@@ -178,15 +162,7 @@ describe("progressive cutover against a real Prometheus", function () {
     await doomed.stop();
     await prometheus.waitUp("doomed", 0);
     const c = capture();
-    const code = await cutoverRun(
-      {
-        stack: "dev",
-        dryRun: true,
-        json: true,
-        set: cutoverSet("silent", { url: prometheus.url, interval: 2 }),
-      },
-      c.deps,
-    );
+    const code = await dryRunJson(cutoverSet("silent", { url: prometheus.url, interval: 2 }), c);
     assert.equal(code, 4, c.err.join("\n"));
     const d = decisions(c.out);
     assert.deepEqual(
@@ -209,15 +185,7 @@ describe("progressive cutover against a real Prometheus", function () {
     const c = capture((line) => {
       if (line.startsWith("step 1/3: Istio weight 10 set")) killed = prometheus.stop();
     });
-    const code = await cutoverRun(
-      {
-        stack: "dev",
-        dryRun: true,
-        json: true,
-        set: cutoverSet("blackout", { url: prometheus.url, interval: 2 }),
-      },
-      c.deps,
-    );
+    const code = await dryRunJson(cutoverSet("blackout", { url: prometheus.url, interval: 2 }), c);
     await killed;
     assert.equal(code, 4, c.err.join("\n"));
     const d = decisions(c.out);
