@@ -334,7 +334,11 @@ export async function metricsLab(bin: string): Promise<MetricsLab> {
       { job: "mesh", port: current.exporter.port },
       { job: "doomed", port: current.doomed.port },
     ]);
-    lab = p.start().then(() => ({ ...current, prometheus: p }));
+    // A new Prometheus has no history: the next test starts only once it has scraped the exporter.
+    lab = p
+      .start()
+      .then(() => p.waitUp("mesh", 1))
+      .then(() => ({ ...current, prometheus: p }));
   }
   lab ??= (async () => {
     const exporter = new MeshExporter();
