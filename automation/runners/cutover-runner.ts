@@ -1,7 +1,7 @@
 // The `cutover` runner: the progressive cutover loop with weights set through the plan runner (--dry-run) or `up` (Automation API).
 import * as crypto from "node:crypto";
 import { parseConfig } from "../../config/load";
-import { readStackFile } from "../../config/stack-file";
+import { qualifyKey, readStackFile } from "../../config/stack-file";
 import { CloudWatchProvider } from "../../cutover/cloudwatch";
 import { Journal } from "../../cutover/journal";
 import {
@@ -11,9 +11,9 @@ import {
   resumeCommand,
   runCutover,
 } from "../../cutover/loop";
-import { qualifyKey } from "../../config/stack-file";
 import { PrometheusProvider } from "../../cutover/prometheus";
 import { MetricsProvider } from "../../cutover/provider";
+import { formatEvent } from "../../cutover/report";
 import { CutoverSettings, ProviderSettings, resolveCutover } from "../../cutover/settings";
 import {
   CancelledError,
@@ -118,7 +118,7 @@ export function cutoverSettings(
 
 /**
  * Runs kind `cutover` for the service: each decision, weight change and the end become one event
- * `{cutoverEvent: ...}`. A cancel stops after the current step (an `up` in flight finishes).
+ * `{cutoverEvent: ..., line}`. A cancel stops after the current step (an `up` in flight finishes).
  */
 export class CutoverRunner implements Runner {
   constructor(private readonly o: CutoverRunnerOptions) {}
@@ -136,7 +136,10 @@ export class CutoverRunner implements Runner {
 
   async run(req: RunRequest): Promise<RunResult> {
     const dryRun = req.dryRun === true;
-    const settings = cutoverSettings(this.o.projectDir, req.stack, req.config ?? {}, dryRun);
+    // The service hands over the stack it loaded and checked: nothing is read or parsed again.
+    const settings = req.loaded
+      ? resolveCutover(req.loaded.config, { dryRun })
+      : cutoverSettings(this.o.projectDir, req.stack, req.config ?? {}, dryRun);
     const journal = new Journal(this.o.journalDir, req.stack);
     const runId = crypto.randomUUID();
     const release = dryRun ? () => undefined : journal.lock(runId);
@@ -152,7 +155,8 @@ export class CutoverRunner implements Runner {
         journal,
         runId,
         stop: req.signal,
-        onEvent: (e) => req.onEvent({ cutoverEvent: e }),
+        // `line` is what `meshlift cutover run` prints for it, so the board reads the same text.
+        onEvent: (e) => req.onEvent({ cutoverEvent: e, line: formatEvent(e) }),
       });
       const summary = {
         runId: result.runId,

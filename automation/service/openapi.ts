@@ -479,7 +479,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
             "Server-Sent Events: every engine event from the start (`event: engine`, `id` = sequence), " +
             "live ones as they arrive, then `event: end` with the operation. Send Last-Event-ID to resume. " +
             "A `cutover` operation sends one `event: decision` per decision ({cutoverEvent: {type: decision, step, " +
-            "weight, decision, reason, metrics[]}}) and `event: cutover` for its other steps (start, applying, applied, end).",
+            "weight, decision, reason, metrics[]}, line}) and `event: cutover` for its other steps (start, applying, applied, end); " +
+            "`line` is the text `meshlift cutover run` prints for the event.",
           security: read,
           parameters: [idParam],
           responses: {

@@ -3,7 +3,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import * as YAML from "yaml";
 import { pulumiCli } from "../../automation/prerequisites";
+import { CutoverRunner } from "../../automation/runners/cutover-runner";
 import { OPERATION_KINDS, DEFAULT_PROJECT_DIR } from "../../automation/runners/runner";
 import { Service } from "../../automation/service/server";
 import { startServe } from "../../cli/commands/serve";
@@ -13,6 +15,8 @@ import { ensureBoard } from "../../web/build";
 import {
   GateRunner,
   get,
+  instantUp,
+  makeProject,
   startService,
   Started,
   submit,
@@ -22,6 +26,7 @@ import {
   waitFor,
   waitStatus,
 } from "../automation/support";
+import { lab, sharedPlanRunner } from "../cutover/support";
 import { chromiumMissing, launchChromium } from "../support/browser";
 
 const XSS = "<img src=x onerror=alert(1)>";
@@ -44,6 +49,42 @@ function fixtureProject(): string {
     path.join(dir, "stacks", "Pulumi.xss-namespace.yaml"),
     dev.replace("- name: payments", `- name: "${XSS_NS}"`),
   );
+  return dir;
+}
+
+/**
+ * A project whose stacks are at phase cutover from weight 0, each with one migrated namespace of its
+ * own name and a progressive cutover judged by the given Prometheus (ttl = interval: a real run).
+ */
+function cutoverProject(
+  prometheusUrl: string,
+  stacks: Record<string, { steps: number[]; interval: number }>,
+): string {
+  const dir = makeProject(Object.keys(stacks));
+  for (const [stack, p] of Object.entries(stacks)) {
+    const file = path.join(dir, "stacks", `Pulumi.${stack}.yaml`);
+    const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+    doc.setIn(["config", "meshlift:phase"], "cutover");
+    doc.setIn(
+      ["config", "meshlift:migration", "namespaces"],
+      [{ name: stack, state: "istio", deployments: ["app"] }],
+    );
+    doc.setIn(["config", "meshlift:cutover", "istioWeight"], 0);
+    doc.setIn(["config", "meshlift:cutover", "ttl"], p.interval);
+    doc.setIn(["config", "meshlift:cutover", "progressive"], {
+      steps: p.steps,
+      interval: p.interval,
+      analysis: {
+        prometheus: { url: prometheusUrl, timeout: 5 },
+        minRequests: 50,
+        maxErrorRate: 0.01,
+        maxP99Ms: 500,
+        maxErrorRateIncrease: 0.005,
+        maxHolds: 1,
+      },
+    });
+    fs.writeFileSync(file, doc.toString());
+  }
   return dir;
 }
 
@@ -341,6 +382,95 @@ describe("migration board in Chromium", function () {
       const seqs = await list.evaluateAll((els) => els.map((e) => e.getAttribute("data-seq")));
       assert.deepEqual(seqs, ["1", "2", "3", "4", "5"]);
       assert.ok(resumes.includes("3"), `Last-Event-ID sent: ${JSON.stringify(resumes)}`);
+    } finally {
+      await live.service.close();
+    }
+  });
+
+  it("runs a progressive cutover from its button: decisions stream in, Stop cutover stops it after the step", async function () {
+    const { prometheus, exporter } = await lab(this);
+    exporter.set("board-cut");
+    exporter.set("board-stop");
+    const project = cutoverProject(prometheus.url, {
+      "board-cut": { steps: [50, 100], interval: 3 },
+      "board-stop": { steps: [25, 100], interval: 600 },
+    });
+    // Real steps through the service's cutover runner; only `up` is a double (no Pulumi CLI here).
+    const live: Started = await startService({
+      projectDir: project,
+      runners: {
+        plan: sharedPlanRunner(),
+        automation: instantUp,
+        cutover: new CutoverRunner({
+          plan: sharedPlanRunner(),
+          automation: instantUp,
+          projectDir: project,
+          journalDir: tempDir(),
+        }),
+      },
+      extra: { boardDir: await ensureBoard() },
+    });
+    try {
+      const page = await open(live.url, TOKENS.operate);
+      await page.goto(`${live.url}/stacks/board-cut`);
+      await page.getByRole("button", { name: "Start cutover" }).click();
+      const dialog = page.getByRole("dialog", {
+        name: "Start the progressive cutover of board-cut?",
+      });
+      await dialog.getByRole("button", { name: "Start cutover" }).click();
+      await page.getByText(/^cutover accepted/).waitFor();
+      const events = page.locator("section.events");
+      // Each decision reads as the CLI prints it: step, weight, decision, reason and every gate.
+      for (const line of [/^step 1\/2 weight 50: advance: /, /^step 2\/2 weight 100: advance: /])
+        await events
+          .getByText(line)
+          .waitFor({ timeout: 60_000 })
+          .catch(async (e: unknown) => {
+            const shown = await events.locator(".event-list li").allTextContents();
+            throw new Error(`${String(e)}\nevents shown:\n${shown.join("\n")}`);
+          });
+      await events.getByText("succeeded", { exact: true }).waitFor({ timeout: 60_000 });
+      assert.match(
+        (await events.getByText(/^step 1\/2 weight 50: advance/).textContent()) ?? "",
+        /board-cut: requests \d+ >= 50 ok, 5xx [\d.]+% <= 1\.00% ok/,
+      );
+      const id = (await events.getAttribute("data-operation")) as string;
+      const done = await get(live.url, `/v1/operations/${id}`);
+      assert.equal(done.body.kind, "cutover");
+      assert.equal(done.body.status, "succeeded");
+      assert.equal(done.body.summary.outcome, "completed");
+      assert.equal(done.body.summary.weight, 100);
+      assert.deepEqual(done.body.options, { dryRun: false });
+      assert.equal(await events.getByText(/^step \d\/2 weight \d+: /).count(), 2);
+      await screenshot(page, "board-cutover.png");
+
+      await page.goto(`${live.url}/stacks/board-stop`);
+      await page.getByRole("button", { name: "Start cutover" }).click();
+      await page
+        .getByRole("dialog", { name: "Start the progressive cutover of board-stop?" })
+        .getByRole("button", { name: "Start cutover" })
+        .click();
+      await page.getByText(/^cutover accepted/).waitFor();
+      await events.getByText(/^step 1\/2: Istio weight 25 set \(/).waitFor({ timeout: 60_000 });
+      // While it runs, the button stops it instead (after asking).
+      await page.getByRole("button", { name: "Stop cutover" }).click();
+      await page
+        .getByRole("dialog", { name: "Stop the cutover of board-stop?" })
+        .getByRole("button", { name: "Stop cutover" })
+        .click();
+      await events.getByText("cancelled", { exact: true }).waitFor({ timeout: 60_000 });
+      await events.getByText(/Resume with `meshlift cutover run --stack board-stop`/).waitFor();
+      const stopped = await get(
+        live.url,
+        `/v1/operations/${(await events.getAttribute("data-operation")) as string}`,
+      );
+      assert.equal(stopped.body.status, "cancelled");
+      assert.match(
+        stopped.body.error,
+        /stopped on request: Istio weight left at 25 \(App Mesh 75\); step 1 was not judged/,
+      );
+      assert.equal(await events.getByText(/: (advance|hold|rollback|stop)\b/).count(), 0);
+      await page.getByRole("button", { name: "Start cutover" }).waitFor();
     } finally {
       await live.service.close();
     }

@@ -8,6 +8,9 @@ export interface StreamHandlers {
   onState(state: "connecting" | "live" | "reconnecting" | "failed", detail?: string): void;
 }
 
+/** The SSE event names that carry one recorded event each (the service's eventName). */
+const EVENT_NAMES = ["engine", "decision", "cutover"] as const;
+
 /**
  * Follows `/v1/operations/{id}/events` until its `end` event. EventSource semantics (the library
  * implements the WHATWG algorithm): a dropped connection reconnects and sends the last `id` seen as
@@ -25,14 +28,16 @@ export function followOperation(id: string, h: StreamHandlers): () => void {
       }),
   });
   es.addEventListener("open", () => h.onState("live"));
-  es.addEventListener("engine", (m) => {
+  const onEvent = (m: MessageEvent<string>) => {
     const seq = Number(m.lastEventId);
     try {
       h.onEvent(seq, JSON.parse(m.data) as Record<string, unknown>);
     } catch {
       h.onEvent(seq, { unreadable: String(m.data).slice(0, 200) });
     }
-  });
+  };
+  // Engine events, and a progressive cutover's decisions and steps (named apart so clients can pick).
+  for (const name of EVENT_NAMES) es.addEventListener(name, onEvent);
   es.addEventListener("end", (m) => {
     ended = true;
     es.close();

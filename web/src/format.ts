@@ -66,6 +66,8 @@ export function describeEvent(data: Record<string, unknown>): string {
     return `summary: ${changes || "no changes"}`;
   }
   if (get("cancelEvent")) return "cancelled";
+  // A progressive cutover's step, decision or end: the service sends the line the CLI prints.
+  if (get("cutoverEvent") && typeof data.line === "string") return clip(data.line, 2000);
   const rest = Object.fromEntries(
     Object.entries(data).filter(([k]) => k !== "sequence" && k !== "timestamp"),
   );

@@ -63,8 +63,11 @@ describe("automation service: cutover operations", function () {
         [50, "advance"],
         [100, "advance"],
       ],
+      decisions.map((e) => String(e.data.cutoverEvent.reason)).join("\n"),
     );
     assert.ok(decisions.every((e) => Array.isArray(e.data.cutoverEvent.metrics)));
+    // Each event carries the line the CLI prints for it (the board shows it as it is).
+    assert.match(decisions[0].data.line, /^step 1\/2 weight 50: advance: .* \| svc: requests \d+/);
     assert.deepEqual(
       events.filter((e) => e.event === "cutover").map((e) => e.data.cutoverEvent.type),
       ["start", "baseline", "applying", "applied", "applying", "applied", "end"],
