@@ -3,10 +3,10 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { cutoverStatusText } from "../../cli/commands/cutover";
-import { DEFAULT_PROJECT_DIR } from "../../automation/runners/runner";
-import { tempDir } from "../automation/support";
-import { cutoverSet, lab } from "../cutover/support";
+import { cutoverStatusText } from "../../../cli/commands/cutover";
+import { DEFAULT_PROJECT_DIR } from "../../../automation/runners/runner";
+import { tempDir } from "../../automation/support";
+import { cutoverSet, lab } from "../../cutover/support";
 
 const MAIN = path.join(DEFAULT_PROJECT_DIR, "cli", "main.ts");
 
