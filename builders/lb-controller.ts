@@ -3,23 +3,10 @@ import { CHARTS } from "../config/versions";
 import { Values, zoneSpread } from "./helm";
 import { PolicyDocument } from "./irsa-role";
 
+export { nlbServiceAnnotations } from "./nlb";
+
 /** The controller's Helm release name, pinned like every release meshlift installs. */
 export const LBC_RELEASE = "aws-load-balancer-controller";
-
-/**
- * The annotations that make the LB controller provision a Network Load Balancer with IP targets for
- * a LoadBalancer Service, cross-zone as an NLB attribute (the controller's docs deprecate the
- * separate `aws-load-balancer-cross-zone-load-balancing-enabled` annotation in its favour).
- */
-export function nlbServiceAnnotations(scheme: "internet-facing" | "internal"): Values {
-  return {
-    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
-    "service.beta.kubernetes.io/aws-load-balancer-attributes":
-      "load_balancing.cross_zone.enabled=true",
-  };
-}
 
 /** Namespace and ServiceAccount of the LB controller, the two halves of its IRSA trust. */
 export const LBC_NAMESPACE = "kube-system";

@@ -1,5 +1,6 @@
 // VirtualGateways -> Gateway (gatewayClassName istio, an NLB through `infrastructure`); GatewayRoutes -> routes on it.
 import type { GatewayGroup, MeshGateway, MeshGatewayRoute } from "../../model/types";
+import { nlbServiceAnnotations } from "../../../builders/nlb";
 import { dnsLabel, k8sName } from "../../names";
 import type { ConvertOptions } from "../../types";
 import { Obj, uniqueName } from "../objects";
@@ -14,18 +15,14 @@ import { grpcConditions, httpConditions, RankedRule, reportPrecedence } from "./
 /**
  * Annotations Istio copies from a Gateway's `infrastructure` to the Service it deploys: the AWS Load Balancer
  * Controller makes it an NLB with IP targets, health-checked on the gateway pods' status port. The same set as
- * the stack's own ingress gateway (builders/istio-mesh.ts), kept here because the converter must not import
- * the builders (they pull in Pulumi).
+ * the stack's own ingress gateway (builders/istio-mesh.ts): the NLB set from builders/nlb.ts, which
+ * imports nothing (the other builders pull in Pulumi), plus the health check.
  */
 export function nlbAnnotations(
   scheme: NonNullable<ConvertOptions["loadBalancerScheme"]>,
 ): Record<string, string> {
   return {
-    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
-    "service.beta.kubernetes.io/aws-load-balancer-attributes":
-      "load_balancing.cross_zone.enabled=true",
+    ...nlbServiceAnnotations(scheme),
     "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
     "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
     "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
