@@ -84,7 +84,8 @@ export const APPMESH_DEFAULT_RETRIES = {
   retryOn: "503,connect-failure,refused-stream,unavailable",
 } as const;
 
-function escapeRegex(s: string): string {
+/** A literal string as a regex matching exactly it (RE2 and JavaScript agree on these escapes). */
+export function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 

@@ -51,10 +51,46 @@ export function gatewayRouteSpecificity(s: GatewayRouteSpec): number[] {
   return [3];
 }
 
+/**
+ * Whether a regex uses what RE2 lacks: lookahead/lookbehind `(?=` `(?!` `(?<=` `(?<!`, or a backreference
+ * `\1`..`\9` / `\k<name>`. Read token by token, so an escaped backslash before a digit (`\\1`, a literal
+ * backslash then 1, which a suffix match escapes to) and a `(` inside a character class are not mistaken for one.
+ */
+export function usesLookaroundOrBackreference(re: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === "\\") {
+      const next = re[i + 1] ?? "";
+      // In a class, JavaScript reads \1 as an octal escape and RE2 does not: refused there too.
+      if (/[1-9]/.test(next) || (!inClass && next === "k" && re[i + 2] === "<")) return true;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      if (re[i + 1] === "^") i++;
+      if (re[i + 1] === "]") i++;
+      continue;
+    }
+    if (c === "(" && re[i + 1] === "?") {
+      const a = re[i + 2];
+      if (a === "=" || a === "!" || (a === "<" && (re[i + 3] === "=" || re[i + 3] === "!")))
+        return true;
+    }
+  }
+  return false;
+}
+
 /** Why Istio (RE2, at most 1024 characters) would refuse a regex, or undefined. */
 export function regexProblem(re: string): string | undefined {
   if (re.length > 1024) return `is ${re.length} characters long (Istio allows 1024)`;
-  if (/\(\?<?[=!]|\\[1-9]/.test(re)) return "uses lookaround or backreferences, which RE2 lacks";
+  if (usesLookaroundOrBackreference(re))
+    return "uses lookaround or backreferences, which RE2 lacks";
   try {
     new RegExp(re);
   } catch {

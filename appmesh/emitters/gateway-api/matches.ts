@@ -1,7 +1,7 @@
 // App Mesh matches -> Gateway API HTTPRouteMatch / GRPCRouteMatch, reporting what those cannot express.
 import type { Located } from "../../findings";
 import type { HeaderMatch } from "../../read/schema";
-import { stringMatch } from "../../route-values";
+import { escapeRegex, stringMatch } from "../../route-values";
 import type { HttpMatchLike } from "../istio/matches";
 import type { Obj } from "../objects";
 import type { EmitContext } from "../shared/context";
@@ -16,10 +16,6 @@ export function gatewayPathProblem(p: string): string | undefined {
     if (p.includes(bad)) return `contains ${bad}`;
   if (p.endsWith("/..") || p.endsWith("/.")) return "ends with /. or /..";
   return undefined;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A match as Istio ranks it for Gateway API routes (pilot/pkg/config/kube/gateway sortHTTPRoutes). */
