@@ -82,6 +82,8 @@ class WorkerPool {
   private readonly slots: Slot[];
   private readonly waiting: (() => void)[] = [];
   private nextId = 1;
+  /** Set by close(): the workers' exit is then the shutdown, not a crash of the plan they ran. */
+  private closing = false;
 
   constructor(size: number) {
     this.slots = Array.from({ length: size }, () => ({ busy: false }));
@@ -94,9 +96,11 @@ class WorkerPool {
   run(opts: PlanOptions): Promise<PlanDocument>;
   run(opts: undefined): Promise<unknown>;
   async run(opts: PlanOptions | undefined): Promise<unknown> {
+    if (this.closing) throw new CancelledError("the plan runner is shutting down");
     let slot = this.slots.find((s) => !s.busy);
     while (!slot) {
       await new Promise<void>((r) => this.waiting.push(r));
+      if (this.closing) throw new CancelledError("the plan runner is shutting down");
       slot = this.slots.find((s) => !s.busy);
     }
     slot.busy = true;
@@ -133,7 +137,11 @@ class WorkerPool {
       const onExit = (code: number) => {
         done();
         slot.worker = undefined;
-        reject(new Error(`plan worker exited with code ${code}`));
+        reject(
+          this.closing
+            ? new CancelledError("the plan runner is shutting down")
+            : new Error(`plan worker exited with code ${code}`),
+        );
       };
       worker.on("message", onMessage);
       worker.on("error", onError);
@@ -143,6 +151,8 @@ class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    for (const wake of this.waiting.splice(0)) wake();
     await Promise.all(this.slots.map((s) => s.worker?.terminate() ?? Promise.resolve(0)));
     for (const s of this.slots) s.worker = undefined;
   }

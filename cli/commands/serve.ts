@@ -3,6 +3,7 @@ import { CutoverRunner } from "../../automation/runners/cutover-runner";
 import { AutomationRunner } from "../../automation/runners/local";
 import { OperatorRunner } from "../../automation/runners/operator";
 import { PlanRunner } from "../../automation/runners/plan";
+import { CancelledError } from "../../automation/runners/runner";
 import { createService, Service } from "../../automation/service/server";
 import { StoreOpenError } from "../../automation/service/store-errors";
 import { fsReason } from "../../config/files";
@@ -114,7 +115,10 @@ export async function startServe(
   // Workers load the program in the background: the service answers reads meanwhile.
   plan.warmUp().then(
     () => undefined,
-    (e: unknown) => log(`plan workers failed to start: ${String(e)}`),
+    // A stop during the warm-up terminates the workers on purpose: that is no failure to report.
+    (e: unknown) => {
+      if (!(e instanceof CancelledError)) log(`plan workers failed to start: ${String(e)}`);
+    },
   );
   return { service, url };
 }

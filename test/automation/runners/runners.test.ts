@@ -311,3 +311,47 @@ describe("PlanRunner in worker threads", () => {
     }
   });
 });
+
+describe("PlanRunner shutting down", () => {
+  const req = {
+    stack: "dev",
+    kind: "plan" as const,
+    phase: "parallel" as const,
+    signal: new AbortController().signal,
+    onEvent: () => undefined,
+  };
+
+  it("ends a plan still running in a worker as cancelled, not as a crashed worker", async () => {
+    const runner = new PlanRunner({ workers: 1 });
+    const running = runner.run(req);
+    const outcome = running.then(
+      () => "finished",
+      (e: unknown) => e,
+    );
+    await runner.close();
+    const e = await outcome;
+    // The plan may have finished before close() came: then there is nothing to cancel.
+    if (e !== "finished") {
+      assert.ok(e instanceof CancelledError, e instanceof Error ? e.message : typeof e);
+      assert.match(e.message, /shutting down/);
+    }
+    await assert.rejects(runner.run(req), CancelledError);
+  });
+
+  it("ends a warm-up cut short by close() as cancelled, and the waiting plans with it", async () => {
+    const runner = new PlanRunner({ workers: 1 });
+    const warm = runner.warmUp().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const queued = runner.run(req).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await runner.close();
+    const [w, q] = await Promise.all([warm, queued]);
+    for (const e of [w, q].filter((x) => x !== undefined))
+      assert.ok(e instanceof CancelledError, e instanceof Error ? e.message : typeof e);
+    assert.ok(q instanceof CancelledError, "the plan queued behind the warm-up never ran");
+  });
+});
