@@ -74,6 +74,7 @@ export function buildModel(inv: Inventory): AppMeshModel {
     backendGroups: inv.backendGroups,
     k8sServices: inv.k8sServices,
     workloads: inv.workloads,
+    nodeFacts: inv.nodeFacts,
     sharedHosts,
     dropAll: meshes.some((m) => m.spec.egressFilter?.type === "DROP_ALL"),
     findings: ctx.findings,

@@ -1,6 +1,7 @@
 // The resolved App Mesh model every emitter reads: each reference resolved (or reported once), routes ordered.
 import type { Located } from "../findings";
 import type { Entity, K8sService, K8sWorkload, RouteEntry } from "../read/inventory";
+import type { NodeFacts } from "../read/types";
 import type {
   BackendGroupSpec,
   ClientPolicy,
@@ -145,6 +146,8 @@ export interface AppMeshModel {
   readonly backendGroups: readonly Entity<BackendGroupSpec>[];
   readonly k8sServices: readonly K8sService[];
   readonly workloads: readonly K8sWorkload[];
+  /** Where the pods run, as far as the input says (Fargate pods, security groups for pods, the VPC CNI's mode). */
+  readonly nodeFacts: Readonly<NodeFacts>;
   /** In-cluster hosts served by several VirtualNodes (Cloud Map services, shared DNS names), in input order. */
   readonly sharedHosts: ReadonlyMap<string, readonly MeshNode[]>;
   /** Some mesh drops traffic to unknown hosts (egressFilter DROP_ALL). */

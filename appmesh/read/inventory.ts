@@ -11,7 +11,7 @@ import {
 } from "./api";
 import { cfnToApiDocuments } from "./cloudformation";
 import { APPMESH_KINDS, AppMeshKind, checkSpec, SchemaKind, VirtualRouterSpec } from "./schema";
-import { servicePorts } from "./kubernetes";
+import { readNodeFact, servicePorts } from "./kubernetes";
 import type { Inventory, Origin, RouteEntry } from "./types";
 
 export type {
@@ -52,6 +52,7 @@ class Reader {
     backendGroups: [],
     k8sServices: [],
     workloads: [],
+    nodeFacts: { fargatePods: [], securityGroupPolicies: [] },
     findings: [],
   };
   private readonly apiRoutes: { router: string; namespace: string; entry: RouteEntry }[] = [];
@@ -210,6 +211,7 @@ class Reader {
       return;
     }
     const source = `${kind} ${namespace}/${name}`;
+    if (readNodeFact(this.inv.nodeFacts, value, { name, namespace, origin })) return;
     const k8sKind =
       (apiVersion === "v1" && kind === "Service") ||
       (apiVersion === "apps/v1" && ["Deployment", "StatefulSet", "DaemonSet"].includes(kind));

@@ -66,6 +66,26 @@ export interface K8sWorkload {
   readonly serviceAccount: string;
 }
 
+/** An object that only tells the ambient precheck something about the nodes under a namespace's pods. */
+export interface NodeFact {
+  readonly name: string;
+  readonly namespace: string;
+  readonly origin: Origin;
+}
+
+/** What an export says about where its pods run (discover writes these beside the App Mesh objects). */
+export interface NodeFacts {
+  /** Pods scheduled on EKS Fargate: no node agent runs there, so neither ztunnel nor the Istio CNI. */
+  readonly fargatePods: NodeFact[];
+  /** SecurityGroupPolicy objects: security groups for pods, which the VPC CNI enforces per its mode. */
+  readonly securityGroupPolicies: NodeFact[];
+  /** The VPC CNI DaemonSet (kube-system/aws-node), when the input holds it. */
+  awsNode?: NodeFact & {
+    /** Its POD_SECURITY_GROUP_ENFORCING_MODE; unset means the CNI's default, `strict`. */
+    readonly podSecurityGroupEnforcingMode?: string;
+  };
+}
+
 export interface Inventory {
   meshes: Entity<MeshSpec>[];
   nodes: Entity<VirtualNodeSpec>[];
@@ -76,5 +96,6 @@ export interface Inventory {
   backendGroups: Entity<BackendGroupSpec>[];
   k8sServices: K8sService[];
   workloads: K8sWorkload[];
+  nodeFacts: NodeFacts;
   findings: Finding[];
 }

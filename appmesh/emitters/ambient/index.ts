@@ -9,6 +9,7 @@ import { GATEWAY_API_KIND_ORDER, GATEWAY_V1 } from "../gateway-api/common";
 import { edge } from "../gateway-api/edge";
 import { meshRoutes } from "../gateway-api";
 import { nodeDestinationPolicies, nodePolicies, Reach, reachIndex } from "./policies";
+import { ambientPrerequisites } from "./prerequisites";
 
 export const WAYPOINT = "waypoint";
 export const USE_WAYPOINT = "istio.io/use-waypoint";
@@ -73,6 +74,7 @@ export function emitAmbient(
 } {
   const ctx = new EmitContext(model, AMBIENT_KIND_ORDER);
   meshFindings(ctx, "ambient");
+  ambientPrerequisites(model, ctx);
   const env = gatewayEnv(ctx, "ambient");
   env.versions.emitAll();
   meshRoutes(env);
