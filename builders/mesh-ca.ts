@@ -145,3 +145,12 @@ export function multiClusterIstiodValues(m: MultiClusterConfig) {
     global: { meshID: m.meshId, multiCluster: { clusterName: m.clusterName }, network: m.network },
   };
 }
+
+/**
+ * ztunnel's cluster and network (ambient mode): its chart reads them at the top level, and without
+ * them ztunnel asks for certificates as cluster `Kubernetes`, which istiod's CA refuses on a cluster
+ * with another name.
+ */
+export function multiClusterZtunnelValues(m: MultiClusterConfig) {
+  return { multiCluster: { clusterName: m.clusterName }, network: m.network };
+}

@@ -28,13 +28,15 @@ export interface IstioMeshArgs {
   readonly systemNamespace: k8s.core.v1.Namespace;
   /** What each child waits for, besides the order inside the mesh. @default {} */
   readonly dependsOn?: {
-    /** What must exist before istiod starts (the `cacerts` Secret). @default [] */
+    /** What must exist before istiod starts (the `cacerts` Secret, the Gateway API CRDs). @default [] */
     readonly istiod?: pulumi.Resource[];
     /** What the gateway's LoadBalancer Service needs ready (the LB controller release). @default [] */
     readonly gateway?: pulumi.Resource[];
   };
   /** Values deep-merged over istiod's (mesh ID, cluster name, network, extension providers). @default {} */
   readonly istiodValues?: Values;
+  /** Values deep-merged over ztunnel's in ambient mode (cluster name and network). @default {} */
+  readonly ztunnelValues?: Values;
   /**
    * Pulumi `protect` on istiod, so that no update (a phase change, a config mistake) deletes or
    * replaces the control plane; going back to `discovery` then needs `pulumi state unprotect`.
@@ -112,7 +114,7 @@ export class IstioMesh extends pulumi.ComponentResource {
           chart(CHARTS.ztunnel),
           RELEASES.ztunnel,
           ISTIO_NAMESPACE,
-          ztunnelValues(istio),
+          deepMerge(ztunnelValues(istio), args.ztunnelValues ?? {}),
         ),
         { ...k, dependsOn: [this.istiod] },
       );

@@ -13,6 +13,7 @@ import {
   INTERMEDIATE_EARLY_RENEWAL_HOURS,
   intermediateRotationTrigger,
   multiClusterIstiodValues,
+  multiClusterZtunnelValues,
 } from "../builders/mesh-ca";
 import { OUTPUTS, ownsRoot, qualifiedStack } from "../builders/multicluster";
 import { ISTIO_NAMESPACE } from "../builders/istio-common";
@@ -42,6 +43,8 @@ export interface MeshCaArgs {
 export interface IstioMultiClusterInputs {
   readonly istiodDependsOn: pulumi.Resource[];
   readonly istiodValues: Record<string, unknown>;
+  /** Values deep-merged over ztunnel's (ambient mode): the cluster name and network. */
+  readonly ztunnelValues: Record<string, unknown>;
 }
 
 export class MeshCa extends pulumi.ComponentResource {
@@ -131,6 +134,7 @@ export class MeshCa extends pulumi.ComponentResource {
     this.istio = {
       istiodDependsOn: [this.cacerts],
       istiodValues: multiClusterIstiodValues(m),
+      ztunnelValues: multiClusterZtunnelValues(m),
     };
     this.registerOutputs({
       rootCertPem: this.rootCertPem,

@@ -93,6 +93,20 @@ describe("multi-cluster mesh in the offline plan", () => {
     }
   });
 
+  it("gives ztunnel each cluster's name and network in ambient mode, so istiod's CA accepts its requests", async () => {
+    for (const [stack, cluster, network] of [
+      ["prod-use1", "prod-use1", "net-use1"],
+      ["prod-usw2", "prod-usw2", "net-usw2"],
+    ] as const) {
+      const doc = await plan({ stack, set: { "istio.mode": "ambient" } });
+      const values = named(doc, "istio-ztunnel").inputs.values as Record<string, unknown>;
+      assert.deepEqual(values.multiCluster, { clusterName: cluster });
+      assert.equal(values.network, network);
+      // The chart's own image keys stay as they were.
+      assert.equal(values.hub, "docker.io/istio");
+    }
+  });
+
   it("generates the root only in the caStack, protected, and signs each cluster's own intermediate", () => {
     const roots = (doc: PlanDocument) => ofType(doc, "tls:index/selfSignedCert:SelfSignedCert");
     assert.equal(roots(use1).length, 1);
