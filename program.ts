@@ -12,6 +12,7 @@ import { AppMeshController } from "./components/appmesh-controller";
 import { CrossClusterRules } from "./components/cross-cluster-rules";
 import { EastWestGateway } from "./components/east-west-gateway";
 import { EksCluster } from "./components/eks-cluster";
+import { GatewayApiCrds } from "./components/gateway-api-crds";
 import { Fleet } from "./components/fleet";
 import { IstioMesh } from "./components/istio-mesh";
 import { LbController } from "./components/lb-controller";
@@ -195,7 +196,10 @@ function createComponents(cfg: MeshliftConfig, plan: PhasePlan, opts: ProgramOpt
         {
           namespace: ns,
           plan: plan.namespaces[i],
-          dependsOn: istio ? [istio.mesh.base, istio.mesh.istiod] : [],
+          // Converted objects need Istio's CRDs, istiod's webhook and, for Gateway API output, its CRDs.
+          dependsOn: istio
+            ? [istio.mesh.base, istio.mesh.istiod, ...(istio.gatewayApi ? [istio.gatewayApi] : [])]
+            : [],
           restartOrder: plan.workloads.restarts,
           restartsSoFar,
         },
@@ -266,6 +270,10 @@ function installIstio(
         k8sOpts,
       )
     : undefined;
+  // istiod starts after the Gateway API CRDs, so that it serves waypoints and routes from the start.
+  const gatewayApi = plan.istio.gatewayApiCrds
+    ? new GatewayApiCrds("gateway-api", {}, k8sOpts).manifest
+    : undefined;
   const mesh = new IstioMesh(
     "istio",
     {
@@ -273,12 +281,16 @@ function installIstio(
       dedicatedGatewayNodes: plan.istio.dedicatedGatewayNodes,
       loadBalancerClass: plan.istio.loadBalancerClass,
       systemNamespace,
-      dependsOn: { istiod: meshCa?.istio.istiodDependsOn, gateway: lbc ? [lbc.release] : [] },
+      dependsOn: {
+        istiod: [...(meshCa?.istio.istiodDependsOn ?? []), ...(gatewayApi ? [gatewayApi] : [])],
+        gateway: lbc ? [lbc.release] : [],
+      },
       istiodValues: [
         tracingMeshValues(cfg.observability),
         meshCa?.istio.istiodValues ?? {},
         kubernetesApiExclusionValues(cfg.istio.mode, cluster.kubernetesApiRange),
       ].reduce(deepMerge),
+      ztunnelValues: meshCa?.istio.ztunnelValues ?? {},
       protectIstiod: plan.istio.protectIstiod,
     },
     k8sOpts,
@@ -314,7 +326,7 @@ function installIstio(
     k8sOpts,
   );
   const peering = mc ? meshPeering(cfg, plan, mc, cluster, mesh, lbc, tags) : {};
-  return { mesh, security, lbc, peering };
+  return { mesh, security, lbc, peering, gatewayApi };
 }
 
 /**

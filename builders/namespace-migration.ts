@@ -1,4 +1,4 @@
-// Pure builders for NamespaceMigration: injection labels, the restart and sidecar annotations, restart findings and whether converted resources apply, per namespace and phase.
+// Pure builders for NamespaceMigration: injection and dataplane labels, the restart and sidecar annotations, restart findings and whether converted resources apply, per namespace and phase.
 import type { DeploymentFacts, DisruptionBudgetFacts } from "../config/exports";
 import { durationSeconds, IstioConfig, IstioMode } from "../config/sections/istio";
 import {
@@ -15,6 +15,36 @@ export const ISTIO_INJECTION_LABEL = "istio-injection";
 /** The label App Mesh's sidecar injector webhook selects namespaces by. */
 export const APPMESH_INJECTION_LABEL = "appmesh.k8s.aws/sidecarInjectorWebhook";
 
+/** The label that puts a namespace's pods in the ambient dataplane (ztunnel), with no sidecar. */
+export const DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode";
+
+/** The labels the ambient converter asks for on a namespace: which waypoint carries its L7 routes. */
+export const WAYPOINT_LABELS = ["istio.io/use-waypoint", "istio.io/ingress-use-waypoint"] as const;
+
+/** How a namespace joins Istio: the stack's mode and, in ambient mode, the waypoint labels its converted objects need. */
+export interface NamespaceDataplane {
+  readonly mode: IstioMode;
+  /** From the ambient conversion of its export (`ConversionResult.namespaceLabels`). @default {} */
+  readonly waypointLabels?: Readonly<Record<string, string>>;
+}
+
+const SIDECAR: NamespaceDataplane = { mode: "sidecar" };
+
+/** What the pods of a namespace run in a phase. */
+export type Dataplane = "appmesh" | "sidecar" | "ambient";
+
+export function dataplaneIn(state: NamespaceState, spec: PhaseSpec, mode: IstioMode): Dataplane {
+  return spec.workloadsMigrate && state === "istio" ? mode : "appmesh";
+}
+
+/** Only the waypoint labels of a conversion: nothing else it says may reach the namespace patch. */
+function waypointLabelsOf(d: NamespaceDataplane): Record<string, string> {
+  const given = d.waypointLabels ?? {};
+  return Object.fromEntries(
+    WAYPOINT_LABELS.filter((k) => typeof given[k] === "string").map((k) => [k, given[k]]),
+  );
+}
+
 /**
  * Injection labels of a listed namespace (an App Mesh namespace) in a phase. Exactly one injector is
  * ever `enabled`. Before `workloads`, and for namespaces still in state `appmesh`, the App Mesh label
@@ -23,9 +53,24 @@ export const APPMESH_INJECTION_LABEL = "appmesh.k8s.aws/sidecarInjectorWebhook";
  * back to `discovery`, is an update that sets the labels back; deleting a patch would instead drop
  * the labels it owns and leave the namespace with no injector at all.
  * Once App Mesh is removed its label is dropped (the field manager lets go of it).
+ * In ambient mode a namespace on Istio gets `istio.io/dataplane-mode=ambient` instead of Istio's
+ * injector (which stays `disabled`: never a sidecar in an ambient namespace) and the waypoint labels
+ * its converted routes need.
  */
-export function namespaceLabels(state: NamespaceState, spec: PhaseSpec): Record<string, string> {
+export function namespaceLabels(
+  state: NamespaceState,
+  spec: PhaseSpec,
+  dataplane: NamespaceDataplane = SIDECAR,
+): Record<string, string> {
   const onIstio = spec.workloadsMigrate && state === "istio";
+  if (onIstio && dataplane.mode === "ambient") {
+    return {
+      [ISTIO_INJECTION_LABEL]: "disabled",
+      ...(spec.appmeshRemoved ? {} : { [APPMESH_INJECTION_LABEL]: "disabled" }),
+      [DATAPLANE_MODE_LABEL]: "ambient",
+      ...waypointLabelsOf(dataplane),
+    };
+  }
   switch (state) {
     case "appmesh":
       if (spec.appmeshRemoved) {
@@ -53,21 +98,45 @@ export function bothInjectors(labels: Readonly<Record<string, string>>): boolean
   );
 }
 
+/** True when a label set would give a sidecar to pods of an ambient namespace. */
+export function sidecarInAmbient(labels: Readonly<Record<string, string>>): boolean {
+  return labels[DATAPLANE_MODE_LABEL] === "ambient" && labels[ISTIO_INJECTION_LABEL] !== "disabled";
+}
+
 /** The pod-template annotation whose change restarts a Deployment's pods. */
 export const RESTART_ANNOTATION = "meshlift.io/sidecar-restart";
 
 /**
  * The restart annotation of a namespace's Deployments, or undefined when they are not restarted.
- * Its value only depends on the state and the token, so a re-run changes nothing and restarts nothing;
- * a new token restarts once more.
+ * Its value only depends on the state, the mode and the token, so a re-run changes nothing and
+ * restarts nothing; a new token restarts once more. In sidecar mode the restart brings the Istio
+ * sidecar; in ambient mode it only removes the App Mesh Envoy (ztunnel needs no restart).
  */
 export function restartAnnotations(
   state: NamespaceState,
   spec: PhaseSpec,
   restartToken?: string,
+  mode: IstioMode = "sidecar",
 ): Record<string, string> | undefined {
   if (!(spec.workloadsMigrate && state === "istio")) return undefined;
-  return { [RESTART_ANNOTATION]: restartToken ? `istio-${restartToken}` : "istio" };
+  const base = mode === "ambient" ? "ambient" : "istio";
+  return { [RESTART_ANNOTATION]: restartToken ? `${base}-${restartToken}` : base };
+}
+
+/** Why a namespace's Deployments restart in a phase, for the plan and the runbook. */
+export function restartReason(dataplane: Dataplane): string {
+  switch (dataplane) {
+    case "sidecar":
+      return "to start with the Istio sidecar instead of the App Mesh Envoy";
+    case "ambient":
+      return "only to remove the App Mesh Envoy: ambient pods get no sidecar, ztunnel carries their traffic";
+    case "appmesh":
+      return "to start with the App Mesh Envoy again";
+    default: {
+      const never: never = dataplane;
+      throw new Error(`unknown dataplane ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** Whether a namespace gets its converted Istio resources in a phase. */

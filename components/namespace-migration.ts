@@ -56,21 +56,22 @@ export class NamespaceMigration extends pulumi.ComponentResource {
       { ...childOpts, retainOnDelete: true },
     );
 
-    // Routing and policy must exist before pods come up with the Istio sidecar.
-    const converted = objects.map(
-      (o) =>
-        new k8s.apiextensions.CustomResource(
-          // An object the converter places in another namespace (a gateway in istio-system) keeps it in its name.
-          `${name}-${o.kind.toLowerCase()}-${o.metadata.namespace && o.metadata.namespace !== ns.name ? `${o.metadata.namespace}-` : ""}${o.metadata.name}`,
-          {
-            apiVersion: o.apiVersion,
-            kind: o.kind,
-            metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns.name },
-            spec: o.spec,
-          },
-          { ...childOpts, dependsOn: args.dependsOn ?? [] },
-        ),
-    );
+    // Routing and policy must exist before pods come up with the Istio sidecar (or in ambient).
+    const converted = objects.map((o): pulumi.CustomResource => {
+      // An object the converter places in another namespace (a gateway in istio-system) keeps it in its name.
+      const childName = `${name}-${o.kind.toLowerCase()}-${o.metadata.namespace && o.metadata.namespace !== ns.name ? `${o.metadata.namespace}-` : ""}${o.metadata.name}`;
+      const metadata = { ...o.metadata, namespace: o.metadata.namespace ?? ns.name };
+      const options = { ...childOpts, dependsOn: args.dependsOn ?? [] };
+      // The per-version Services of Gateway API output are core objects: the provider's own type.
+      if (o.apiVersion === "v1" && o.kind === "Service") {
+        return new k8s.core.v1.Service(childName, { metadata, spec: o.spec }, options);
+      }
+      return new k8s.apiextensions.CustomResource(
+        childName,
+        { apiVersion: o.apiVersion, kind: o.kind, metadata, spec: o.spec },
+        options,
+      );
+    });
 
     const restart = plan.restart;
     this.restarted = restart ? args.namespace.deployments : [];

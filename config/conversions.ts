@@ -1,12 +1,12 @@
 // The seam to the App Mesh -> Istio converter: its types, and the per-namespace conversion whose rejections are config problems.
-import { ConversionResult, Finding, InputError, IstioObject, SourceFile } from "../appmesh";
+import { ConversionResult, Finding, InputError, IstioObject, SourceFile, Target } from "../appmesh";
 import { ConfigProblem } from "./errors";
 import { NamespaceInputs, namespaceKey } from "./exports";
 
-export type { ConversionResult, Finding, IstioObject, SourceFile };
+export type { ConversionResult, Finding, IstioObject, SourceFile, Target };
 export type ConvertFn = (
   files: readonly SourceFile[],
-  opts?: { namespace?: string },
+  opts?: { namespace?: string; target?: Target },
 ) => ConversionResult;
 
 /** A listed namespace with its export and that export's converted Istio resources (namespaced to it). */
@@ -14,16 +14,20 @@ export interface LoadedNamespace extends NamespaceInputs {
   /** @default [] when the namespace has no export */
   readonly objects: readonly IstioObject[];
   readonly findings: readonly Finding[];
+  /** Labels its converted objects need on this namespace (ambient: the waypoint labels). @default {} */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 /**
- * Converts every namespace that has an export. An export the converter rejects, or one with blocker
+ * Converts every namespace that has an export, for the stack's target (config/sections/istio.ts
+ * conversionTarget). An export the converter rejects, or one with blocker
  * findings for a namespace that is to run on Istio, is a config problem naming the entry; an error
  * that is not an input error is a bug and goes through as it is.
  */
 export function convertNamespaces(
   inputs: readonly NamespaceInputs[],
   convert: ConvertFn,
+  target: Target = "istio",
 ): { namespaces: LoadedNamespace[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const namespaces = inputs.map((ns): LoadedNamespace => {
@@ -31,7 +35,7 @@ export function convertNamespaces(
     const key = namespaceKey(ns.index, "appmeshExport");
     let result: ConversionResult;
     try {
-      result = convert(ns.files, { namespace: ns.config.name });
+      result = convert(ns.files, { namespace: ns.config.name, target });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const where = e.document === undefined ? e.file : `${e.file} document ${e.document}`;
@@ -56,6 +60,7 @@ export function convertNamespaces(
       ...ns,
       objects: result.objects.map((o) => inNamespace(o, ns.config.name)),
       findings: result.findings,
+      namespaceLabels: result.namespaceLabels?.[ns.config.name] ?? {},
     };
   });
   return { namespaces, problems };

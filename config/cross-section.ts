@@ -7,7 +7,7 @@ import { ConfigProblem } from "./errors";
 import { readExports } from "./exports";
 import type { MeshliftSchemaOutput } from "./schema";
 import { checkHealthCheckReachable, checkProgressiveTargets } from "./sections/cutover";
-import { checkRetiredIstioHosts } from "./sections/istio";
+import { checkRetiredIstioHosts, conversionTarget } from "./sections/istio";
 import { MigrationConfig, namespacesLeftOnAppMesh } from "./sections/migration";
 import { multiClusterStackProblems } from "./sections/multicluster";
 import {
@@ -106,7 +106,9 @@ export function crossSectionRules(
   if (!s.migration) return { observability, namespaces: [] };
   const exported = readExports(s.migration.namespaces, opts.projectDir ?? process.cwd());
   problems.push(...exported.problems);
-  const converted = convertNamespaces(exported.inputs, opts.convert ?? appmeshConvert);
+  // An invalid istio section is reported already; the exports are still checked, as for Istio APIs.
+  const target = s.istio ? conversionTarget(s.istio) : "istio";
+  const converted = convertNamespaces(exported.inputs, opts.convert ?? appmeshConvert, target);
   problems.push(...converted.problems);
   return { observability, namespaces: converted.namespaces };
 }

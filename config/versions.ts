@@ -86,6 +86,18 @@ export const CHARTS = {
   },
 } as const satisfies Record<string, ChartRef>;
 
+/**
+ * Gateway API CRDs, standard channel, for the converter's Gateway API and ambient output (HTTPRoute,
+ * GRPCRoute, Gateway, waypoints): v1.5.1, the release Istio 1.30 is built against. The release's own
+ * manifest is applied as it is (no copy in this repository); a mirror can serve the same file.
+ */
+export const GATEWAY_API = {
+  version: "v1.5.1",
+  channel: "standard",
+  manifest:
+    "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml",
+} as const;
+
 /** Jaeger all-in-one for in-cluster tracing, the image Istio 1.30.3's samples/addons/jaeger.yaml uses. */
 export const JAEGER_IMAGE = "jaegertracing/jaeger:2.14.0";
 

@@ -7,6 +7,8 @@ import {
 } from "../builders/route53-cutover";
 import {
   convertedResourcesIn,
+  Dataplane,
+  dataplaneIn,
   gracePeriodFindings,
   namespaceLabels,
   namespaceProxy,
@@ -15,6 +17,7 @@ import {
   restartOrder,
   RestartStep,
   availabilityFindings,
+  restartReason,
   WorkloadFinding,
 } from "../builders/namespace-migration";
 import { manualCleanup } from "../builders/appmesh-controller";
@@ -27,7 +30,8 @@ import { ConfigError } from "../config/errors";
 import { MAX_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "../config/versions";
 import type { MeshliftConfig } from "../config/load";
 import type { CutoverRecordConfig } from "../config/sections/cutover";
-import type { IstioMode } from "../config/sections/istio";
+import { conversionTarget, IstioMode, needsGatewayApi } from "../config/sections/istio";
+import type { Target } from "../appmesh/types";
 import { namespacesLeftOnAppMesh, NamespaceState } from "../config/sections/migration";
 import { DeployedState, guardPhase, TransitionError } from "./deployed";
 import {
@@ -64,6 +68,10 @@ export interface NamespacePlan {
   readonly labels: Readonly<Record<string, string>>;
   /** The pod-template annotation that restarts its Deployments, or undefined: nothing restarts. */
   readonly restart?: Readonly<Record<string, string>>;
+  /** What its pods run in this phase: the App Mesh Envoy, the Istio sidecar, or ambient (no sidecar). */
+  readonly dataplane: Dataplane;
+  /** Why its Deployments restart in this phase (with `restart`). */
+  readonly restartReason?: string;
   /** Its converted Istio resources exist in this phase. */
   readonly convertedResources: boolean;
   /**
@@ -121,6 +129,10 @@ export interface IstioPlan {
   readonly modeGuard: string;
   /** The AWS Load Balancer Controller is installed by the stack. */
   readonly lbController: boolean;
+  /** What the converter emits for the migrating namespaces (istio, gateway-api or ambient). */
+  readonly conversionTarget: Target;
+  /** The stack installs the Gateway API CRDs, before istiod and the converted objects. */
+  readonly gatewayApiCrds: boolean;
   /** The gateway runs on the dedicated gateway node group (an adopted or Auto Mode cluster has none). */
   readonly dedicatedGatewayNodes: boolean;
   /** The gateway Services' `loadBalancerClass` (EKS Auto Mode's); absent: the LB controller's. */
@@ -331,15 +343,21 @@ function partsAt(c: MeshliftConfig, phase: Phase): PhaseParts {
     spec,
     ...(prePull ? { prePull: { image: proxyImage(c.istio.hub) } } : {}),
     security: securityPlan(spec, c.security),
-    namespaces: c.migration.namespaces.map((ns) => {
-      const restart = restartAnnotations(ns.state, spec, ns.restartToken);
+    namespaces: c.migration.namespaces.map((ns, i) => {
+      const dataplane = dataplaneIn(ns.state, spec, c.istio.mode);
+      const restart = restartAnnotations(ns.state, spec, ns.restartToken, c.istio.mode);
       const proxy = namespaceProxy(c.istio.mode, c.istio.proxy, ns.proxy);
       return {
         name: ns.name,
         state: ns.state,
         onIstio: spec.workloadsMigrate && ns.state === "istio",
-        labels: namespaceLabels(ns.state, spec),
+        labels: namespaceLabels(ns.state, spec, {
+          mode: c.istio.mode,
+          waypointLabels: c.namespaces[i]?.namespaceLabels,
+        }),
         restart,
+        dataplane,
+        ...(restart ? { restartReason: restartReason(dataplane) } : {}),
         convertedResources: convertedResourcesIn(ns.state, spec),
         ...(restart ? { podAnnotations: { ...restart, ...proxy?.annotations } } : {}),
         ...(proxy ? { proxy } : {}),
@@ -419,7 +437,12 @@ function changesBetween(a: PhaseParts, b: PhaseParts): PhaseChange[] {
       );
     }
     if (!na.restart !== !nb.restart) {
-      add(nb.restart ? "create" : "remove", `namespace ${nb.name}: restart of its Deployments`);
+      // Ambient restarts do something other than the sidecar restart people know: say what.
+      const why = nb.dataplane === "ambient" ? ` ${nb.restartReason}` : "";
+      add(
+        nb.restart ? "create" : "remove",
+        `namespace ${nb.name}: restart of its Deployments${why}`,
+      );
     }
   }
   for (const [i, rb] of b.dns.records.entries()) {
@@ -553,6 +576,9 @@ export function planPhase(
       modeGuard,
       // EKS Auto Mode needs none: it provisions NLBs for Services of its load balancer class.
       lbController: parts.spec.istioInstalled && c.istio.lbController.install && !autoMode,
+      conversionTarget: conversionTarget(c.istio),
+      gatewayApiCrds:
+        parts.spec.istioInstalled && needsGatewayApi(c.istio) && c.istio.gatewayApiCrds.install,
       // An adopted cluster, or one on Auto Mode, has no meshlift gateway node group to select.
       dedicatedGatewayNodes:
         c.istio.gateway.dedicatedNodes ?? (c.cluster.mode === "create" && !autoMode),

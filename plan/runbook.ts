@@ -59,6 +59,14 @@ export function renderRunbook(i: RunbookInput): string {
       );
     }
     md("");
+    for (const ns of p.namespaces.filter((n) => n.restart && n.dataplane === "ambient")) {
+      md(
+        `- \`${ns.name}\` (ambient): its Deployments restart ${ns.restartReason}. Check that no pod has a sidecar:`,
+        `  \`kubectl get pods -n ${ns.name} -o jsonpath='{range .items[*]}{.metadata.name}{": "}{.spec.containers[*].name}{"\\n"}{end}'\``,
+        "  lists neither `envoy` nor `istio-proxy`, and `istioctl ztunnel-config workloads` shows the pods with protocol HBONE.",
+      );
+    }
+    if (p.namespaces.some((n) => n.restart && n.dataplane === "ambient")) md("");
   }
 
   const records = i.plan.resources.filter((r) => r.type === "aws:route53/record:Record");

@@ -123,8 +123,8 @@ export function convertOrExit(
 }
 
 /**
- * The target: `--target` when given, else the stack's mode when `--stack` is given (ambient -> ambient, sidecar
- * -> istio), else istio. The stack config is loaded only then, so that convert without --stack stays light.
+ * The target: `--target` when given, else the stack's when `--stack` is given (config/sections/istio.ts
+ * conversionTarget: its mode, then its ingress API), else istio. The stack config is loaded only then, so that convert without --stack stays light.
  */
 export function chooseTarget(o: { target?: Target; stack?: string }, projectDir?: string): Target {
   if (o.target) return o.target;
@@ -136,8 +136,9 @@ export function chooseTarget(o: { target?: Target; stack?: string }, projectDir?
     projectDir ??
     (require("../../automation/runners/runner") as typeof import("../../automation/runners/runner"))
       .DEFAULT_PROJECT_DIR;
-  const config = parseConfig(o.stack, readStackFile(dir, o.stack).config);
-  return config.istio.mode === "ambient" ? "ambient" : "istio";
+  const { conversionTarget } =
+    require("../../config/sections/istio") as typeof import("../../config/sections/istio");
+  return conversionTarget(parseConfig(o.stack, readStackFile(dir, o.stack).config).istio);
 }
 
 const TARGET_LABEL: Record<Target, string> = {

@@ -6,10 +6,15 @@ import {
   ISTIO_OCI_CHART_REPOSITORY,
   RETIRED_ISTIO_HOSTS,
 } from "../versions";
+import type { Target } from "../../appmesh/types";
 import { dnsLabel, resourcesSchema } from "./k8s-common";
 
 export const ISTIO_MODES = ["sidecar", "ambient"] as const;
 export type IstioMode = (typeof ISTIO_MODES)[number];
+
+/** The API the converted routing uses: Istio's own, or the Kubernetes Gateway API. */
+export const INGRESS_APIS = ["istio", "gateway-api"] as const;
+export type IngressApi = (typeof INGRESS_APIS)[number];
 
 const istiodSchema = z
   .object({
@@ -146,6 +151,14 @@ export const istioSchema = z
     /** Data plane: sidecars, or ambient (ztunnel). Cannot change once the mesh is installed. @default sidecar */
     mode: z.enum(ISTIO_MODES).default("sidecar"),
     /**
+     * The API of the converted routing in each migrating namespace (and of its edge gateways):
+     * `istio` (VirtualService, DestinationRule, Gateway) or `gateway-api` (HTTPRoute, GRPCRoute,
+     * Gateway; the Gateway API CRDs are installed first). Ambient mode needs `gateway-api`: its L7
+     * routing runs in waypoints, where Istio supports Gateway API routes.
+     * @default gateway-api in ambient mode, istio in sidecar mode
+     */
+    ingressApi: z.enum(INGRESS_APIS).optional(),
+    /**
      * Where the Istio charts come from: Istio's repository, its OCI registry
      * (oci://ghcr.io/istio/release/charts) or a mirror. @default https://blob.istio.io/istio-release/charts
      */
@@ -156,6 +169,18 @@ export const istioSchema = z
     accessLog: accessLogSchema.prefault({}),
     proxy: proxySchema.prefault({}),
     gateway: gatewaySchema.prefault({}),
+    gatewayApiCrds: z
+      .object({
+        /**
+         * Install the Gateway API CRDs (standard channel, config/versions.ts GATEWAY_API) when the
+         * converted routing needs them (`ingressApi: gateway-api`, ambient mode). Set false when the
+         * cluster has them already from elsewhere: rolling the stack back before `parallel` deletes
+         * the CRDs it installed, and with them every Gateway API object in the cluster. @default true
+         */
+        install: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     lbController: z
       .object({
         /**
@@ -167,9 +192,39 @@ export const istioSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.mode === "ambient" && v.ingressApi === "istio") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingressApi"],
+        input: v.ingressApi,
+        message:
+          'must be "gateway-api" in ambient mode: L7 routing runs in waypoints, which take Gateway API routes',
+      });
+    }
+  });
 
 export type IstioConfig = z.infer<typeof istioSchema>;
+
+/** What the converter emits for a stack: its mode, then its ingress API. */
+export function conversionTarget(istio: Pick<IstioConfig, "mode" | "ingressApi">): Target {
+  switch (istio.mode) {
+    case "ambient":
+      return "ambient";
+    case "sidecar":
+      return istio.ingressApi === "gateway-api" ? "gateway-api" : "istio";
+    default: {
+      const never: never = istio.mode;
+      throw new Error(`unknown istio.mode ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The stack needs the Gateway API CRDs: its converted routing or its waypoints are Gateway API objects. */
+export function needsGatewayApi(istio: Pick<IstioConfig, "mode" | "ingressApi">): boolean {
+  return conversionTarget(istio) !== "istio";
+}
 
 /** Where to point instead of a retired Istio host, for the config error. */
 const RETIRED_HOST_ADVICE =

@@ -3,9 +3,14 @@ import * as assert from "node:assert/strict";
 import {
   APPMESH_INJECTION_LABEL,
   bothInjectors,
+  DATAPLANE_MODE_LABEL,
+  dataplaneIn,
   ISTIO_INJECTION_LABEL,
   namespaceLabels,
+  RESTART_ANNOTATION,
   restartAnnotations,
+  restartReason,
+  sidecarInAmbient,
 } from "../../builders/namespace-migration";
 import { NAMESPACE_STATES } from "../../config/sections/migration";
 import { PHASES, PHASE_SPECS } from "../../phases/phases";
@@ -69,5 +74,84 @@ describe("restartAnnotations", () => {
     assert.deepEqual(restartAnnotations("istio", PHASE_SPECS.workloads), {
       "meshlift.io/sidecar-restart": "istio",
     });
+  });
+});
+
+describe("namespaceLabels in ambient mode", () => {
+  const ambient = {
+    mode: "ambient" as const,
+    waypointLabels: { "istio.io/use-waypoint": "waypoint" },
+  };
+
+  it("never gives a sidecar to an ambient namespace nor enables both injectors, in any state and phase", () => {
+    for (const p of PHASES) {
+      for (const s of NAMESPACE_STATES) {
+        let labels: Record<string, string>;
+        try {
+          labels = namespaceLabels(s, PHASE_SPECS[p], ambient);
+        } catch {
+          continue; // appmesh at decommission is refused, as in sidecar mode
+        }
+        const where = `${s} at ${p}: ${JSON.stringify(labels)}`;
+        assert.notEqual(labels[ISTIO_INJECTION_LABEL], "enabled", where);
+        assert.ok(!bothInjectors(labels) && !sidecarInAmbient(labels), where);
+        assert.equal(
+          labels[DATAPLANE_MODE_LABEL] === "ambient",
+          dataplaneIn(s, PHASE_SPECS[p], "ambient") === "ambient",
+          where,
+        );
+      }
+    }
+  });
+
+  it("labels an istio namespace ambient at workloads, with its waypoint, and drops App Mesh's label at decommission", () => {
+    // Before workloads nothing differs from sidecar mode: App Mesh keeps the pods.
+    assert.deepEqual(
+      namespaceLabels("istio", PHASE_SPECS.parallel, ambient),
+      namespaceLabels("istio", PHASE_SPECS.parallel),
+    );
+    assert.deepEqual(namespaceLabels("istio", PHASE_SPECS.workloads, ambient), {
+      [ISTIO_INJECTION_LABEL]: "disabled",
+      [APPMESH_INJECTION_LABEL]: "disabled",
+      [DATAPLANE_MODE_LABEL]: "ambient",
+      "istio.io/use-waypoint": "waypoint",
+    });
+    assert.deepEqual(namespaceLabels("istio", PHASE_SPECS.decommission, { mode: "ambient" }), {
+      [ISTIO_INJECTION_LABEL]: "disabled",
+      [DATAPLANE_MODE_LABEL]: "ambient",
+    });
+    // An appmesh namespace stays on App Mesh in ambient mode too.
+    assert.deepEqual(
+      namespaceLabels("appmesh", PHASE_SPECS.workloads, ambient),
+      namespaceLabels("appmesh", PHASE_SPECS.workloads),
+    );
+  });
+
+  it("takes only the waypoint labels from a conversion, never an injector or dataplane label", () => {
+    const hostile = {
+      mode: "ambient" as const,
+      waypointLabels: {
+        [ISTIO_INJECTION_LABEL]: "enabled",
+        [DATAPLANE_MODE_LABEL]: "none",
+        "istio.io/ingress-use-waypoint": "true",
+        ...JSON.parse('{"__proto__": {"polluted": "yes"}}'),
+      } as Record<string, string>,
+    };
+    assert.deepEqual(namespaceLabels("istio", PHASE_SPECS.workloads, hostile), {
+      [ISTIO_INJECTION_LABEL]: "disabled",
+      [APPMESH_INJECTION_LABEL]: "disabled",
+      [DATAPLANE_MODE_LABEL]: "ambient",
+      "istio.io/ingress-use-waypoint": "true",
+    });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it("restarts ambient namespaces only to remove the App Mesh Envoy, with a value of their own", () => {
+    assert.deepEqual(restartAnnotations("istio", PHASE_SPECS.workloads, "3", "ambient"), {
+      [RESTART_ANNOTATION]: "ambient-3",
+    });
+    assert.equal(restartAnnotations("istio", PHASE_SPECS.parallel, "3", "ambient"), undefined);
+    assert.match(restartReason("ambient"), /only to remove the App Mesh Envoy/);
+    assert.match(restartReason("sidecar"), /Istio sidecar/);
   });
 });

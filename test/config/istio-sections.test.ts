@@ -7,6 +7,7 @@ import {
   observabilitySchema,
   resolveObservability,
 } from "../../config/sections/observability";
+import { conversionTarget, needsGatewayApi } from "../../config/sections/istio";
 
 const BASE: Record<string, string> = {
   "aws:region": "eu-west-1",
@@ -187,5 +188,36 @@ describe("config: observability", () => {
       }),
       /observability\.tracing\.samplingPercentage \(given: 150\): must be <= 100/,
     );
+  });
+});
+
+describe("istio.ingressApi and the conversion target", () => {
+  const istio = (v: unknown) => ({ "meshlift:istio": JSON.stringify(v) });
+
+  it("defaults to Istio APIs in sidecar mode and Gateway API in ambient mode", () => {
+    const sidecar = parse({});
+    assert.equal(sidecar.istio.ingressApi, undefined);
+    assert.equal(conversionTarget(sidecar.istio), "istio");
+    assert.equal(needsGatewayApi(sidecar.istio), false);
+    assert.equal(conversionTarget(parse(istio({ mode: "ambient" })).istio), "ambient");
+    const gw = parse(istio({ ingressApi: "gateway-api" })).istio;
+    assert.equal(conversionTarget(gw), "gateway-api");
+    assert.equal(needsGatewayApi(gw), true);
+    assert.equal(gw.gatewayApiCrds.install, true);
+  });
+
+  it("refuses an unknown ingress API, and Istio APIs in ambient mode, naming the key", () => {
+    for (const [v, msg] of [
+      [{ ingressApi: "ingress-nginx" }, /meshlift:istio\.ingressApi.*"ingress-nginx"/s],
+      [{ ingressApi: { __proto__: "x" } }, /meshlift:istio\.ingressApi/],
+      [{ mode: "ambient", ingressApi: "istio" }, /must be "gateway-api" in ambient mode/],
+      [{ gatewayApiCrds: { install: "yes" } }, /meshlift:istio\.gatewayApiCrds\.install/],
+    ] as const) {
+      assert.throws(
+        () => parse(istio(v)),
+        (e: unknown) => e instanceof ConfigError && msg.test(e.message),
+        JSON.stringify(v),
+      );
+    }
   });
 });
