@@ -16,6 +16,6 @@ export function targetOption(help: string, all = false): Option {
 export function stackTargetOption(): Option {
   return new Option(
     "-s, --stack <stack>",
-    "take the target from this stack's istio.mode (stacks/Pulumi.<stack>.yaml)",
+    "take the target from this stack's istio.mode and istio.ingressApi (stacks/Pulumi.<stack>.yaml)",
   );
 }
