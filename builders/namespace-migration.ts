@@ -108,19 +108,17 @@ export const RESTART_ANNOTATION = "meshlift.io/sidecar-restart";
 
 /**
  * The restart annotation of a namespace's Deployments, or undefined when they are not restarted.
- * Its value only depends on the state, the mode and the token, so a re-run changes nothing and
- * restarts nothing; a new token restarts once more. In sidecar mode the restart brings the Istio
- * sidecar; in ambient mode it only removes the App Mesh Envoy (ztunnel needs no restart).
+ * Its value only depends on the state and the token, so a re-run changes nothing and restarts
+ * nothing; a new token restarts once more. In sidecar mode the restart brings the Istio sidecar; in
+ * ambient mode it only removes the App Mesh Envoy (restartReason says which).
  */
 export function restartAnnotations(
   state: NamespaceState,
   spec: PhaseSpec,
   restartToken?: string,
-  mode: IstioMode = "sidecar",
 ): Record<string, string> | undefined {
   if (!(spec.workloadsMigrate && state === "istio")) return undefined;
-  const base = mode === "ambient" ? "ambient" : "istio";
-  return { [RESTART_ANNOTATION]: restartToken ? `${base}-${restartToken}` : base };
+  return { [RESTART_ANNOTATION]: restartToken ? `istio-${restartToken}` : "istio" };
 }
 
 /** Why a namespace's Deployments restart in a phase, for the plan and the runbook. */

@@ -345,7 +345,7 @@ function partsAt(c: MeshliftConfig, phase: Phase): PhaseParts {
     security: securityPlan(spec, c.security),
     namespaces: c.migration.namespaces.map((ns, i) => {
       const dataplane = dataplaneIn(ns.state, spec, c.istio.mode);
-      const restart = restartAnnotations(ns.state, spec, ns.restartToken, c.istio.mode);
+      const restart = restartAnnotations(ns.state, spec, ns.restartToken);
       const proxy = namespaceProxy(c.istio.mode, c.istio.proxy, ns.proxy);
       return {
         name: ns.name,

@@ -147,10 +147,9 @@ describe("namespaceLabels in ambient mode", () => {
   });
 
   it("restarts ambient namespaces only to remove the App Mesh Envoy, with a value of their own", () => {
-    assert.deepEqual(restartAnnotations("istio", PHASE_SPECS.workloads, "3", "ambient"), {
-      [RESTART_ANNOTATION]: "ambient-3",
+    assert.deepEqual(restartAnnotations("istio", PHASE_SPECS.workloads, "3"), {
+      [RESTART_ANNOTATION]: "istio-3",
     });
-    assert.equal(restartAnnotations("istio", PHASE_SPECS.parallel, "3", "ambient"), undefined);
     assert.match(restartReason("ambient"), /only to remove the App Mesh Envoy/);
     assert.match(restartReason("sidecar"), /Istio sidecar/);
   });

@@ -97,7 +97,7 @@ describe("ambient mode on the dev stack", () => {
     const restart = named(ambient, "ns-shop-restart-cart").inputs.spec as {
       template: { metadata: { annotations: Record<string, string> } };
     };
-    assert.equal(restart.template.metadata.annotations[RESTART_ANNOTATION], "ambient-1");
+    assert.equal(restart.template.metadata.annotations[RESTART_ANNOTATION], "istio-1");
     const loaded = loadStack("dev", { projectDir: PROJECT_DIR, set: AMBIENT, phase: "workloads" });
     const phase = planPhase(loaded.config, { known: false, reason: "test" });
     const shop = phase.namespaces.find((n) => n.name === "shop");
