@@ -272,7 +272,8 @@ function installIstio(
     : undefined;
   // istiod starts after the Gateway API CRDs, so that it serves waypoints and routes from the start.
   const gatewayApi = plan.istio.gatewayApiCrds
-    ? new GatewayApiCrds("gateway-api", {}, k8sOpts).manifest
+    ? new GatewayApiCrds("gateway-api", { manifest: cfg.istio.gatewayApiCrds.manifest }, k8sOpts)
+        .manifest
     : undefined;
   const mesh = new IstioMesh(
     "istio",

@@ -1,12 +1,14 @@
 // GatewayApiCrds: the Kubernetes Gateway API CRDs (standard channel, pinned), for converted Gateway API routing and ambient waypoints.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MANIFEST_LOCATION } from "../config/sections/istio";
 import { GATEWAY_API } from "../config/versions";
 
 export interface GatewayApiCrdsArgs {
   /**
    * The release manifest to apply (a URL or a path): the pinned release's `standard-install.yaml`, or
-   * a mirror of that same file. @default GATEWAY_API.manifest (config/versions.ts)
+   * a mirror of that same file (stack config `istio.gatewayApiCrds.manifest`).
+   * @default GATEWAY_API.manifest (config/versions.ts)
    */
   readonly manifest?: string;
 }
@@ -20,7 +22,7 @@ export class GatewayApiCrds extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayApiCrdsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:istio:GatewayApiCrds", name, {}, opts);
     const file = args.manifest ?? GATEWAY_API.manifest;
-    if (!/^(https:\/\/\S+|[^\s:]+)\.ya?ml$/.test(file)) {
+    if (!MANIFEST_LOCATION.test(file)) {
       throw new pulumi.ResourceError(
         `GatewayApiCrds ${name}: manifest ${JSON.stringify(file)} is not an https:// URL or a path of a .yaml file`,
         this,

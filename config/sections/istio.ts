@@ -1,6 +1,7 @@
 // The `meshlift:istio` section: mesh mode, istiod HA, proxy defaults, access logs and the ingress gateway.
 import { z } from "zod";
 import {
+  GATEWAY_API,
   ISTIO_CHART_REPOSITORY,
   ISTIO_HUB,
   ISTIO_OCI_CHART_REPOSITORY,
@@ -139,6 +140,9 @@ const chartRepository = z
   )
   .transform((s) => s.replace(/\/+$/, ""));
 
+/** Where a release manifest may come from: an https:// URL or a path (from the project directory) of a .yaml file. */
+export const MANIFEST_LOCATION = /^(https:\/\/\S+|[^\s:]+)\.ya?ml$/;
+
 const imageHub = z
   .string()
   .regex(
@@ -178,6 +182,18 @@ export const istioSchema = z
          * the CRDs it installed, and with them every Gateway API object in the cluster. @default true
          */
         install: z.boolean().default(true),
+        /**
+         * The release manifest to apply: the pinned release's `standard-install.yaml`, or a mirror of
+         * that same file (an https:// URL, or a path from the project directory) for clusters that
+         * cannot reach GitHub. @default config/versions.ts GATEWAY_API.manifest
+         */
+        manifest: z
+          .string()
+          .regex(
+            MANIFEST_LOCATION,
+            `must be an https:// URL or a path of a .yaml file, such as ${GATEWAY_API.manifest}`,
+          )
+          .default(GATEWAY_API.manifest),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,6 @@
 // Tests the istio, security and observability config sections: defaults, and errors that name the key.
 import * as assert from "node:assert/strict";
+import { GATEWAY_API } from "../../config/versions";
 import { ConfigError } from "../../config/errors";
 import { parseConfig } from "../../config/load";
 import {
@@ -204,6 +205,13 @@ describe("istio.ingressApi and the conversion target", () => {
     assert.equal(conversionTarget(gw), "gateway-api");
     assert.equal(needsGatewayApi(gw), true);
     assert.equal(gw.gatewayApiCrds.install, true);
+    assert.equal(gw.gatewayApiCrds.manifest, GATEWAY_API.manifest);
+    const mirrored = "https://artifacts.example.com/gateway-api/v1.5.1/standard-install.yaml";
+    assert.equal(
+      parse(istio({ ingressApi: "gateway-api", gatewayApiCrds: { manifest: mirrored } })).istio
+        .gatewayApiCrds.manifest,
+      mirrored,
+    );
   });
 
   it("refuses an unknown ingress API, and Istio APIs in ambient mode, naming the key", () => {
@@ -212,6 +220,15 @@ describe("istio.ingressApi and the conversion target", () => {
       [{ ingressApi: { __proto__: "x" } }, /meshlift:istio\.ingressApi/],
       [{ mode: "ambient", ingressApi: "istio" }, /must be "gateway-api" in ambient mode/],
       [{ gatewayApiCrds: { install: "yes" } }, /meshlift:istio\.gatewayApiCrds\.install/],
+      [
+        { gatewayApiCrds: { manifest: "http://mirror.example.com/standard-install.yaml" } },
+        /meshlift:istio\.gatewayApiCrds\.manifest.*must be an https:\/\/ URL or a path of a \.yaml file/s,
+      ],
+      [
+        { gatewayApiCrds: { manifest: "x".repeat(5000) } },
+        /meshlift:istio\.gatewayApiCrds\.manifest/,
+      ],
+      [{ gatewayApiCrds: { manifest: ["a.yaml"] } }, /meshlift:istio\.gatewayApiCrds\.manifest/],
     ] as const) {
       assert.throws(
         () => parse(istio(v)),

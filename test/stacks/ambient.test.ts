@@ -168,4 +168,18 @@ describe("ambient mode on the dev stack", () => {
     assert.equal(ofType(doc, CRDS).length, 0);
     assert.equal(labelsOf(doc, "shop")[DATAPLANE_MODE_LABEL], "ambient");
   });
+
+  it("istio.gatewayApiCrds.manifest: the CRDs from a mirror of the release file", async function () {
+    this.timeout(120000);
+    const mirror = "https://artifacts.example.com/gateway-api/v1.5.1/standard-install.yaml";
+    const doc = await plan({
+      stack: "dev",
+      phase: "parallel",
+      set: { ...AMBIENT, "istio.gatewayApiCrds.manifest": mirror },
+    });
+    assert.deepEqual(
+      ofType(doc, CRDS).map((r) => r.inputs.file),
+      [mirror],
+    );
+  });
 });
