@@ -128,7 +128,7 @@ export class RecordingMonitor extends MockMonitor {
     const raw = req.getObject()?.toJavaScript() ?? {};
     const inputs = Object.fromEntries(
       Object.entries(raw).map(([k, v]) => {
-        const { value, secret } = clean(v);
+        const { value, secret } = replaceWithStandIns(v);
         if (secret) secretInputs.push(k);
         return [k, value];
       }),
@@ -170,17 +170,15 @@ export class RecordingMonitor extends MockMonitor {
   ): void {
     const urn = req.getUrn();
     if (urn.split("::")[2] === "pulumi:pulumi:Stack") {
-      this.stackOutputs = clean(req.getOutputs()?.toJavaScript() ?? {}).value as Record<
-        string,
-        unknown
-      >;
+      this.stackOutputs = replaceWithStandIns(req.getOutputs()?.toJavaScript() ?? {})
+        .value as Record<string, unknown>;
     }
     super.registerResourceOutputs(req, callback);
   }
 }
 
 /** Replaces secrets, unknowns and resource references by readable stand-ins. */
-export function clean(v: unknown): { value: unknown; secret: boolean } {
+export function replaceWithStandIns(v: unknown): { value: unknown; secret: boolean } {
   let secret = false;
   const walk = (x: unknown): unknown => {
     if (x === UNKNOWN) return COMPUTED;

@@ -1,6 +1,5 @@
 // Diffing two offline plans by URN: create, update, replace (documented inputs), delete, and the protected-resource check.
 import * as assert from "node:assert/strict";
-import { PlanDocument, PlanResource } from "../../plan/offline";
 import {
   countChanges,
   diffPlans,
@@ -8,24 +7,10 @@ import {
   renderDiff,
   replaceKeysFor,
 } from "../../plan/diff";
-import { Phase } from "../../phases/phases";
+import { planDocument, planResource } from "../support/plan-document";
 
-function res(type: string, name: string, inputs: Record<string, unknown>): PlanResource {
-  return {
-    urn: `urn:pulumi:t::meshlift::${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    inputs,
-    dependsOn: [],
-    provider: null,
-    protect: false,
-    options: {},
-  };
-}
-function doc(phase: Phase, resources: PlanResource[]): PlanDocument {
-  return { project: "meshlift", stack: "t", phase, resources, outputs: {} };
-}
+const res = planResource;
+const doc = planDocument;
 const REL = "kubernetes:helm.sh/v3:Release";
 const REC = "aws:route53/record:Record";
 

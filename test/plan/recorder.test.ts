@@ -2,7 +2,9 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { offlineMocks } from "../../plan/mocks";
-import { RecordedResource, RecordingMonitor } from "../../plan/recorder";
+import { RecordedResource, RecordingMonitor, replaceWithStandIns } from "../../plan/recorder";
+import { COMPUTED } from "../../plan/computed";
+import { SECRET_PLACEHOLDER } from "../../config/stack-file";
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
@@ -54,5 +56,33 @@ describe("RecordingMonitor", () => {
       { parentUrn: plainUrn },
       "urn:pulumi:test::recorder::x::y",
     ]);
+  });
+});
+
+describe("replaceWithStandIns", () => {
+  const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
+
+  it("replaces unknowns, secrets and resource references at any depth, and says a secret was seen", () => {
+    const got = replaceWithStandIns({
+      plain: "a",
+      list: [1, unknownValue, { deep: { [specialSigKey]: specialSecretSig, value: "hunter2" } }],
+      ref: { [specialSigKey]: specialResourceSig, urn: "urn:pulumi:t::p::x::y", id: "i" },
+    });
+    assert.deepEqual(got, {
+      value: {
+        plain: "a",
+        list: [1, COMPUTED, { deep: SECRET_PLACEHOLDER }],
+        ref: "urn:pulumi:t::p::x::y",
+      },
+      secret: true,
+    });
+    assert.ok(!JSON.stringify(got).includes("hunter2"));
+  });
+
+  it("leaves plain values as they are and reports no secret", () => {
+    assert.deepEqual(replaceWithStandIns({ a: [1, null, "x"] }), {
+      value: { a: [1, null, "x"] },
+      secret: false,
+    });
   });
 });
