@@ -8,35 +8,8 @@ import {
   shellQuote,
   stopInjectionCommand,
 } from "../../discover/at-risk";
-import { ClusterSnapshot, NamespaceReads, Wire } from "../../discover/model";
-import { pod, replicaSet } from "../support/discover-cluster";
-
-function snapshot(
-  o: Partial<ClusterSnapshot> & { reads?: Record<string, Partial<NamespaceReads>> },
-): ClusterSnapshot {
-  const empty: NamespaceReads = {
-    services: [],
-    deployments: [],
-    replicaSets: [],
-    hpas: [],
-    securityGroupPolicies: [],
-  };
-  return {
-    context: "prod",
-    server: "https://example",
-    appmeshVersions: ["v1beta2"],
-    appmesh: [],
-    legacy: [],
-    namespaces: [],
-    pods: [],
-    nodes: [],
-    webhooks: [],
-    meshed: [],
-    installed: { hpa: true, securityGroupPolicies: false },
-    ...o,
-    perNamespace: new Map(Object.entries(o.reads ?? {}).map(([k, v]) => [k, { ...empty, ...v }])),
-  };
-}
+import { Wire } from "../../discover/model";
+import { pod, replicaSet, snapshot } from "../support/discover-cluster";
 
 const deployment = (
   name: string,

@@ -195,16 +195,6 @@ describe("meshlift discover: failures", () => {
       assert.deepEqual(c.server.requests, []);
     });
 
-    it("the ClusterRole grants get and list on every resource discover reads, and nothing else", () => {
-      const role = clusterRoleYaml();
-      assert.match(role, /kind: ClusterRole/);
-      assert.match(
-        role,
-        /apiGroups: \[appmesh\.k8s\.aws\]\n\s+resources: \[backendgroups, gatewayroutes, meshes, virtualgateways, virtualnodes, virtualrouters, virtualservices\]/,
-      );
-      assert.doesNotMatch(role, /secrets|configmaps|create|update|patch|delete|watch|\*/);
-    });
-
     it("no App Mesh CRDs, or some missing: exit 2 naming them", async () => {
       await c.close();
       c = await startCluster({ types: [] });

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as jsyaml from "js-yaml";
+import { ClusterSnapshot, NamespaceReads } from "../../discover/model";
 import { APPMESH_GROUP, APPMESH_KINDS, SGP_GROUP, SGP_VERSION } from "../../discover/reads";
 import { KubeApiServer, KubeObject, ResourceType } from "./kube-api-server";
 
@@ -519,5 +520,33 @@ export function securityGroupPolicy(ns: string, name: string): KubeObject {
       podSelector: { matchLabels: { app: "ledger" } },
       securityGroups: { groupIds: ["sg-0123456789abcdef0"] },
     },
+  };
+}
+
+/** A cluster snapshot as readCluster returns it, empty but for what the test gives (context prod). */
+export function snapshot(
+  o: Partial<ClusterSnapshot> & { reads?: Record<string, Partial<NamespaceReads>> },
+): ClusterSnapshot {
+  const empty: NamespaceReads = {
+    services: [],
+    deployments: [],
+    replicaSets: [],
+    hpas: [],
+    securityGroupPolicies: [],
+  };
+  return {
+    context: "prod",
+    server: "https://example",
+    appmeshVersions: ["v1beta2"],
+    appmesh: [],
+    legacy: [],
+    namespaces: [],
+    pods: [],
+    nodes: [],
+    webhooks: [],
+    meshed: [],
+    installed: { hpa: true, securityGroupPolicies: false },
+    ...o,
+    perNamespace: new Map(Object.entries(o.reads ?? {}).map(([k, v]) => [k, { ...empty, ...v }])),
   };
 }
