@@ -1,23 +1,11 @@
-// The cutover journal: private file modes, torn lines, safe file names, the run lock, and the guidance after a restart.
+// The cutover journal: private file modes, torn lines, safe file names, and the run lock.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CutoverBusyError, Journal, jsonSafe } from "../../cutover/journal";
-import { ApplyEvent } from "../../cutover/loop";
-import { interruptedCutoverGuidance } from "../../cutover/report";
 import { tempDir } from "../automation/support";
-
-const base = { at: "2026-12-01T10:00:00.000Z", stack: "dev", dryRun: false };
-const applying = (weight: number): ApplyEvent => ({
-  ...base,
-  type: "applying",
-  step: 2,
-  of: 4,
-  weight,
-  rollback: false,
-});
-const applied = (weight: number): ApplyEvent => ({ ...applying(weight), type: "applied" });
+import { applied, base } from "./support";
 
 describe("cutover journal", () => {
   it("keeps the directory 0700 and the file 0600, even when they existed wider", () => {
@@ -75,27 +63,6 @@ describe("cutover journal", () => {
     assert.equal(
       JSON.stringify({ v: Infinity, n: NaN, x: 1 }, jsonSafe),
       '{"v":"+Inf","n":"NaN","x":1}',
-    );
-  });
-
-  it("after a restart, names the last weight applied, an update in flight, and the command to resume", () => {
-    const done = interruptedCutoverGuidance("dev", false, [applying(5), applied(5)]);
-    assert.match(done, /Last Istio weight applied: 5, at 2026-12-01T10:00:00\.000Z\./);
-    assert.doesNotMatch(done, /in flight/);
-    assert.match(done, /Resume with `meshlift cutover run --stack dev`/);
-    const flying = interruptedCutoverGuidance("dev", false, [
-      applying(5),
-      applied(5),
-      applying(25),
-    ]);
-    assert.match(
-      flying,
-      /An `up` to weight 25 was in flight: .*pulumi cancel --stack dev.*pulumi refresh --stack dev/,
-    );
-    const dry = interruptedCutoverGuidance("dev", true, [applying(5), applied(5)]);
-    assert.match(
-      dry,
-      /nothing was applied \(the plan had reached weight 5\)\. Resume with `meshlift cutover run --stack dev --dry-run`/,
     );
   });
 });

@@ -2,6 +2,7 @@
 import { AutomationRunner } from "../../automation/runners/local";
 import { PlanRunner } from "../../automation/runners/plan";
 import { CutoverDeps } from "../../cli/commands/cutover";
+import { ApplyEvent } from "../../cutover/loop";
 import { tempDir } from "../automation/support";
 import { metricsLab, MetricsLab, prometheusBinary } from "../support/prometheus";
 
@@ -91,3 +92,15 @@ export function capture(onErr?: (line: string) => void, journalDir = tempDir()):
   };
   return { deps, out, err, journalDir, stop };
 }
+
+/** A cutover event's common fields, and apply events of the dev stack at step 2 of 4. */
+export const base = { at: "2026-12-01T10:00:00.000Z", stack: "dev", dryRun: false };
+export const applying = (weight: number): ApplyEvent => ({
+  ...base,
+  type: "applying",
+  step: 2,
+  of: 4,
+  weight,
+  rollback: false,
+});
+export const applied = (weight: number): ApplyEvent => ({ ...applying(weight), type: "applied" });
