@@ -1,10 +1,6 @@
 // Tests for the multi-cluster pure builders: real CA chains checked with node:crypto, values, manifests.
 import * as assert from "node:assert/strict";
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import YAML from "yaml";
-import { MultiClusterConfig, multiClusterSchema } from "../../config/sections/multicluster";
 import {
   cacertsData,
   cacertsProblems,
@@ -16,23 +12,10 @@ import {
   rootBundle,
   splitPem,
 } from "../../builders/mesh-ca";
-import { checkRemoteAccess, remoteSecret } from "../../builders/remote-secrets";
-import { crossClusterRules } from "../../builders/cross-cluster-rules";
-import { crossNetworkGateway, eastWestGatewayValues } from "../../builders/east-west-gateway";
-import { nlbServiceAnnotations } from "../../builders/lb-controller";
 import { HOURS_PER_YEAR, rootCaSpec, validityHours } from "../../builders/mesh-root";
-import { isMultiNetwork, qualifiedStack } from "../../builders/multicluster";
 import { hasOpenssl, issue, Issued, keyUsages } from "../support/ca";
-
-function mc(over: Record<string, unknown> = {}): MultiClusterConfig {
-  return multiClusterSchema.parse({
-    meshId: "mesh-prod",
-    clusterName: "prod-use1",
-    network: "net-use1",
-    caStack: "prod-use1",
-    ...over,
-  });
-}
+import { loadKeys, unknownKeys } from "../support/chart-keys";
+import { multiCluster } from "../support/multicluster";
 
 const DAY_MS = 24 * 3600 * 1000;
 function lifetimeDays(c: X509Certificate): number {
@@ -40,8 +23,12 @@ function lifetimeDays(c: X509Certificate): number {
 }
 
 describe("multi-cluster CA chain (real certificates)", function () {
-  const a = mc();
-  const b = mc({ clusterName: "prod-usw2", network: "net-usw2", intermediateValidityYears: 2 });
+  const a = multiCluster();
+  const b = multiCluster({
+    clusterName: "prod-usw2",
+    network: "net-usw2",
+    intermediateValidityYears: 2,
+  });
   let root: Issued;
   let interA: Issued;
   let interB: Issued;
@@ -57,7 +44,7 @@ describe("multi-cluster CA chain (real certificates)", function () {
     root = issue(rootCaSpec(a));
     interA = issue(intermediateCaSpec(a), root);
     interB = issue(intermediateCaSpec(b), root);
-    otherRoot = issue(rootCaSpec(mc({ meshId: "other-mesh" })));
+    otherRoot = issue(rootCaSpec(multiCluster({ meshId: "other-mesh" })));
   });
 
   function data(inter: Issued, r: Issued = root) {
@@ -160,7 +147,7 @@ describe("multi-cluster CA chain (real certificates)", function () {
 
 describe("multi-cluster specs and values", () => {
   it("sets one mesh id, the cluster id and the network in istiod values", () => {
-    assert.deepEqual(multiClusterIstiodValues(mc()), {
+    assert.deepEqual(multiClusterIstiodValues(multiCluster()), {
       global: {
         meshID: "mesh-prod",
         multiCluster: { clusterName: "prod-use1" },
@@ -170,15 +157,12 @@ describe("multi-cluster specs and values", () => {
   });
 
   it("sets only istiod keys the chart reads", () => {
-    const keys = readKeys("istiod.keys");
-    for (const p of leafPaths(multiClusterIstiodValues(mc()))) {
-      assert.ok(allowed(keys, p), `istiod does not read ${p}`);
-    }
+    assert.deepEqual(unknownKeys(multiClusterIstiodValues(multiCluster()), loadKeys("istiod")), []);
   });
 
   it("rotates only the intermediate when the serial changes", () => {
-    const one = mc();
-    const two = mc({ intermediateSerial: 2 });
+    const one = multiCluster();
+    const two = multiCluster({ intermediateSerial: 2 });
     assert.deepEqual(rootCaSpec(one), rootCaSpec(two));
     assert.notDeepEqual(intermediateCaSpec(one), intermediateCaSpec(two));
     assert.equal(intermediateCaSpec(two).subject.serialNumber, "2");
@@ -186,146 +170,11 @@ describe("multi-cluster specs and values", () => {
     // A validity change re-issues the certificate but keeps the key.
     assert.equal(
       intermediateRotationTrigger(one),
-      intermediateRotationTrigger(mc({ intermediateValidityYears: 3 })),
+      intermediateRotationTrigger(multiCluster({ intermediateValidityYears: 3 })),
     );
     assert.equal(
-      rootCaSpec(mc({ rootValidityYears: 20 })).validityPeriodHours,
+      rootCaSpec(multiCluster({ rootValidityYears: 20 })).validityPeriodHours,
       20 * HOURS_PER_YEAR,
     );
   });
-
-  it("refuses a non-integer or non-positive validity", () => {
-    assert.throws(() => validityHours(0), /positive integer \(given: 0\)/);
-    assert.throws(() => validityHours(1.5), /given: 1.5/);
-  });
-
-  const access = {
-    clusterName: "prod-usw2",
-    network: "net-usw2",
-    server: "https://ABC.gr7.us-west-2.eks.amazonaws.com",
-    caData: "Y2EtZGF0YQ==",
-    token: "eyJhbGciOi.reader",
-  };
-
-  it("builds the remote secret istiod watches, with a bearer-token kubeconfig", () => {
-    const s = remoteSecret(access);
-    assert.equal(s.metadata.name, "istio-remote-secret-prod-usw2");
-    assert.equal(s.metadata.namespace, "istio-system");
-    assert.deepEqual(s.metadata.labels, { "istio/multiCluster": "true" });
-    assert.deepEqual(s.metadata.annotations, { "networking.istio.io/cluster": "prod-usw2" });
-    assert.deepEqual(Object.keys(s.stringData), ["prod-usw2"]);
-    const kc = YAML.parse(s.stringData["prod-usw2"]);
-    assert.equal(kc["current-context"], "prod-usw2");
-    assert.deepEqual(kc.clusters, [
-      {
-        name: "prod-usw2",
-        cluster: { server: access.server, "certificate-authority-data": access.caData },
-      },
-    ]);
-    assert.deepEqual(kc.users, [{ name: "prod-usw2", user: { token: access.token } }]);
-    assert.ok(!s.stringData["prod-usw2"].includes("exec"), "istiod rejects exec auth");
-  });
-
-  it("checks a peer's published access against the peer config", () => {
-    const peer = { name: "prod-usw2", stack: "prod-usw2", cidrs: [] };
-    assert.deepEqual(checkRemoteAccess(peer, access), access);
-    assert.throws(
-      () => checkRemoteAccess(peer, { ...access, clusterName: "usw2" }),
-      /says its clusterName is "usw2", but peers\[\]\.name is "prod-usw2"/,
-    );
-    assert.throws(
-      () => checkRemoteAccess(peer, undefined),
-      /missing: run `pulumi up` on that stack/,
-    );
-    assert.throws(
-      () => checkRemoteAccess(peer, { ...access, token: "" }),
-      /no token \(given: <redacted>\)/,
-    );
-  });
-
-  it("qualifies stack names with the organization and project", () => {
-    assert.equal(qualifiedStack("prod-usw2", "acme", "meshlift"), "acme/meshlift/prod-usw2");
-    assert.equal(qualifiedStack("other/prod-usw2", "acme", "meshlift"), "acme/other/prod-usw2");
-    assert.equal(qualifiedStack("x/y/z", "acme", "meshlift"), "x/y/z");
-  });
-
-  const multiNet = mc({
-    peers: [
-      { name: "prod-usw2", stack: "prod-usw2", network: "net-usw2", cidrs: ["10.41.0.0/16"] },
-    ],
-    eastWest: { enabled: true },
-  });
-
-  it("makes the east-west gateway a network gateway with only keys the chart accepts", () => {
-    const v = eastWestGatewayValues(multiNet);
-    assert.equal(v.networkGateway, "net-use1");
-    assert.equal(v.labels.istio, "eastwestgateway");
-    assert.ok(!("topology.istio.io/network" in v.labels), "the chart adds it; twice breaks YAML");
-    assert.equal(
-      v.service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"],
-      "internal",
-    );
-    assert.deepEqual(v.service.loadBalancerSourceRanges, ["10.41.0.0/16"]);
-    // The same NLB annotations as the ingress gateway: cross-zone as an attribute, never the deprecated one.
-    assert.deepEqual(v.service.annotations, nlbServiceAnnotations("internal"));
-    const keys = readKeys("istio-gateway.keys");
-    for (const p of leafPaths(v)) assert.ok(allowed(keys, p), `gateway chart rejects ${p}`);
-    assert.equal("loadBalancerClass" in v.service, false, "the LB controller's NLB by default");
-    const auto = eastWestGatewayValues(multiNet, { loadBalancerClass: "eks.amazonaws.com/nlb" });
-    assert.equal(auto.service.loadBalancerClass, "eks.amazonaws.com/nlb", "EKS Auto Mode's NLB");
-    for (const p of leafPaths(auto)) assert.ok(allowed(keys, p), `gateway chart rejects ${p}`);
-  });
-
-  it("routes other networks' mTLS through 15443 in AUTO_PASSTHROUGH", async () => {
-    const gw = crossNetworkGateway(multiNet);
-    const { Gateway } = await import("@kubernetes-models/istio/networking.istio.io/v1/Gateway");
-    new Gateway(gw as never).validate();
-    assert.deepEqual(gw.spec.selector, { istio: "eastwestgateway" });
-    assert.deepEqual(gw.spec.servers, [
-      {
-        port: { number: 15443, name: "tls", protocol: "TLS" },
-        tls: { mode: "AUTO_PASSTHROUGH" },
-        hosts: ["*.local"],
-      },
-    ]);
-    const exposed = crossNetworkGateway(mc({ eastWest: { enabled: true, exposeIstiod: true } }));
-    assert.deepEqual(
-      exposed.spec.servers.map((s) => (s.port as { number: number }).number),
-      [15443, 15012, 15017],
-    );
-  });
-
-  it("opens cross-cluster ports from peer CIDRs only as the topology needs", () => {
-    const ports = (m: MultiClusterConfig, pub = true) =>
-      crossClusterRules(m, { endpointPublicAccess: pub }).map((r) => `${r.port}<-${r.cidr}`);
-    assert.deepEqual(ports(multiNet), ["15443<-10.41.0.0/16"]);
-    assert.deepEqual(ports(multiNet, false), ["15443<-10.41.0.0/16", "443<-10.41.0.0/16"]);
-    const sameNet = mc({ peers: [{ name: "b", stack: "b", cidrs: ["10.9.0.0/16"] }] });
-    assert.equal(isMultiNetwork(sameNet), false);
-    assert.deepEqual(ports(sameNet), []);
-    const exposed = mc({
-      peers: [{ name: "b", stack: "b", network: "n2", cidrs: ["10.9.0.0/16"] }],
-      eastWest: { enabled: true, exposeIstiod: true },
-    });
-    assert.deepEqual(ports(exposed), [
-      "15443<-10.9.0.0/16",
-      "15012<-10.9.0.0/16",
-      "15017<-10.9.0.0/16",
-    ]);
-  });
 });
-
-/** Chart key lists, copied from the shared reference into reference/charts/. */
-function readKeys(file: string): string[] {
-  const p = path.resolve(__dirname, "../../reference/charts", file);
-  return fs.readFileSync(p, "utf8").split("\n").filter(Boolean);
-}
-
-function allowed(keys: readonly string[], p: string): boolean {
-  return keys.some((k) => k === p || (k.endsWith(".*") && p.startsWith(k.slice(0, -1))));
-}
-
-function leafPaths(v: unknown, prefix = ""): string[] {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return [prefix];
-  return Object.entries(v).flatMap(([k, x]) => leafPaths(x, prefix ? `${prefix}.${k}` : k));
-}

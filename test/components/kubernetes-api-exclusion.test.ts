@@ -1,7 +1,6 @@
 // The Kubernetes API Service's address, kept out of sidecar interception: derived from the cluster's service CIDR in both cluster modes.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { kubernetesApiExcludeRange } from "../../builders/eks-cluster";
 import { kubernetesApiExclusionValues } from "../../builders/istio-mesh";
 import { EksCluster } from "../../components/eks-cluster";
 import { parseConfig } from "../../config/load";
@@ -53,21 +52,6 @@ async function rangeOf(cluster: unknown, net: Record<string, string>): Promise<s
 }
 
 describe("Kubernetes API exclusion", () => {
-  it("is the first address of the service CIDR, never the whole CIDR", () => {
-    assert.equal(kubernetesApiExcludeRange({ serviceIpv4Cidr: "172.20.0.0/16" }), "172.20.0.1/32");
-    assert.equal(kubernetesApiExcludeRange({ serviceIpv4Cidr: "10.100.0.0/16" }), "10.100.0.1/32");
-    assert.equal(
-      kubernetesApiExcludeRange({ ipFamily: "ipv6", serviceIpv6Cidr: "fd12:3456:789a::/108" }),
-      "fd12:3456:789a::1/128",
-    );
-    for (const bad of [undefined, "", "<computed>", "172.20.0.0", "300.1.0.0/16"]) {
-      assert.throws(
-        () => kubernetesApiExcludeRange({ serviceIpv4Cidr: bad }),
-        /kubernetesNetworkConfig\.serviceIpv4Cidr: .* is not a CIDR/,
-      );
-    }
-  });
-
   it("reads the adopted cluster's service CIDR", async () => {
     const r = await rangeOf(
       { mode: "existing", name: "legacy" },
