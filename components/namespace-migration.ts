@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadedNamespace } from "../config/conversions";
 import { RestartStep } from "../builders/namespace-migration";
-import { NamespacePlan } from "../phases/plan";
+import { NamespacePlan } from "../phases/plan-namespaces";
 
 /** Lets a patch take a label or annotation over from kubectl or the App Mesh tooling that set it. */
 const FORCE = { "pulumi.com/patchForce": "true" } as const;

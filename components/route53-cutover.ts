@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_HEALTH, nlbHostedZoneId, SET_IDENTIFIERS } from "../builders/route53-cutover";
-import { DnsRecordPlan } from "../phases/plan";
+import { DnsRecordPlan } from "../phases/plan-dns";
 
 export interface Route53CutoverArgs {
   /** Per `cutover.records` hostname, which records exist in this phase and their weights (PhasePlan.dns.records). */

@@ -1,24 +1,12 @@
 // planPhase: everything a migration phase means for this stack, decided in one pure function that components, the program, the runbook, the CLI and the service read.
-import {
-  appmeshRecordRetained,
-  cutoverWeights,
-  dnsRecordsIn,
-  Weights,
-} from "../builders/route53-cutover";
+import { appmeshRecordRetained, cutoverWeights, dnsRecordsIn } from "../builders/route53-cutover";
 import {
   convertedResourcesIn,
-  Dataplane,
   dataplaneIn,
-  gracePeriodFindings,
   namespaceLabels,
   namespaceProxy,
-  NamespaceProxyPlan,
   restartAnnotations,
-  restartOrder,
-  RestartStep,
-  availabilityFindings,
   restartReason,
-  WorkloadFinding,
 } from "../builders/namespace-migration";
 import { manualCleanup } from "../builders/appmesh-controller";
 import { exportSummary, ExportSummary } from "../appmesh/report";
@@ -29,10 +17,8 @@ import { securityPlan, SecurityPlan } from "../builders/security-baseline";
 import { ConfigError } from "../config/errors";
 import { MAX_KUBERNETES_VERSION, MIN_KUBERNETES_VERSION } from "../config/versions";
 import type { MeshliftConfig } from "../config/load";
-import type { CutoverRecordConfig } from "../config/sections/cutover";
-import { conversionTarget, IstioMode, needsGatewayApi } from "../config/sections/istio";
-import type { Target } from "../appmesh/types";
-import { namespacesLeftOnAppMesh, NamespaceState } from "../config/sections/migration";
+import { conversionTarget, needsGatewayApi } from "../config/sections/istio";
+import { namespacesLeftOnAppMesh } from "../config/sections/migration";
 import { DeployedState, guardPhase, TransitionError } from "./deployed";
 import {
   AdoptedClusterFacts,
@@ -57,98 +43,10 @@ import {
   stackPosition,
   Transition,
 } from "./phases";
-
-/** One `migration.namespaces` entry in a phase. */
-export interface NamespacePlan {
-  readonly name: string;
-  readonly state: NamespaceState;
-  /** The namespace runs on Istio in this phase (state istio, from `workloads` on). */
-  readonly onIstio: boolean;
-  /** Injection labels the namespace patch sets; exactly one injector is ever `enabled`. */
-  readonly labels: Readonly<Record<string, string>>;
-  /** The pod-template annotation that restarts its Deployments, or undefined: nothing restarts. */
-  readonly restart?: Readonly<Record<string, string>>;
-  /** What its pods run in this phase: the App Mesh Envoy, the Istio sidecar, or ambient (no sidecar). */
-  readonly dataplane: Dataplane;
-  /** Why its Deployments restart in this phase (with `restart`). */
-  readonly restartReason?: string;
-  /** Its converted Istio resources exist in this phase. */
-  readonly convertedResources: boolean;
-  /**
-   * Every pod-template annotation the restart patch sets: `restart` plus the sidecar's size and
-   * start/drain overrides, so that the new pods start with them. Undefined when nothing restarts.
-   */
-  readonly podAnnotations?: Readonly<Record<string, string>>;
-  /** Its sidecars' size, start and drain (sidecar mode); undefined in ambient mode: no sidecar. */
-  readonly proxy?: NamespaceProxyPlan;
-}
-
-/** How the `workloads` phase moves pods without dropping requests (README, Zero-downtime workload moves). */
-export interface WorkloadsPlan {
-  /** One line on which sidecar settings apply (none in ambient mode). */
-  readonly sidecarSettings: string;
-  /** Restart risks found in the namespaces' exports, for namespaces moving to Istio. */
-  readonly findings: readonly WorkloadFinding[];
-  /** `migration.maxParallelRestarts`: Deployments restarting at once. */
-  readonly maxParallelRestarts: number;
-  /** This phase's restarts in rollout order, each after the one it waits for. */
-  readonly restarts: readonly RestartStep[];
-}
-
-/** One `cutover.records` hostname in a phase: which of its two weighted records exist, with what weight. */
-export interface DnsRecordPlan {
-  readonly record: CutoverRecordConfig;
-  /**
-   * The adopted App Mesh record (set identifier `appmesh`), absent once App Mesh is removed; it is
-   * retained on delete while it carries weight (it served traffic before the stack existed).
-   */
-  readonly appmesh?: { readonly weight: number; readonly retainOnDelete: boolean };
-  /** The Istio gateway record (set identifier `istio`), from `parallel` on. */
-  readonly istio?: { readonly weight: number };
-}
-
-export interface DnsPlan {
-  readonly records: readonly DnsRecordPlan[];
-  /** The weights of this phase (the same for every record); they always add up to 100. */
-  readonly weights: Weights;
-  /** Istio records exist in this phase. */
-  readonly istioRecords: boolean;
-  /** App Mesh records exist in this phase. */
-  readonly appmeshRecords: boolean;
-  /** From this phase on the Istio records carry traffic (`cutover.istioWeight`, then all of it). */
-  readonly istioTakesTraffic: boolean;
-  /** The weights follow `cutover.istioWeight` here: it can be stepped (and set back) within the phase. */
-  readonly shiftable: boolean;
-}
-
-export interface IstioPlan {
-  /** Istio (LB controller, control plane, gateway, security baseline, observability) is installed. */
-  readonly installed: boolean;
-  readonly mode: IstioMode;
-  /** One line for the stack output `istioModeGuard`. */
-  readonly modeGuard: string;
-  /** The AWS Load Balancer Controller is installed by the stack. */
-  readonly lbController: boolean;
-  /** What the converter emits for the migrating namespaces (istio, gateway-api or ambient). */
-  readonly conversionTarget: Target;
-  /** The stack installs the Gateway API CRDs, before istiod and the converted objects. */
-  readonly gatewayApiCrds: boolean;
-  /** The gateway runs on the dedicated gateway node group (an adopted or Auto Mode cluster has none). */
-  readonly dedicatedGatewayNodes: boolean;
-  /** The gateway Services' `loadBalancerClass` (EKS Auto Mode's); absent: the LB controller's. */
-  readonly loadBalancerClass?: string;
-  /** istiod is protected like the cluster it runs on: no update may delete or replace it. */
-  readonly protectIstiod: boolean;
-}
-
-export interface AppMeshPlan {
-  /** App Mesh is removed: Istio alone in DNS, App Mesh labels and controller gone. */
-  readonly removed: boolean;
-  /** The adopted App Mesh controller release exists in this phase. */
-  readonly controllerRelease: boolean;
-  /** What is left for a person to remove once App Mesh is removed, in the order that works. */
-  readonly manualCleanup?: readonly string[];
-}
+import { changesBetween, PhaseChange, PhaseParts } from "./plan-changes";
+import type { DnsPlan } from "./plan-dns";
+import type { AppMeshPlan, ClusterPlan, IstioPlan } from "./plan-installs";
+import { NamespacePlan, workloadsPlan, WorkloadsPlan } from "./plan-namespaces";
 
 export interface RollbackPlan {
   /** The phase `phase rollback` returns to by default: the one before. */
@@ -229,19 +127,6 @@ function inventoryOf(loaded: readonly LoadedNamespace[]): InventoryPlan | undefi
   };
 }
 
-export interface ClusterPlan {
-  /**
-   * EKS Auto Mode: EKS provisions the gateways' NLBs itself (no LB controller) and a created cluster
-   * runs no managed node groups. Configured, else read from an adopted cluster.
-   */
-  readonly autoMode: boolean;
-  /**
-   * How a created cluster's node groups are named: `prefix` (generated names, so a replacement is
-   * create-then-delete) or `fixed` (kept for stacks deployed before). Absent for an adopted cluster.
-   */
-  readonly nodeGroupNaming?: { readonly naming: "prefix" | "fixed"; readonly reason: string };
-}
-
 /** What a phase means for this stack. Add fields; never change what one means. */
 export interface PhasePlan {
   /** The phase this run deploys (`meshlift:phase`). */
@@ -294,37 +179,6 @@ export interface PhasePlan {
 export interface PlanObservations {
   /** What an adopted cluster runs (read once with aws.eks.getCluster). @default unknown: not checked */
   readonly adoptedCluster?: AdoptedClusterFacts;
-}
-
-/** The parts of a plan that depend on the phase and the config only (no deployed state). */
-type PhaseParts = Pick<
-  PhasePlan,
-  "phase" | "spec" | "security" | "namespaces" | "dns" | "appmesh" | "prePull"
->;
-
-/** Which sidecar settings a mode takes, in one line. */
-function sidecarSettings(c: MeshliftConfig): string {
-  switch (c.istio.mode) {
-    case "sidecar": {
-      const p = c.istio.proxy;
-      return (
-        `sidecar mode: applications wait for their proxy (holdApplicationUntilProxyStarts ${p.holdApplicationUntilProxyStarts}), ` +
-        `terminating proxies drain for ${p.terminationDrainDuration}` +
-        `${p.exitOnZeroActiveConnections ? " or until their last connection closes" : ""}; ` +
-        "namespaces may set their own size, start and drain (migration.namespaces[].proxy); " +
-        "calls to the Kubernetes API bypass the sidecar (its Service address, from the cluster's service CIDR, in global.proxy.excludeIPRanges)"
-      );
-    }
-    case "ambient":
-      return (
-        "ambient mode: none of the sidecar settings apply (no sidecar to size, hold or drain; " +
-        "migration.namespaces[].proxy is ignored); the restart only removes the App Mesh Envoy"
-      );
-    default: {
-      const never: never = c.istio.mode;
-      throw new Error(`unknown istio.mode ${JSON.stringify(never)}`);
-    }
-  }
 }
 
 function partsAt(c: MeshliftConfig, phase: Phase): PhaseParts {
@@ -393,78 +247,6 @@ function partsAt(c: MeshliftConfig, phase: Phase): PhaseParts {
         : {}),
     },
   };
-}
-
-export type { SecurityPlan };
-
-/** One thing a move between two phases changes. */
-export interface PhaseChange {
-  readonly kind: "create" | "update" | "remove";
-  readonly what: string;
-}
-
-/** What changes when a stack moves from the parts `a` to the parts `b`, in a stable order. */
-function changesBetween(a: PhaseParts, b: PhaseParts): PhaseChange[] {
-  const out: PhaseChange[] = [];
-  const add = (kind: PhaseChange["kind"], what: string) => out.push({ kind, what });
-  if (a.spec.istioInstalled !== b.spec.istioInstalled) {
-    add(
-      b.spec.istioInstalled ? "create" : "remove",
-      "Istio (LB controller, control plane, gateway)",
-    );
-  }
-  if (
-    a.spec.istioInstalled &&
-    b.spec.istioInstalled &&
-    a.security.mtlsMode !== b.security.mtlsMode
-  ) {
-    add("update", `mesh mTLS ${a.security.mtlsMode} -> ${b.security.mtlsMode}`);
-  }
-  for (const [i, nb] of b.namespaces.entries()) {
-    const na = a.namespaces[i];
-    for (const k of Object.keys(na.labels).filter((k) => !(k in nb.labels))) {
-      add("remove", `namespace ${nb.name}: label ${k}`);
-    }
-    for (const [k, v] of Object.entries(nb.labels)) {
-      if (na.labels[k] === undefined) add("create", `namespace ${nb.name}: label ${k}=${v}`);
-      else if (na.labels[k] !== v)
-        add("update", `namespace ${nb.name}: label ${k}=${na.labels[k]} -> ${v}`);
-    }
-    if (na.convertedResources !== nb.convertedResources) {
-      add(
-        nb.convertedResources ? "create" : "remove",
-        `namespace ${nb.name}: converted Istio resources`,
-      );
-    }
-    if (!na.restart !== !nb.restart) {
-      // Ambient restarts do something other than the sidecar restart people know: say what.
-      const why = nb.dataplane === "ambient" ? ` ${nb.restartReason}` : "";
-      add(
-        nb.restart ? "create" : "remove",
-        `namespace ${nb.name}: restart of its Deployments${why}`,
-      );
-    }
-  }
-  for (const [i, rb] of b.dns.records.entries()) {
-    const ra = a.dns.records[i];
-    for (const side of ["appmesh", "istio"] as const) {
-      const x = ra[side];
-      const y = rb[side];
-      const what = `${rb.record.name}: ${side} record`;
-      if (!x && y) add("create", `${what} (weight ${y.weight})`);
-      else if (x && !y) add("remove", what);
-      else if (x && y && x.weight !== y.weight)
-        add("update", `${what} weight ${x.weight} -> ${y.weight}`);
-    }
-  }
-  if (!a.prePull !== !b.prePull) {
-    const image = (a.prePull ?? b.prePull)?.image ?? "";
-    add(b.prePull ? "create" : "remove", `proxy image pre-pull DaemonSet (${image})`);
-  }
-  if (a.appmesh.controllerRelease !== b.appmesh.controllerRelease) {
-    add(b.appmesh.controllerRelease ? "create" : "remove", "App Mesh controller release");
-  }
-  return out;
 }
 
 /**
@@ -617,26 +399,5 @@ export function planPhase(
       : {}),
     ...(inventory ? { inventory } : {}),
     workloads: workloadsPlan(c, parts),
-  };
-}
-
-/** Restart risks of the namespaces moving to Istio, whatever the phase, so they show before the move. */
-function workloadsPlan(c: MeshliftConfig, parts: PhaseParts): WorkloadsPlan {
-  const findings = c.namespaces.flatMap((ns, i) => {
-    if (ns.config.state !== "istio") return [];
-    const proxy = parts.namespaces[i].proxy;
-    return [
-      ...availabilityFindings(ns.config.name, ns.deploymentFacts, ns.disruptionBudgets),
-      ...(proxy ? gracePeriodFindings(ns.config.name, ns.deploymentFacts, proxy.drainSeconds) : []),
-    ];
-  });
-  const restarting = c.namespaces
-    .filter((_, i) => parts.namespaces[i].restart)
-    .map((ns) => ({ name: ns.config.name, deployments: ns.deployments }));
-  return {
-    sidecarSettings: sidecarSettings(c),
-    findings,
-    maxParallelRestarts: c.migration.maxParallelRestarts,
-    restarts: restartOrder(restarting, c.migration.maxParallelRestarts),
   };
 }

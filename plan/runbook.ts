@@ -5,7 +5,8 @@ import { GATEWAY_NAME } from "../builders/istio-mesh";
 import { PROMETHEUS_DEFAULTS, renderQuery } from "../cutover/queries";
 import { MeshliftConfig } from "../config/load";
 import { STAY_ON_ISTIO } from "../phases/guards";
-import { PhaseChange, PhasePlan } from "../phases/plan";
+import { PhasePlan } from "../phases/plan";
+import { PhaseChange } from "../phases/plan-changes";
 import { isOwnComponent } from "./diff";
 import { PlanDocument } from "./offline";
 
