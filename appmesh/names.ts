@@ -2,7 +2,10 @@
 
 export const CLUSTER_SUFFIX = ".svc.cluster.local";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The shape of a DNS-1123 label (namespaces, most object names, label values): its length aside. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The longest DNS-1123 label. */
+export const DNS_LABEL_MAX = 63;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Istio's DNS-1123 label: letters of either case (istio/pkg/config/labels IsDNS1123Label). */
 const HOST_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -37,8 +40,9 @@ export function dnsLabel(s: string): string {
   return out;
 }
 
+/** Whether `s` is a DNS-1123 label: the one test behind every Kubernetes-name check (config and converter). */
 export function isDnsLabel(s: string): boolean {
-  return s.length <= 63 && DNS_LABEL.test(s);
+  return s.length <= DNS_LABEL_MAX && DNS_LABEL.test(s);
 }
 
 export function isDnsSubdomain(s: string): boolean {

@@ -1,6 +1,6 @@
 // What discover read from the cluster, and the pure facts derived from it: meshed namespaces, App Mesh Envoy pods, mesh membership, references.
 import { APPMESH_GROUP } from "./reads";
-import { isDnsLabel } from "../config/sections/k8s-common";
+import { isDnsLabel } from "../appmesh/names";
 
 /** An object as the API server serves it (JSON), with the fields discover reads. */
 export type Wire = Record<string, unknown> & {

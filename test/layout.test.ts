@@ -17,7 +17,7 @@ const MIRRORED_FLOOR = 0.45;
 /** Files over 500 lines still to split (the converter is exempt: its emitters are long tables). Shrink it. */
 const OVER_500_LEFT = ["automation/service/openapi.ts", "automation/service/operations.ts"];
 /** Exported function names still defined in two modules. Shrink it. */
-const EXPORTED_TWICE_LEFT = ["routerRoutes", "isEmpty", "isDnsLabel", "renderStatus"];
+const EXPORTED_TWICE_LEFT = ["routerRoutes", "isEmpty", "renderStatus"];
 
 describe("layout", () => {
   const files = sourceFiles();

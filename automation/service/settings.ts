@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fsReason } from "../../config/files";
-import { isDnsLabel } from "../../config/sections/k8s-common";
+import { isDnsLabel } from "../../appmesh/names";
 import { makePrivate } from "./store";
 import { DEFAULT_PROJECT_DIR } from "../runners/runner";
 import { generateToken, loadTokenFile, parseTokens, TokenEntry } from "./auth";

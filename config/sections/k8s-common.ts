@@ -1,15 +1,6 @@
 // Shared zod pieces for sections that describe Kubernetes things: names, resource quantities, requests/limits.
 import { z } from "zod";
-
-/** The shape of a DNS-1123 label (namespaces, most object names, label values): its length aside. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** The longest DNS-1123 label. */
-export const DNS_LABEL_MAX = 63;
-
-/** Whether `s` is a DNS-1123 label: the one test behind every Kubernetes-name check. */
-export function isDnsLabel(s: string): boolean {
-  return s.length <= DNS_LABEL_MAX && DNS_LABEL.test(s);
-}
+import { isDnsLabel } from "../../appmesh/names";
 
 /** A DNS-1123 label: namespace and most object names. */
 export const dnsLabel = z

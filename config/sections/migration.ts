@@ -1,6 +1,7 @@
 // The `meshlift:migration` and `meshlift:appmesh` sections: which namespaces move to Istio, and the App Mesh controller handle.
 import { z } from "zod";
-import { cpuQuantity, DNS_LABEL, DNS_LABEL_MAX, memoryQuantity } from "./k8s-common";
+import { DNS_LABEL, DNS_LABEL_MAX } from "../../appmesh/names";
+import { cpuQuantity, memoryQuantity } from "./k8s-common";
 import { drainDuration } from "./istio";
 
 /** Namespaces meshlift must never relabel or restart: the platform's own. */

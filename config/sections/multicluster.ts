@@ -3,7 +3,7 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { SECRET_META } from "../redact";
 import { SECRET_PLACEHOLDER } from "../stack-file";
-import { isDnsLabel } from "./k8s-common";
+import { isDnsLabel } from "../../appmesh/names";
 import { cidrSchema } from "./network";
 
 /** Istio cluster ids, mesh ids and network names end up in label values and Secret names. */

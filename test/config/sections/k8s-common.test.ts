@@ -1,11 +1,7 @@
 // Tests the shared Kubernetes-name and quantity pieces every config section builds on.
 import * as assert from "node:assert/strict";
-import {
-  cpuQuantity,
-  dnsLabel,
-  isDnsLabel,
-  memoryQuantity,
-} from "../../../config/sections/k8s-common";
+import { isDnsLabel } from "../../../appmesh/names";
+import { cpuQuantity, dnsLabel, memoryQuantity } from "../../../config/sections/k8s-common";
 
 describe("isDnsLabel", () => {
   it("accepts lower-case names of 1 to 63 characters that start and end with a letter or digit", () => {
