@@ -50,7 +50,7 @@ export async function phaseStatus(stack: string, deps: PhaseDeps): Promise<Phase
   return (await standing(stack, deps)).status;
 }
 
-export function renderStatus(s: PhaseStatus, cliPresent: boolean): string {
+export function renderPhaseStatus(s: PhaseStatus, cliPresent: boolean): string {
   const deployed = s.deployed
     ? s.deployed
     : cliPresent
@@ -173,7 +173,7 @@ export function defaultPhaseDeps(): PhaseDeps {
 }
 
 export async function runPhaseStatus(o: { stack: string }, d: PhaseDeps = defaultPhaseDeps()) {
-  d.out(`${renderStatus(await phaseStatus(o.stack, d), pulumiCli().present)}\n`);
+  d.out(`${renderPhaseStatus(await phaseStatus(o.stack, d), pulumiCli().present)}\n`);
 }
 
 /** `phase advance|rollback` from the command line: Ctrl-C cancels the update. */

@@ -1,6 +1,11 @@
 // `meshlift phase`: status, the plan diff, confirmation rules, `up` with live progress, the missing-CLI message.
 import { strict as assert } from "node:assert";
-import { changePhase, PhaseDeps, phaseStatus, renderStatus } from "../../../cli/commands/phase";
+import {
+  changePhase,
+  PhaseDeps,
+  phaseStatus,
+  renderPhaseStatus,
+} from "../../../cli/commands/phase";
 import { GateRunner, outputs, tempDir } from "../../automation/support";
 import { Phase } from "../../../phases/phases";
 import { RunRequest } from "../../../automation/runners/runner";
@@ -50,7 +55,7 @@ describe("meshlift phase", () => {
     assert.equal(s.next, "cutover");
     assert.deepEqual(s.rollbackTo, ["discovery", "parallel"]);
     assert.match(
-      renderStatus({ ...s, deployed: undefined }, false),
+      renderPhaseStatus({ ...s, deployed: undefined }, false),
       /deployed phase: +unknown: the Pulumi CLI/,
     );
   });
