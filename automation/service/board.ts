@@ -187,8 +187,8 @@ export function boardStack(
   o: BoardReadOptions,
   stack: string,
 ): BoardStack & { discoveryError?: string } {
-  const phase = o.operations.phaseOf(stack);
-  const config = o.operations.config(stack);
+  const phase = o.operations.stackFiles.phaseOf(stack);
+  const config = o.operations.stackFiles.config(stack);
   const view = o.operations.stackView(stack);
   const outputs = o.store.stackState(stack)?.outputs ?? {};
   const current = phase.current;
@@ -235,7 +235,7 @@ export function board(o: BoardReadOptions): Board {
     generatedAt: new Date().toISOString(),
     phases: PHASES,
     operationKinds: OPERATION_KINDS,
-    stacks: o.operations.stacks().map((s) => boardStack(o, s)),
+    stacks: o.operations.stackFiles.stacks().map((s) => boardStack(o, s)),
   };
 }
 
@@ -320,7 +320,7 @@ export class PlanViews {
   }
 
   private parsed(stack: string): MeshliftConfig {
-    const config = this.o.operations.config(stack);
+    const config = this.o.operations.stackFiles.config(stack);
     if (config instanceof ConfigError)
       throw new ServiceError(422, config.message, { stack, configError: true });
     return config;
@@ -328,7 +328,7 @@ export class PlanViews {
 
   private current(stack: string): { from: Phase; config: MeshliftConfig } {
     const config = this.parsed(stack);
-    return { from: this.o.operations.phaseOf(stack).current ?? config.phase, config };
+    return { from: this.o.operations.stackFiles.phaseOf(stack).current ?? config.phase, config };
   }
 
   private async plan(opts: PlanOptions): Promise<PlanDocument> {

@@ -1,22 +1,9 @@
 // Operations: accept (validate, record), queue one per stack, run on a runner, record events, finish or cancel.
 import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import { ConfigError } from "../../config/errors";
-import { fsReason } from "../../config/files";
-import { LoadedStack, MeshliftConfig, parseConfig } from "../../config/load";
 import { redactFlatConfig } from "../../config/schema-paths";
 import { redactDeep, scrubText } from "../../config/redact";
-import {
-  listStacks,
-  qualifyKey,
-  readStackFile,
-  StackFileError,
-  StackNotFoundError,
-  stackFilePath,
-} from "../../config/stack-file";
-import { TransitionError } from "../../phases/deployed";
-import { isPhase, Phase, stackPosition } from "../../phases/phases";
-import { planPhase } from "../../phases/plan";
+import { qualifyKey } from "../../config/stack-file";
+import { isPhase, Phase } from "../../phases/phases";
 import { PulumiCliMissingError } from "../prerequisites";
 import { CancelledError, OperationKind, Runner, RunnerEvent } from "../runners/runner";
 import { ServiceError, validation } from "./errors";
@@ -31,9 +18,9 @@ import {
   StoredEvent,
 } from "./records";
 import { Store } from "./store";
+import { StackFiles } from "./stack-files";
 import { StoreWriteError } from "./store-errors";
 import { CutoverRunner } from "../runners/cutover-runner";
-import { resolveCutover } from "../../cutover/settings";
 
 export interface OperationRequest {
   readonly kind: OperationKind;
@@ -72,9 +59,6 @@ export type OperationMessage =
 
 type Listener = (m: OperationMessage) => void;
 
-/** Kinds that run the program and so move the stack to a phase. */
-const PHASED_KINDS: ReadonlySet<OperationKind> = new Set(["plan", "preview", "up"]);
-
 interface Running {
   readonly op: OperationRecord;
   readonly controller: AbortController;
@@ -92,113 +76,21 @@ export class Operations {
   private stopped = false;
   /** The config of each operation accepted by this process as given, secrets included; never stored. */
   private readonly configs = new Map<string, Record<string, string>>();
-  /** Parsed stack files by name, reused while the file's mtime and size stay the same. */
-  private readonly files = new Map<
-    string,
-    {
-      key: string;
-      flat: Record<string, string>;
-      secretKeys: string[];
-      parsed: MeshliftConfig | ConfigError | StackFileError;
-    }
-  >();
+  /** The stack files: listed, parsed once per change, and a request's config and phase judged. */
+  readonly stackFiles: StackFiles;
 
   constructor(private readonly opts: OperationsOptions) {
     this.store = opts.store;
+    this.stackFiles = new StackFiles(opts.projectDir, opts.store);
     this.maxConcurrent = opts.maxConcurrent ?? 4;
     if (!Number.isInteger(this.maxConcurrent) || this.maxConcurrent < 1)
       throw new Error(`maxConcurrent: ${this.maxConcurrent} must be an integer >= 1`);
   }
 
-  stacks(): string[] {
-    return listStacks(this.opts.projectDir);
-  }
-
-  /** 404 unless the stack has a config file. */
-  requireStack(stack: string): void {
-    const known = this.stacks();
-    if (!known.includes(stack))
-      throw new ServiceError(404, new StackNotFoundError(stack, known).message, { stack });
-  }
-
-  /**
-   * The stack file, flat and parsed; YAML and schema work is redone only when the file changes. A
-   * file that cannot be read or parsed is that stack's error, not the service's.
-   */
-  private stackFile(stack: string): {
-    flat: Record<string, string>;
-    secretKeys: string[];
-    parsed: MeshliftConfig | ConfigError | StackFileError;
-  } {
-    const file = stackFilePath(this.opts.projectDir, stack);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(file);
-    } catch (e) {
-      return { flat: {}, secretKeys: [], parsed: new StackFileError(file, fsReason(e)) };
-    }
-    const key = `${st.mtimeMs}:${st.size}`;
-    const hit = this.files.get(stack);
-    if (hit?.key === key) return hit;
-    let flat: Record<string, string> = {};
-    let secretKeys: string[] = [];
-    let parsed: MeshliftConfig | ConfigError | StackFileError;
-    try {
-      ({ config: flat, secretKeys } = readStackFile(this.opts.projectDir, stack));
-      parsed = parseConfig(stack, flat, { projectDir: this.opts.projectDir });
-    } catch (e) {
-      if (!(e instanceof ConfigError || e instanceof StackFileError)) throw e;
-      parsed = e;
-    }
-    const entry = { key, flat, secretKeys, parsed };
-    this.files.set(stack, entry);
-    return entry;
-  }
-
-  /** The stack file parsed, or the ConfigError naming every bad key; 404 for an unknown stack. */
-  config(stack: string): MeshliftConfig | ConfigError {
-    this.requireStack(stack);
-    const { parsed } = this.stackFile(stack);
-    // A file that does not parse is one problem of that stack's config, keyed by the file.
-    if (parsed instanceof StackFileError) {
-      const where = parsed.line ? `:${parsed.line}${parsed.column ? `:${parsed.column}` : ""}` : "";
-      return new ConfigError(stack, [{ key: `${parsed.file}${where}`, message: parsed.reason }]);
-    }
-    return parsed;
-  }
-
-  /** The phase in the stack file, the one deployed through this service, and which one counts. */
-  phaseOf(stack: string): {
-    configured: Phase | null;
-    deployed: Phase | null;
-    current: Phase | null;
-    allowPhaseSkip: boolean;
-    configError?: string;
-  } {
-    const { parsed } = this.stackFile(stack);
-    const state = this.store.stackState(stack);
-    const deployed = state && isPhase(state.phase) ? state.phase : null;
-    if (parsed instanceof ConfigError || parsed instanceof StackFileError) {
-      return {
-        configured: null,
-        deployed,
-        current: deployed,
-        allowPhaseSkip: false,
-        configError: parsed.message,
-      };
-    }
-    return {
-      configured: parsed.phase,
-      deployed,
-      current: stackPosition(parsed.phase, deployed ?? undefined).current,
-      allowPhaseSkip: parsed.allowPhaseSkip,
-    };
-  }
-
   stackView(stack: string): Record<string, unknown> {
-    this.requireStack(stack);
+    this.stackFiles.requireStack(stack);
     const state: StackState | undefined = this.store.stackState(stack);
-    const phase = this.phaseOf(stack);
+    const phase = this.stackFiles.phaseOf(stack);
     const running = [...this.running.values()].find((r) => r.op.stack === stack);
     return {
       stack,
@@ -217,7 +109,7 @@ export class Operations {
   /** Validates, records (before the caller answers 202) and queues an operation. */
   submit(stack: string, req: OperationRequest): OperationRecord {
     if (this.stopped) throw new ServiceError(503, "the service is shutting down");
-    this.requireStack(stack);
+    this.stackFiles.requireStack(stack);
     if (req.kind === "destroy" && req.confirm !== stack) {
       throw validation(`destroy deletes every resource of stack "${stack}"`, [
         {
@@ -235,8 +127,9 @@ export class Operations {
         { path: "dryRun", given: req.dryRun, message: `is for kind "cutover", not "${req.kind}"` },
       ]);
     }
-    const target = this.checkConfigAndPhase(stack, req.kind, config, req.phase);
-    if (req.kind === "cutover") this.checkCutover(stack, target.loaded.config, req.dryRun === true);
+    const target = this.stackFiles.checkConfigAndPhase(stack, req.kind, config, req.phase);
+    if (req.kind === "cutover")
+      this.stackFiles.checkCutover(stack, target.loaded.config, req.dryRun === true);
     const runner = this.runnerFor(req.kind);
     const missing =
       req.kind === "cutover" && this.opts.runners.cutover
@@ -369,78 +262,6 @@ export class Operations {
     return kind === "plan" ? this.opts.runners.plan : this.opts.runners.automation;
   }
 
-  /** 422 when the stack cannot run a progressive cutover (no section, wrong phase, interval below the TTL). */
-  private checkCutover(stack: string, config: MeshliftConfig, dryRun: boolean): void {
-    try {
-      resolveCutover(config, { dryRun });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      throw validation(
-        e.message,
-        e.problems.map((p) => ({ path: `config.${p.key}`, given: p.given, message: p.message })),
-      );
-    }
-    const deployed = this.phaseOf(stack).deployed;
-    if (!dryRun && deployed !== null && deployed !== "cutover") {
-      throw new ServiceError(
-        422,
-        `stack "${stack}" is deployed at phase "${deployed}": a progressive cutover runs in phase cutover`,
-        {
-          fields: [{ path: "kind", given: "cutover", message: "needs the deployed phase cutover" }],
-        },
-      );
-    }
-  }
-
-  /**
-   * 422 for bad config or a refused phase change. Returns the stack as loaded for the run (the plan
-   * runner plans from it without reading it again) and the transition that will happen.
-   */
-  private checkConfigAndPhase(
-    stack: string,
-    kind: OperationKind,
-    config: Record<string, string>,
-    phase: Phase | undefined,
-  ): { loaded: LoadedStack; move?: { from: Phase; to: Phase } } {
-    const file = this.stackFile(stack);
-    if (file.parsed instanceof StackFileError) {
-      throw validation(file.parsed.message, [
-        { path: "stack file", message: `fix ${file.parsed.file} first: ${file.parsed.reason}` },
-      ]);
-    }
-    const merged = { ...file.flat, ...config };
-    if (phase) merged["meshlift:phase"] = phase;
-    let target: MeshliftConfig;
-    try {
-      target = parseConfig(stack, merged, { projectDir: this.opts.projectDir });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      throw validation(
-        e.message,
-        e.problems.map((p) => ({
-          path: `config.${p.key}`,
-          given: p.given,
-          message: p.message,
-        })),
-      );
-    }
-    const loaded: LoadedStack = { flat: merged, secretKeys: file.secretKeys, config: target };
-    if (!PHASED_KINDS.has(kind)) return { loaded };
-    const current = this.phaseOf(stack).current ?? undefined;
-    if (current === undefined) return { loaded };
-    const refused = planPhase(target, { known: true, outputs: { phase: current } }).refused;
-    if (refused instanceof TransitionError) {
-      const t = refused.transition;
-      throw new ServiceError(422, t.message, {
-        fields: [{ path: "phase", given: target.phase, message: t.message }],
-        from: t.from,
-        to: t.to,
-        next: t.next ?? null,
-      });
-    }
-    return { loaded, move: { from: current, to: target.phase } };
-  }
-
   private pump(): void {
     for (let i = 0; i < this.pending.length && this.running.size < this.maxConcurrent;) {
       const op = this.pending[i];
@@ -480,7 +301,7 @@ export class Operations {
     try {
       // Re-checked at start: an operation queued earlier may have moved the stack since this was accepted.
       const phase = isPhase(op.phase) ? op.phase : undefined;
-      const target = this.checkConfigAndPhase(op.stack, op.kind, config, phase);
+      const target = this.stackFiles.checkConfigAndPhase(op.stack, op.kind, config, phase);
       const result = await this.runnerFor(op.kind).run({
         stack: op.stack,
         kind: op.kind,

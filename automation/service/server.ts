@@ -154,14 +154,14 @@ export function createService(opts: ServiceOptions): Service {
       need("read");
       noQuery(url);
       const stack = pathParam(m[1]);
-      operations.requireStack(stack);
+      operations.stackFiles.requireStack(stack);
       return sendJson(res, 200, boardStack(reads, stack));
     }
     if ((m = /^\/v1\/stacks\/([^/]+)\/operations$/.exec(p)) && method === "GET") {
       need("read");
       const q = query(url, { limit: intParam(1, 100), before: idParam });
       const stack = pathParam(m[1]);
-      operations.requireStack(stack);
+      operations.stackFiles.requireStack(stack);
       const limit = (q.limit as number | undefined) ?? 20;
       const page = store.recent(stack, limit + 1, q.before as string | undefined);
       if (!page) {
@@ -184,20 +184,20 @@ export function createService(opts: ServiceOptions): Service {
       need("read");
       const q = query(url, { phase: phaseParam });
       const stack = pathParam(m[1]);
-      operations.requireStack(stack);
+      operations.stackFiles.requireStack(stack);
       return sendJson(res, 200, await views.diff(stack, q.phase as (typeof PHASES)[number]));
     }
     if ((m = /^\/v1\/stacks\/([^/]+)\/runbook$/.exec(p)) && method === "GET") {
       need("read");
       noQuery(url);
       const stack = pathParam(m[1]);
-      operations.requireStack(stack);
+      operations.stackFiles.requireStack(stack);
       return sendJson(res, 200, await views.runbook(stack));
     }
     if (p === "/v1/stacks" && method === "GET") {
       need("read");
       return sendJson(res, 200, {
-        stacks: operations.stacks().map((s) => operations.stackView(s)),
+        stacks: operations.stackFiles.stacks().map((s) => operations.stackView(s)),
       });
     }
     if ((m = /^\/v1\/stacks\/([^/]+)$/.exec(p)) && method === "GET") {
