@@ -233,6 +233,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           parameters: [idParam],
           responses: {
             "200": { description: "ok", content: json(ref("Operation")) },
+            "401": error("no or invalid token"),
             "404": error("unknown operation"),
           },
         },
@@ -249,6 +250,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           parameters: [idParam],
           responses: {
             "200": { description: "event stream", content: { "text/event-stream": {} } },
+            "401": error("no or invalid token"),
             "404": error("unknown operation"),
           },
         },
@@ -260,6 +262,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
           parameters: [idParam],
           responses: {
             "202": { description: "cancel requested", content: json(ref("Operation")) },
+            "401": error("no or invalid token"),
+            "403": error("token lacks the scope"),
             "404": error("unknown operation"),
             "409": error("already ended"),
           },

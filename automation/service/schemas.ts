@@ -59,7 +59,9 @@ export function fieldErrors(error: z.ZodError, body: unknown): FieldError[] {
     }
     const given = givenAt(body, path);
     let message = i.message;
-    if (i.code === "invalid_value")
+    // A refused record key: zod's own message is "Invalid key in record"; the key's rules say why.
+    if (i.code === "invalid_key") message = i.issues.map((k) => k.message).join("; ");
+    else if (i.code === "invalid_value")
       message = `must be one of: ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
     else if (i.code === "invalid_type" && given === undefined) message = "is required";
     return [{ path: shownPath(path) || "(body)", given, message }];

@@ -79,6 +79,10 @@ describe("openApiDocument", () => {
         assert.ok(["read", "operate", "admin"].includes(scope), `${method} ${p}: ${scope}`);
       const responses = op.responses as Json;
       assert.ok(responses["200"] ?? responses["202"], `${method} ${p} answers nothing`);
+      // Every route behind a token answers 401 without one, and one that needs more than read, 403.
+      assert.ok(responses["401"], `${method} ${p} does not document its 401`);
+      if ((security[0]?.bearer as string[]).some((s) => s !== "read"))
+        assert.ok(responses["403"], `${method} ${p} does not document its 403`);
     }
   });
 });

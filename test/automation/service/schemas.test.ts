@@ -52,14 +52,29 @@ describe("operation request body", () => {
   });
 
   it("refuses config keys that are not keys or hold a forbidden segment, and values that are objects", () => {
-    // zod reports a refused record key as "Invalid key in record": the field and value name it.
+    // Each answer names the key, quotes it, and says which rule it breaks (not zod's "Invalid key").
+    const shown = (config: Record<string, unknown>) =>
+      fields({ kind: "plan", config }).map((f) => [f.path, f.given, f.message]);
+    assert.deepEqual(shown({ "a..b": "1" }), [
+      ["config.a..b", "1", "must be a config key such as cutover.istioWeight or aws:region"],
+    ]);
+    assert.deepEqual(shown({ "x.constructor.y": "1" }), [
+      [
+        "config.x.constructor.y",
+        "1",
+        "must not contain __proto__, prototype, constructor segments",
+      ],
+    ]);
+    assert.deepEqual(shown({ "__proto__.polluted": "1" }), [
+      [
+        "config.__proto__.polluted",
+        "1",
+        "must be a config key such as cutover.istioWeight or aws:region; must not contain __proto__, prototype, constructor segments",
+      ],
+    ]);
     assert.deepEqual(
-      fields({ kind: "plan", config: { "a..b": "1" } }).map((f) => [f.path, f.given]),
-      [["config.a..b", "1"]],
-    );
-    assert.deepEqual(
-      fields({ kind: "plan", config: { "x.constructor.y": "1" } }).map((f) => [f.path, f.given]),
-      [["config.x.constructor.y", "1"]],
+      shown({ ["k".repeat(300)]: "1" })[0]?.[2],
+      "must be a config key of at most 256 characters",
     );
     assert.equal(fields({ kind: "plan", config: { a: { b: 1 } } })[0]?.path, "config.a");
   });

@@ -85,6 +85,18 @@ describe("automation service", () => {
       );
       assert.equal(destroy.status, 403);
       assert.match(destroy.body.error.message, /needs "admin"/);
+      // The operation routes, as /openapi.json documents them: 401 without a token, 403 for a
+      // read token asking to cancel, before the operation is even looked up.
+      for (const [method, p] of [
+        ["GET", "/v1/operations/op-unknown"],
+        ["GET", "/v1/operations/op-unknown/events"],
+        ["POST", "/v1/operations/op-unknown/cancel"],
+      ] as const)
+        assert.equal((await call(s.url, method, p)).status, 401, `${method} ${p}`);
+      const cancel = await call(s.url, "POST", "/v1/operations/op-unknown/cancel", {
+        token: TOKENS.read,
+      });
+      assert.equal(cancel.status, 403);
     });
 
     it("lists the stacks from the stack files, and 404s an unknown stack", async () => {
