@@ -17,7 +17,7 @@ const MIRRORED_FLOOR = 0.65;
 /** Files over 500 lines still to split (the converter is exempt: its emitters are long tables). Shrink it. */
 const OVER_500_LEFT: string[] = [];
 /** Exported function names still defined in two modules. Shrink it. */
-const EXPORTED_TWICE_LEFT = ["routerRoutes", "isEmpty"];
+const EXPORTED_TWICE_LEFT: readonly string[] = [];
 
 describe("layout", () => {
   const files = sourceFiles();

@@ -8,10 +8,6 @@ export type Obj = Record<string, unknown>;
 export const MANAGED_BY = { "app.kubernetes.io/managed-by": "meshlift" } as const;
 export const CONVERTED_FROM = "meshlift.io/converted-from";
 
-export function isEmpty(o: object | undefined): boolean {
-  return !o || Object.keys(o).length === 0;
-}
-
 /** Drops undefined values so objects serialize and validate the same way. */
 export function clean<T>(v: T): T {
   if (Array.isArray(v)) return v.map(clean) as T;

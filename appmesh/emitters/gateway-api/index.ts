@@ -11,7 +11,7 @@ import { EmitContext } from "../shared/context";
 import { GatewayEnv, gatewayEnv, reachedBy } from "./backends";
 import { GATEWAY_API_KIND_ORDER } from "./common";
 import { edge } from "./edge";
-import { nodeRoute, parentOf, reportRouterFindings, routerRoutes } from "./mesh-routes";
+import { nodeRoute, parentOf, reportRouterFindings, attachRouterRoutes } from "./mesh-routes";
 
 /** Mesh routes (GAMMA) for every VirtualService and unused router; shared by the gateway-api and ambient targets. */
 export function meshRoutes(env: GatewayEnv): void {
@@ -22,7 +22,7 @@ export function meshRoutes(env: GatewayEnv): void {
     const p = vs.provider;
     if (p.kind === "router") {
       const parent = parentOf(env, vs, `${vs.source} via ${p.router.source}`);
-      if (parent) routerRoutes(env, p.router, parent);
+      if (parent) attachRouterRoutes(env, p.router, parent);
     } else if (p.kind === "node" && p.redirect && p.node.target.valid) {
       const parent = parentOf(env, vs, vs.source);
       if (parent) nodeRoute(env, vs, p.node, parent);
@@ -41,7 +41,7 @@ export function meshRoutes(env: GatewayEnv): void {
       );
       continue;
     }
-    routerRoutes(env, r, { name, namespace, host, from: r.source, owner: r });
+    attachRouterRoutes(env, r, { name, namespace, host, from: r.source, owner: r });
   }
 }
 

@@ -224,7 +224,7 @@ export function writeRoutes(env: GatewayEnv, parent: Parent, rules: readonly Rul
 }
 
 /** A router's routes, attached to the Service clients call (`parent`). */
-export function routerRoutes(env: GatewayEnv, r: MeshRouter, parent: Parent): void {
+export function attachRouterRoutes(env: GatewayEnv, r: MeshRouter, parent: Parent): void {
   const names = new Set<string>();
   const fallbackPort = r.spec.listeners?.[0]?.portMapping.port;
   const rules = r.routes

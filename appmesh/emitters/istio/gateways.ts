@@ -2,7 +2,8 @@
 import type { GatewayGroup, MeshGateway, MeshGatewayRoute } from "../../model/types";
 import { k8sName } from "../../names";
 import type { VirtualGatewaySpec } from "../../read/schema";
-import { clean, isEmpty, Obj } from "../objects";
+import { isEmpty } from "../../model/context";
+import { clean, Obj } from "../objects";
 import type { EmitContext } from "../shared/context";
 import { connectionPool } from "../shared/policies";
 import { gatewayRewrite } from "../shared/rewrite";

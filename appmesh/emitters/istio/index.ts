@@ -12,7 +12,7 @@ import { EmitContext } from "../shared/context";
 import { DestinationRules } from "../shared/destination-rules";
 import { effectiveTimeout } from "../shared/timeouts";
 import { gatewaysAndRoutes } from "./gateways";
-import { RouterRoutes, routerRoutes } from "./routes";
+import { RouterRoutes, virtualServiceRoutes } from "./routes";
 import { nodeServerSide } from "./workloads";
 
 export const ISTIO_KIND_ORDER = [
@@ -139,7 +139,7 @@ export function emitIstio(model: AppMeshModel): { objects: K8sObject[]; findings
   const routesOf = (r: MeshRouter) => {
     let c = converted.get(r);
     if (!c) {
-      c = routerRoutes(ctx, drs, r);
+      c = virtualServiceRoutes(ctx, drs, r);
       converted.set(r, c);
     }
     return c;

@@ -3,7 +3,8 @@ import type { Origin } from "../../read/inventory";
 import { setOwn } from "../../read/api";
 import type { HeaderMatch } from "../../read/schema";
 import { stringMatch } from "../../route-values";
-import { clean, isEmpty, Obj } from "../objects";
+import { isEmpty } from "../../model/context";
+import { clean, Obj } from "../objects";
 import type { EmitContext } from "../shared/context";
 
 /** The HTTP match fields VirtualRouter routes and GatewayRoutes share. */

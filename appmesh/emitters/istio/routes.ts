@@ -8,7 +8,8 @@ import {
   normalizeWeights,
   retryOn,
 } from "../../route-values";
-import { clean, isEmpty, Obj } from "../objects";
+import { isEmpty } from "../../model/context";
+import { clean, Obj } from "../objects";
 import type { EmitContext } from "../shared/context";
 import { DestinationRules, tcpIdleTimeout } from "../shared/destination-rules";
 import { effectiveTimeout, servicePort, weightedNodes } from "../shared/timeouts";
@@ -134,7 +135,11 @@ export function reportDefaultTimeouts(
 }
 
 /** A router's routes as Istio `http` and `tcp` entries, in App Mesh's order. */
-export function routerRoutes(ctx: EmitContext, drs: DestinationRules, r: MeshRouter): RouterRoutes {
+export function virtualServiceRoutes(
+  ctx: EmitContext,
+  drs: DestinationRules,
+  r: MeshRouter,
+): RouterRoutes {
   const http: Obj[] = [];
   const tcp: Obj[] = [];
   for (const route of r.routes) {

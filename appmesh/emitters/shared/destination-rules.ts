@@ -2,7 +2,8 @@
 import type { MeshNode, MeshRoute, NodeTarget } from "../../model/types";
 import { durationString } from "../../route-values";
 import { weightedNodes } from "./timeouts";
-import { isEmpty, Obj } from "../objects";
+import { isEmpty } from "../../model/context";
+import { Obj } from "../objects";
 import type { EmitContext } from "./context";
 
 interface DrContribution {

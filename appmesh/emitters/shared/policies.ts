@@ -6,7 +6,8 @@ import type { Backend, MeshNode, NodeTarget } from "../../model/types";
 import { k8sName } from "../../names";
 import type { ClientPolicy, Listener } from "../../read/schema";
 import { durationString } from "../../route-values";
-import { clean, isEmpty, Obj } from "../objects";
+import { isEmpty } from "../../model/context";
+import { clean, Obj } from "../objects";
 import type { EmitContext } from "./context";
 import type { DestinationRules } from "./destination-rules";
 
