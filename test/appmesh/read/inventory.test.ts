@@ -1,6 +1,6 @@
 // The reader takes the same Kubernetes object given twice (several per-namespace exports read together) as one.
 import * as assert from "node:assert/strict";
-import { convert } from "../../appmesh";
+import { convert } from "../../../appmesh";
 
 const MESH = `apiVersion: appmesh.k8s.aws/v1beta2
 kind: Mesh
