@@ -1,7 +1,7 @@
 // The ambient target on meshlift's own fixtures: waypoints where L7 is needed, L4 policy elsewhere, no Sidecars.
 import * as assert from "node:assert/strict";
-import { convert, validateObjects } from "../../appmesh";
-import { findingsFor, fixture, obj, rule } from "./helpers";
+import { convert, validateObjects } from "../../../../appmesh";
+import { findingsFor, fixture, obj, rule } from "../../helpers";
 
 describe("ambient target", () => {
   const shop = convert([fixture("shop.yaml")], { target: "ambient" });

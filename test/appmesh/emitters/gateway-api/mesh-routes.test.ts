@@ -1,9 +1,9 @@
-// The gateway-api target on meshlift's own fixtures: GAMMA routes, per-version Services, the edge Gateway.
+// The gateway-api target's mesh routes (GAMMA) on meshlift's fixtures: rules attached to the Service clients call, gRPC and TCP.
 import * as assert from "node:assert/strict";
-import { convert, validateObjects } from "../../appmesh";
-import { findingsFor, fixture, obj, rule, rules } from "./helpers";
+import { convert, validateObjects } from "../../../../appmesh";
+import { findingsFor, fixture, obj, rule, rules } from "../../helpers";
 
-describe("gateway-api target: mesh routes (GAMMA)", () => {
+describe("gateway-api mesh routes (GAMMA)", () => {
   const r = convert([fixture("shop.yaml")], { target: "gateway-api" });
   const route = obj(r, "HTTPRoute", "shop", "cart");
 
@@ -93,25 +93,8 @@ describe("gateway-api target: mesh routes (GAMMA)", () => {
   });
 });
 
-describe("gateway-api target: versions, gRPC, TCP and the edge", () => {
-  const r = convert([fixture("cloudmap-list.yaml")], { target: "gateway-api" });
+describe("gateway-api mesh routes: gRPC and TCP", () => {
   const g = convert([fixture("gateway.yaml")], { target: "gateway-api" });
-
-  it("gives each version of a shared Service its own Service selecting its pods", async () => {
-    assert.deepEqual(await validateObjects([...r.objects, ...g.objects]), []);
-    const blue = obj(r, "Service", "bank", "ledger-blue");
-    assert.deepEqual(blue.spec.selector, { app: "ledger", color: "blue" });
-    assert.equal(blue.metadata.labels?.["meshlift.io/version-of"], "ledger");
-    const split = rule(obj(r, "HTTPRoute", "bank", "ledger"), "split");
-    assert.deepEqual(
-      split.backendRefs.map((b) => [b.name, b.weight]),
-      [
-        ["ledger-blue", 9],
-        ["ledger-green", 1],
-        ["ledger-archive", 0],
-      ],
-    );
-  });
 
   it("routes gRPC by service and method (GRPCRoute) and says it has no timeouts", () => {
     const prices = obj(g, "GRPCRoute", "store", "prices");
@@ -132,72 +115,5 @@ describe("gateway-api target: versions, gRPC, TCP and the edge", () => {
       { group: "", kind: "Service", name: "database", port: 5432 },
     ]);
     assert.ok(g.findings.some((x) => /TCPRoute .* experimental channel/.test(x.reason)));
-  });
-
-  it("turns a VirtualGateway into a Gateway with NLB annotations and HTTPS from a Secret", () => {
-    const gw = obj(g, "Gateway", "store", "edge");
-    assert.equal(gw.spec.gatewayClassName, "istio");
-    assert.equal(
-      (gw.spec.infrastructure as { annotations: Record<string, string> }).annotations[
-        "service.beta.kubernetes.io/aws-load-balancer-type"
-      ],
-      "external",
-    );
-    assert.deepEqual(gw.spec.listeners, [
-      {
-        name: "https-8443",
-        port: 8443,
-        protocol: "HTTPS",
-        tls: {
-          mode: "Terminate",
-          certificateRefs: [{ group: "", kind: "Secret", name: "edge-8443-tls" }],
-        },
-        allowedRoutes: { namespaces: { from: "Same" } },
-      },
-    ]);
-    assert.equal(
-      findingsFor(g, "VirtualGateway store/edge", "spec.listeners[0].tls.certificate.acm")[0]
-        ?.severity,
-      "blocker",
-    );
-  });
-
-  it("binds GatewayRoutes to the Gateway with App Mesh's default and explicit rewrites", () => {
-    const routes = obj(g, "HTTPRoute", "store", "edge-routes");
-    assert.deepEqual(routes.spec.parentRefs, [
-      { group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge" },
-    ]);
-    assert.deepEqual(rule(routes, "api-default").filters, [
-      {
-        type: "URLRewrite",
-        urlRewrite: {
-          hostname: "catalog.store.svc.cluster.local",
-          path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" },
-        },
-      },
-    ]);
-    assert.equal(rule(routes, "api-v2-keep-path").filters, undefined);
-    assert.deepEqual(rule(routes, "legacy").filters?.[0].urlRewrite.path, {
-      type: "ReplaceFullPath",
-      replaceFullPath: "/items",
-    });
-    assert.deepEqual(rule(routes, "legacy").backendRefs, [{ name: "catalog", port: 7000 }]);
-    assert.deepEqual(obj(g, "HTTPRoute", "store", "edge-admin.example.com").spec.hostnames, [
-      "admin.example.com",
-    ]);
-  });
-
-  it("puts the internal scheme on the NLB when asked", () => {
-    const internal = convert([fixture("gateway.yaml")], {
-      target: "gateway-api",
-      loadBalancerScheme: "internal",
-    });
-    const gw = obj(internal, "Gateway", "store", "edge");
-    assert.equal(
-      (gw.spec.infrastructure as { annotations: Record<string, string> }).annotations[
-        "service.beta.kubernetes.io/aws-load-balancer-scheme"
-      ],
-      "internal",
-    );
   });
 });
