@@ -1,6 +1,5 @@
-// The phase transition rule: the full table, and the guard against the deployed phase.
+// The phase transition rule: the full table, what each phase deploys, and how a new stack starts (the guard against the deployed phase: deployed.test.ts).
 import * as assert from "node:assert/strict";
-import { guardPhase, TransitionError } from "../../phases/deployed";
 import { checkTransition, nextPhase, PHASES, PHASE_SPECS, Phase } from "../../phases/phases";
 
 describe("phase transitions", () => {
@@ -78,24 +77,5 @@ describe("phase transitions", () => {
     assert.equal(PHASE_SPECS.workloads.dnsWeightsFromConfig, false);
     assert.equal(PHASE_SPECS.cutover.dnsWeightsFromConfig, true);
     assert.equal(PHASES.filter((p) => PHASE_SPECS[p].appmeshRemoved).join(), "decommission");
-  });
-
-  it("guards against the deployed phase and explains the next step", () => {
-    assert.throws(
-      () => guardPhase({ known: true, outputs: { phase: "parallel" } }, "cutover", false),
-      (e: unknown) => e instanceof TransitionError && /next step is "workloads"/.test(e.message),
-    );
-    assert.match(
-      guardPhase({ known: true, outputs: { phase: "cutover" } }, "parallel", false).summary,
-      /rollback: cutover -> parallel/,
-    );
-    assert.match(guardPhase({ known: true, outputs: {} }, "discovery", false).summary, /initial/);
-  });
-
-  it("reports what it would check when the deployed phase is unknown (offline)", () => {
-    const g = guardPhase({ known: false, reason: "offline plan" }, "cutover", false);
-    assert.equal(g.deployedPhase, undefined);
-    assert.match(g.summary, /not checked \(offline plan\)/);
-    assert.match(g.summary, /may move to "cutover"/);
   });
 });
