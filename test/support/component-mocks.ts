@@ -1,0 +1,62 @@
+// Builds one component on its own under Pulumi mocks and records what it registers (type, name, inputs), for the component tests that construct the unit they are named after.
+import * as pulumi from "@pulumi/pulumi";
+
+/** A resource as the mocks' newResource sees it. */
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return (o as unknown as { promise(): Promise<T> }).promise();
+}
+
+export function isSecret(o: pulumi.Output<unknown>): Promise<boolean> {
+  return (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+}
+
+export interface BuildOptions<T> {
+  /** The outputs to wait for before reading what was registered (e.g. the last child's urn). */
+  readonly settle: (component: T) => pulumi.Output<unknown>[];
+  /** Output properties a resource's mock state adds to its inputs. @default none */
+  readonly state?: (r: Registered) => Record<string, unknown>;
+  /** Results of invokes, by token (e.g. aws:index/getPartition:getPartition). @default {} */
+  readonly invokes?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/**
+ * Sets fresh mocks, runs `make` and waits for `settle`. An invoke with no result given fails the
+ * test (as plan/mocks.ts does), so a component cannot lean on an answer nobody checked.
+ */
+export async function buildUnderMocks<T>(
+  make: () => T,
+  opts: BuildOptions<T>,
+): Promise<{ component: T; registered: Registered[] }> {
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(a) {
+        const r = { type: a.type, name: a.name, inputs: a.inputs as Record<string, unknown> };
+        registered.push(r);
+        return { id: `${a.name}-id`, state: { ...a.inputs, ...opts.state?.(r) } };
+      },
+      call(a) {
+        const result = opts.invokes?.[a.token];
+        if (!result) throw new Error(`unmocked invoke ${a.token}`);
+        return result;
+      },
+    },
+    "meshlift",
+    "t",
+    false,
+  );
+  const component = make();
+  await Promise.all(opts.settle(component).map((o) => promiseOf(o)));
+  return { component, registered };
+}
+
+/** The resources of one type, in registration order. */
+export function ofType(registered: readonly Registered[], type: string): Registered[] {
+  return registered.filter((r) => r.type === type);
+}
