@@ -3,9 +3,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { ConfigError, ConfigProblem } from "../../config/errors";
-import { parseConfig } from "../../config/load";
-import { fleetProject } from "../support/fleet";
+import { ConfigError, ConfigProblem } from "../../../config/errors";
+import { parseConfig } from "../../../config/load";
+import { fleetProject } from "../../support/fleet";
 
 const FLEET = {
   stacks: ["dev", "prod"],

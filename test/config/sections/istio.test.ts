@@ -1,34 +1,19 @@
-// Tests the istio, security and observability config sections: defaults, and errors that name the key.
+// The istio config section: defaults, chart and image sources, mode, ingress API and conversion target, and errors that name the key.
 import * as assert from "node:assert/strict";
-import { GATEWAY_API } from "../../config/versions";
-import { ConfigError } from "../../config/errors";
-import { parseConfig } from "../../config/load";
-import {
-  observabilityProblems,
-  observabilitySchema,
-  resolveObservability,
-} from "../../config/sections/observability";
-import { conversionTarget, needsGatewayApi } from "../../config/sections/istio";
+import { ConfigError } from "../../../config/errors";
+import { conversionTarget, needsGatewayApi } from "../../../config/sections/istio";
+import { GATEWAY_API } from "../../../config/versions";
+import { parseConfig } from "../../../config/load";
+import { configError } from "../../support/config";
 
 const BASE: Record<string, string> = {
   "aws:region": "eu-west-1",
   "meshlift:environment": "dev",
   "meshlift:cluster": JSON.stringify({ mode: "existing", name: "c" }),
 };
-
-function parse(extra: Record<string, string>) {
-  return parseConfig("test", { ...BASE, ...extra });
-}
-
-function problems(extra: Record<string, string>): string {
-  try {
-    parse(extra);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  assert.fail("expected a ConfigError");
-}
+const parse = (extra: Record<string, string>) => parseConfig("test", { ...BASE, ...extra });
+const problems = (extra: Record<string, string>): string =>
+  configError({ ...BASE, ...extra }).message;
 
 describe("config: istio", () => {
   it("defaults to sidecar mode, HA istiod, JSON access logs and an internet-facing gateway", () => {
@@ -120,75 +105,6 @@ describe("config: istio", () => {
     });
     assert.match(msg, /istio\.istiod\.autoscaleMax \(given: 3\): must be >= autoscaleMin \(4\)/);
     assert.match(msg, /istio\.gatway.*did you mean meshlift:istio\.gateway/);
-  });
-});
-
-describe("config: security", () => {
-  it("defaults to no strict mTLS, no policies", () => {
-    const s = parse({}).security;
-    assert.deepEqual(s, { strictMtls: false, defaultDenyNamespaces: [], allow: [], jwt: [] });
-  });
-
-  it("refuses an allow rule without a source and a plain-http JWKS URI", () => {
-    const msg = problems({
-      "meshlift:security": JSON.stringify({
-        allow: [{ name: "open", namespace: "shop", methods: ["GET"] }],
-        jwt: [{ name: "a", issuer: "i", jwksUri: "http://x/jwks" }],
-      }),
-    });
-    assert.match(msg, /security\.allow\.0\.principals: an allow rule needs at least one source/);
-    assert.match(msg, /security\.jwt\.0\.jwksUri .*https/);
-  });
-});
-
-describe("config: observability", () => {
-  it("turns everything on in dev and off elsewhere unless set", () => {
-    const dev = resolveObservability("dev", observabilitySchema.parse({}));
-    assert.deepEqual(
-      [dev.prometheus, dev.kiali, dev.tracing, dev.containerInsights],
-      [true, true, true, true],
-    );
-    const prod = resolveObservability("prod", observabilitySchema.parse({}));
-    assert.deepEqual(
-      [prod.prometheus, prod.kiali, prod.tracing, prod.containerInsights],
-      [false, false, false, false],
-    );
-    const some = resolveObservability(
-      "prod",
-      observabilitySchema.parse({ containerInsights: { enabled: true } }),
-    );
-    assert.equal(some.containerInsights, true);
-    assert.equal(some.samplingPercentage, 1);
-  });
-
-  it("refuses Kiali without any Prometheus", () => {
-    const problems = observabilityProblems(
-      resolveObservability("dev", observabilitySchema.parse({ prometheus: { enabled: false } })),
-    );
-    assert.deepEqual(
-      problems.map((p) => p.key),
-      ["meshlift:observability.kiali.enabled"],
-    );
-    assert.match(problems[0].message, /Kiali needs Prometheus/);
-    assert.throws(
-      () =>
-        parseConfig("s", {
-          ...BASE,
-          "meshlift:observability": JSON.stringify({ prometheus: { enabled: false } }),
-        }),
-      (e: unknown) =>
-        e instanceof ConfigError &&
-        /meshlift:observability\.kiali\.enabled.*Kiali needs Prometheus/.test(e.message),
-    );
-  });
-
-  it("rejects a sampling rate above 100", () => {
-    assert.match(
-      problems({
-        "meshlift:observability": JSON.stringify({ tracing: { samplingPercentage: 150 } }),
-      }),
-      /observability\.tracing\.samplingPercentage \(given: 150\): must be <= 100/,
-    );
   });
 });
 

@@ -1,12 +1,12 @@
 // Hostile input for meshlift:cutover.progressive: every key with wrong types, huge, nested, __proto__/constructor, unicode and invalid values.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { ConfigError } from "../../config/errors";
-import { parseConfig } from "../../config/load";
-import { readStackFile } from "../../config/stack-file";
-import { DEFAULT_PROJECT_DIR } from "../../automation/runners/runner";
-import { resolveCutover } from "../../cutover/settings";
-import { main } from "../../cli/main";
+import { ConfigError } from "../../../config/errors";
+import { parseConfig } from "../../../config/load";
+import { readStackFile } from "../../../config/stack-file";
+import { DEFAULT_PROJECT_DIR } from "../../../automation/runners/runner";
+import { resolveCutover } from "../../../cutover/settings";
+import { main } from "../../../cli/main";
 
 const dev = readStackFile(DEFAULT_PROJECT_DIR, "dev").config;
 const URL_OK = { prometheus: { url: "http://prometheus.monitoring:9090" } };
