@@ -3,17 +3,7 @@ import * as assert from "node:assert/strict";
 import { ConfigError } from "../../../config/errors";
 import { conversionTarget, needsGatewayApi } from "../../../config/sections/istio";
 import { GATEWAY_API } from "../../../config/versions";
-import { parseConfig } from "../../../config/load";
-import { configError } from "../../support/config";
-
-const BASE: Record<string, string> = {
-  "aws:region": "eu-west-1",
-  "meshlift:environment": "dev",
-  "meshlift:cluster": JSON.stringify({ mode: "existing", name: "c" }),
-};
-const parse = (extra: Record<string, string>) => parseConfig("test", { ...BASE, ...extra });
-const problems = (extra: Record<string, string>): string =>
-  configError({ ...BASE, ...extra }).message;
+import { parseStack as parse, stackProblems as problems } from "../../support/config";
 
 describe("config: istio", () => {
   it("defaults to sidecar mode, HA istiod, JSON access logs and an internet-facing gateway", () => {

@@ -7,16 +7,7 @@ import {
   resolveObservability,
 } from "../../../config/sections/observability";
 import { parseConfig } from "../../../config/load";
-import { configError } from "../../support/config";
-
-const BASE: Record<string, string> = {
-  "aws:region": "eu-west-1",
-  "meshlift:environment": "dev",
-  "meshlift:cluster": JSON.stringify({ mode: "existing", name: "c" }),
-};
-
-const problems = (extra: Record<string, string>): string =>
-  configError({ ...BASE, ...extra }).message;
+import { EXISTING_CLUSTER_STACK, stackProblems as problems } from "../../support/config";
 
 describe("config: observability", () => {
   it("turns everything on in dev and off elsewhere unless set", () => {
@@ -50,7 +41,7 @@ describe("config: observability", () => {
     assert.throws(
       () =>
         parseConfig("s", {
-          ...BASE,
+          ...EXISTING_CLUSTER_STACK,
           "meshlift:observability": JSON.stringify({ prometheus: { enabled: false } }),
         }),
       (e: unknown) =>

@@ -1,17 +1,6 @@
 // The security config section: its defaults, and the rules it refuses, naming the key.
 import * as assert from "node:assert/strict";
-import { parseConfig } from "../../../config/load";
-import { configError } from "../../support/config";
-
-const BASE: Record<string, string> = {
-  "aws:region": "eu-west-1",
-  "meshlift:environment": "dev",
-  "meshlift:cluster": JSON.stringify({ mode: "existing", name: "c" }),
-};
-
-const parse = (extra: Record<string, string>) => parseConfig("test", { ...BASE, ...extra });
-const problems = (extra: Record<string, string>): string =>
-  configError({ ...BASE, ...extra }).message;
+import { parseStack as parse, stackProblems as problems } from "../../support/config";
 
 describe("config: security", () => {
   it("defaults to no strict mTLS, no policies", () => {
