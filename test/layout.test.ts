@@ -13,7 +13,7 @@ import {
 } from "./support/layout";
 
 /** Share of source files with behaviour that have a test at the mirrored path. Raise it; never lower it. */
-const MIRRORED_FLOOR = 0.83;
+const MIRRORED_FLOOR = 0.97;
 /** Files over 500 lines still to split (the converter is exempt: its emitters are long tables). Shrink it. */
 const OVER_500_LEFT: string[] = [];
 /** Exported function names still defined in two modules. Shrink it. */
