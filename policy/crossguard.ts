@@ -23,7 +23,12 @@ export function plainProps(props: unknown, depth = 0): unknown {
       throw e;
     }
   };
-  if (Array.isArray(props)) return props.map((_, i) => read(() => (props as unknown[])[i]));
+  // Element by element: Array.prototype.map would read every element through the proxy before the
+  // callback runs, and one unknown element would make the whole array <computed>.
+  if (Array.isArray(props)) {
+    const arr = props as unknown[];
+    return Array.from({ length: arr.length }, (_, i) => read(() => arr[i]));
+  }
   const o = props as Record<string, unknown>;
   return Object.fromEntries(Object.keys(o).map((k) => [k, read(() => o[k])]));
 }
