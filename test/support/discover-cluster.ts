@@ -6,6 +6,7 @@ import * as jsyaml from "js-yaml";
 import { ClusterSnapshot, NamespaceReads } from "../../discover/model";
 import { APPMESH_GROUP, APPMESH_KINDS, SGP_GROUP, SGP_VERSION } from "../../discover/reads";
 import { KubeApiServer, KubeObject, ResourceType } from "./kube-api-server";
+import { ENVOY } from "./verify-pods";
 
 export const APPMESH_TYPES: readonly ResourceType[] = APPMESH_KINDS.map((k) => ({
   group: APPMESH_GROUP,
@@ -119,8 +120,6 @@ export function serveYaml(server: KubeApiServer, text: string): KubeObject[] {
   return served;
 }
 
-const ENVOY_IMAGE = "840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.29.6.0-prod";
-
 /** A pod of a Deployment's ReplicaSet, with or without the App Mesh Envoy. */
 export function pod(
   ns: string,
@@ -171,7 +170,7 @@ export function pod(
           ? [
               {
                 name: "envoy",
-                image: ENVOY_IMAGE,
+                image: ENVOY,
                 env: [
                   {
                     name: "APPMESH_RESOURCE_ARN",
