@@ -1,109 +1,95 @@
-// ProxyPrePull: the proxy image on every node in the phase before the restarts, pinned to the Istio version and hub, gone in the next phase.
+// ProxyPrePull on its own under mocks: one DaemonSet pulling the proxy image of the hub and version given, after the namespace, on the cluster's provider; an empty hub is refused.
 import * as assert from "node:assert/strict";
-import { PREPULL_NAME } from "../../builders/proxy-prepull";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PREPULL_NAME, prePullDaemonSet } from "../../builders/proxy-prepull";
+import { ProxyPrePull, ProxyPrePullArgs } from "../../components/proxy-prepull";
 import { ISTIO_VERSION } from "../../config/versions";
-import { loadStack } from "../../config/load";
-import { PROJECT_DIR } from "../../plan/offline";
-import { planPhase } from "../../phases/plan";
-import { PHASES } from "../../phases/phases";
-import { ofType, plan } from "../support/plan";
+import { buildUnderMocks, ofType, optionsSeen, promiseOf } from "../support/component-mocks";
 
 const DS = "kubernetes:apps/v1:DaemonSet";
-const prePulls = (doc: Awaited<ReturnType<typeof plan>>) =>
-  ofType(doc, DS).filter((r) => r.name === "proxy-prepull-daemonset");
-
-async function validateDaemonSet(o: unknown): Promise<void> {
-  const { DaemonSet } = await import("kubernetes-models/apps/v1/DaemonSet");
-  new DaemonSet(o as ConstructorParameters<typeof DaemonSet>[0]).validate();
-}
 
 describe("ProxyPrePull", () => {
-  it("pulls docker.io/istio/proxyv2 at the pinned Istio version on every node, in istio-system", async () => {
-    const doc = await plan({ stack: "dev", phase: "parallel", deployedPhase: "discovery" });
-    const [ds] = prePulls(doc);
-    assert.ok(ds, "the pre-pull DaemonSet exists at parallel");
-    const inputs = ds.inputs as {
-      metadata: { name: string; namespace: string };
-      spec: {
-        template: {
-          spec: {
-            initContainers: { image: string }[];
-            containers: { image: string }[];
-            tolerations: unknown[];
-          };
-        };
-      };
-    };
-    assert.equal(inputs.metadata.name, PREPULL_NAME);
-    assert.equal(inputs.metadata.namespace, "istio-system");
-    const pod = inputs.spec.template.spec;
-    assert.equal(pod.initContainers[0].image, `docker.io/istio/proxyv2:${ISTIO_VERSION}`);
-    assert.equal(pod.containers[0].image, `docker.io/istio/proxyv2:${ISTIO_VERSION}`);
-    assert.deepEqual(pod.tolerations, [{ operator: "Exists" }]);
-    assert.ok(ds.provider, "it runs on the cluster's provider");
-    assert.ok(
-      ds.dependsOn.some((u) => u.endsWith("::istio-system")),
-      "it waits for the istio-system Namespace",
+  async function build(args: Partial<ProxyPrePullArgs> = {}) {
+    const opts = optionsSeen();
+    let namespace: k8s.core.v1.Namespace | undefined;
+    let provider: k8s.Provider | undefined;
+    const built = await buildUnderMocks(
+      () => {
+        provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+        namespace = new k8s.core.v1.Namespace(
+          "istio-system",
+          { metadata: { name: "istio-system" } },
+          { provider },
+        );
+        return new ProxyPrePull(
+          "prepull",
+          { hub: "docker.io/istio", namespace, ...args },
+          { providers: [provider], transformations: opts.transformations },
+        );
+      },
+      { settle: (c) => [c.daemonSet.urn] },
     );
-    await validateDaemonSet(ds.inputs);
-  });
+    return { ...built, seen: opts.seen, namespace: namespace!, provider: provider! };
+  }
 
-  it("exists only in the phase before the restarts", async () => {
-    const seen: string[] = [];
-    for (const p of PHASES) {
-      const doc = await plan({ stack: "dev", phase: p, set: { allowPhaseSkip: "true" } });
-      if (prePulls(doc).length) seen.push(p);
-    }
-    assert.deepEqual(seen, ["parallel"]);
-  });
-
-  it("is removed by the move to workloads and comes back on a rollback to parallel", () => {
-    const at = (phase: "parallel" | "workloads") =>
-      planPhase(loadStack("dev", { projectDir: PROJECT_DIR, phase }).config, {
-        known: false,
-        reason: "test",
-      });
-    const what = `proxy image pre-pull DaemonSet (docker.io/istio/proxyv2:${ISTIO_VERSION})`;
+  it("registers one DaemonSet from the builder, with the pinned version by default", async () => {
+    const { component, registered } = await build();
+    const [ds, ...rest] = ofType(registered, DS);
+    assert.deepEqual(rest, []);
+    assert.equal(ds.name, "prepull-daemonset");
+    assert.deepEqual(ds.inputs, prePullDaemonSet("docker.io/istio"));
+    assert.equal((ds.inputs.metadata as { name: string }).name, PREPULL_NAME);
+    assert.equal(component.image, `docker.io/istio/proxyv2:${ISTIO_VERSION}`);
+    const containers = (
+      ds.inputs.spec as { template: { spec: { containers: { image: string }[] } } }
+    ).template.spec.containers;
     assert.deepEqual(
-      at("parallel").advance?.changes.filter((c) => c.what === what),
-      [{ kind: "remove", what }],
-    );
-    assert.deepEqual(
-      at("workloads").rollback?.restores.filter((c) => c.what === what),
-      [{ kind: "create", what }],
-    );
-    assert.deepEqual(
-      at("workloads").removes.filter((c) => c.what === what),
-      [{ kind: "remove", what }],
+      containers.map((c) => c.image),
+      [component.image],
     );
   });
 
-  it("follows a mirror hub, and is absent in ambient mode or with no namespace to move", async () => {
-    const mirror = await plan({
-      stack: "dev",
-      phase: "parallel",
-      deployedPhase: "discovery",
-      set: { "istio.hub": "registry.example.com:5000/istio" },
+  it("follows a mirror hub and an explicit version", async () => {
+    const { component, registered } = await build({
+      hub: "registry.example.com:5000/istio",
+      version: "1.29.2",
     });
-    const image = (
-      prePulls(mirror)[0].inputs as {
-        spec: { template: { spec: { containers: { image: string }[] } } };
-      }
-    ).spec.template.spec.containers[0].image;
-    assert.equal(image, `registry.example.com:5000/istio/proxyv2:${ISTIO_VERSION}`);
-    const ambient = await plan({
-      stack: "dev",
-      phase: "parallel",
-      deployedPhase: "discovery",
-      set: { "istio.mode": "ambient" },
+    assert.equal(component.image, "registry.example.com:5000/istio/proxyv2:1.29.2");
+    assert.deepEqual(
+      ofType(registered, DS)[0].inputs,
+      prePullDaemonSet("registry.example.com:5000/istio", "1.29.2"),
+    );
+  });
+
+  it("is the DaemonSet's parent, waits for the namespace and runs on the cluster's provider", async () => {
+    const { component, registered, seen, namespace, provider } = await build();
+    const opts = seen.get("prepull-daemonset");
+    assert.equal(opts?.parent, component);
+    assert.deepEqual(opts?.dependsOn, [namespace]);
+    const urn = await promiseOf(component.daemonSet.urn);
+    assert.match(urn, /::meshlift:workloads:ProxyPrePull\$kubernetes:apps\/v1:DaemonSet::/);
+    const [ds] = ofType(registered, DS);
+    assert.equal(ds.provider, `${await promiseOf(provider.urn)}::k8s-id`);
+  });
+
+  it("refuses an empty hub before registering anything under it", async () => {
+    const opts = optionsSeen();
+    await pulumi.runtime.setMocks({
+      newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs as Record<string, unknown> }),
+      call: () => ({}),
     });
-    assert.deepEqual(prePulls(ambient), []);
-    const none = await plan({
-      stack: "dev",
-      phase: "parallel",
-      deployedPhase: "discovery",
-      set: { migration: JSON.stringify({ namespaces: [{ name: "shop", state: "appmesh" }] }) },
-    });
-    assert.deepEqual(prePulls(none), []);
+    const namespace = new k8s.core.v1.Namespace("ns", {});
+    assert.throws(
+      () =>
+        new ProxyPrePull(
+          "prepull",
+          { hub: "", namespace },
+          { transformations: opts.transformations },
+        ),
+      (e: unknown) =>
+        e instanceof pulumi.ResourceError && /ProxyPrePull prepull: hub is empty/.test(e.message),
+    );
+    assert.deepEqual([...opts.seen.keys()], ["prepull"], "nothing was constructed under it");
   });
 });

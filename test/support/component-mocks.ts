@@ -6,6 +6,8 @@ export interface Registered {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
+  /** The provider reference (`<urn>::<id>`) it was registered with, if any. */
+  readonly provider?: string;
 }
 
 export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
@@ -37,7 +39,12 @@ export async function buildUnderMocks<T>(
   await pulumi.runtime.setMocks(
     {
       newResource(a) {
-        const r = { type: a.type, name: a.name, inputs: a.inputs as Record<string, unknown> };
+        const r = {
+          type: a.type,
+          name: a.name,
+          inputs: a.inputs as Record<string, unknown>,
+          provider: a.provider,
+        };
         registered.push(r);
         return { id: `${a.name}-id`, state: { ...a.inputs, ...opts.state?.(r) } };
       },
@@ -59,4 +66,24 @@ export async function buildUnderMocks<T>(
 /** The resources of one type, in registration order. */
 export function ofType(registered: readonly Registered[], type: string): Registered[] {
   return registered.filter((r) => r.type === type);
+}
+
+/**
+ * The options each resource under a component was constructed with (parent, dependsOn, ...), by
+ * name: pass `transformations` in the component's options; children inherit them.
+ */
+export function optionsSeen(): {
+  transformations: pulumi.ResourceTransformation[];
+  seen: Map<string, pulumi.ResourceOptions>;
+} {
+  const seen = new Map<string, pulumi.ResourceOptions>();
+  return {
+    seen,
+    transformations: [
+      (a) => {
+        seen.set(a.name, a.opts);
+        return undefined;
+      },
+    ],
+  };
 }
