@@ -188,7 +188,7 @@ function gatewayApiProblems(o: K8sObject, out: string[]): void {
   }
 }
 
-/** Problems the schemas cannot see; [] when there are none. */
+/** Problems the schemas cannot see, on an object the schema accepted; [] when there are none. */
 export function structuralProblems(o: K8sObject): string[] {
   const out = [...metadataProblems(o), ...durations(o.spec)];
   if (o.apiVersion.endsWith(".istio.io/v1")) istioProblems(o, out);

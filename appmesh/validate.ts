@@ -77,6 +77,9 @@ export async function validateObjects(
       new Model(o).validate();
     } catch (e) {
       problems.push({ object: id, message: e instanceof Error ? e.message : String(e) });
+      // The structural rules read the shapes the schema guarantees (hosts a list, routes objects):
+      // on an object the schema refused they would throw instead of reporting.
+      continue;
     }
     for (const message of structuralProblems(o)) problems.push({ object: id, message });
   }

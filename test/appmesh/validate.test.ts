@@ -30,6 +30,14 @@ describe("appmesh validate", () => {
     );
   });
 
+  it("reports an object the schema refuses without running the structural rules on it", async () => {
+    for (const spec of [{ hosts: "cart" }, { hosts: ["cart"], http: "x" }, { hosts: [1] }]) {
+      const problems = await validateObjects([vs(spec)]);
+      assert.equal(problems.length, 1, JSON.stringify(spec));
+      assert.equal(problems[0]?.object, "VirtualService shop/cart");
+    }
+  });
+
   it("names a kind meshlift does not emit", async () => {
     assert.deepEqual(
       await validateObjects([
