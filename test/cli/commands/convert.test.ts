@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { cli } from "../../support/cli";
-import { chooseTarget } from "../../../cli/commands/convert";
+import { chooseTarget, readSources } from "../../../cli/commands/convert";
 
 const FIXTURES = path.resolve(__dirname, "../../fixtures/appmesh");
 const INVALID = path.join(
@@ -117,5 +117,15 @@ describe("meshlift convert --target", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("readSources", () => {
+  it("reads - from stdin and refuses an empty -f list", () => {
+    assert.deepEqual(
+      readSources(["-"], () => "kind: x"),
+      [{ path: "<stdin>", content: "kind: x" }],
+    );
+    assert.throws(() => readSources([]), /-f is required/);
   });
 });
