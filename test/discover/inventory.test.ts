@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { exportFile } from "../../discover/export";
 import { buildInventory, exportPath } from "../../discover/inventory";
 import { ClusterSnapshot, Wire } from "../../discover/model";
-import { pod, snapshot } from "../support/discover-cluster";
+import { awsNodeDaemonSet, pod, snapshot } from "../support/discover-cluster";
 
 const mesh: Wire = {
   apiVersion: "appmesh.k8s.aws/v1beta2",
@@ -123,25 +123,10 @@ describe("discover inventory", () => {
   it("reads aws-node's pod security group settings, and lists legacy objects", () => {
     const inv = inventoryOf(
       shop({
-        awsNode: {
-          kind: "DaemonSet",
-          metadata: { name: "aws-node", namespace: "kube-system" },
-          spec: {
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: "aws-node",
-                    env: [
-                      { name: "ENABLE_POD_ENI", value: "true" },
-                      { name: "OTHER", value: "x" },
-                    ],
-                  },
-                ],
-              },
-            },
-          },
-        },
+        awsNode: awsNodeDaemonSet([
+          { name: "ENABLE_POD_ENI", value: "true" },
+          { name: "OTHER", value: "x" },
+        ]),
         legacy: [{ kind: "VirtualNode", metadata: { name: "old", namespace: "shop" } }],
         appmeshVersions: ["v1beta1"],
       }),

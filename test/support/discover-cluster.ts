@@ -549,3 +549,13 @@ export function snapshot(
     perNamespace: new Map(Object.entries(o.reads ?? {}).map(([k, v]) => [k, { ...empty, ...v }])),
   };
 }
+
+/** kube-system/aws-node, the VPC CNI's DaemonSet, with the given environment on its container. */
+export function awsNodeDaemonSet(env: readonly { name: string; value: string }[]): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "aws-node", namespace: "kube-system" },
+    spec: { template: { spec: { containers: [{ name: "aws-node", env: [...env] }] } } },
+  };
+}

@@ -1,6 +1,7 @@
 // ambientPrerequisites: the nodes under the pods (Fargate, security groups for pods) as the ambient target reads them from what discover exports.
 import * as assert from "node:assert/strict";
 import { convert } from "../../../../appmesh";
+import { awsNodeDaemonSet } from "../../../support/discover-cluster";
 import { fixture } from "../../helpers";
 
 describe("ambientPrerequisites: the nodes under the pods, from what discover exports", () => {
@@ -21,26 +22,12 @@ describe("ambientPrerequisites: the nodes under the pods, from what discover exp
     },
   });
   const awsNode = (mode?: string) =>
-    JSON.stringify({
-      apiVersion: "apps/v1",
-      kind: "DaemonSet",
-      metadata: { name: "aws-node", namespace: "kube-system" },
-      spec: {
-        template: {
-          spec: {
-            containers: [
-              {
-                name: "aws-node",
-                env: [
-                  { name: "ENABLE_POD_ENI", value: "true" },
-                  ...(mode ? [{ name: "POD_SECURITY_GROUP_ENFORCING_MODE", value: mode }] : []),
-                ],
-              },
-            ],
-          },
-        },
-      },
-    });
+    JSON.stringify(
+      awsNodeDaemonSet([
+        { name: "ENABLE_POD_ENI", value: "true" },
+        ...(mode ? [{ name: "POD_SECURITY_GROUP_ENFORCING_MODE", value: mode }] : []),
+      ]),
+    );
   const run = (extra: string[], target: "ambient" | "istio" = "ambient") => {
     const base = fixture("shop.yaml");
     return convert([base, ...extra.map((content, i) => ({ path: `facts-${i}.yaml`, content }))], {
