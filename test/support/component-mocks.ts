@@ -70,18 +70,23 @@ export function ofType(registered: readonly Registered[], type: string): Registe
 
 /**
  * The options each resource under a component was constructed with (parent, dependsOn, ...), by
- * name: pass `transformations` in the component's options; children inherit them.
+ * name, and each resource's name (to read a dependsOn list): pass `transformations` in the
+ * component's options; children inherit them.
  */
 export function optionsSeen(): {
   transformations: pulumi.ResourceTransformation[];
   seen: Map<string, pulumi.ResourceOptions>;
+  names: Map<pulumi.Resource, string>;
 } {
   const seen = new Map<string, pulumi.ResourceOptions>();
+  const names = new Map<pulumi.Resource, string>();
   return {
     seen,
+    names,
     transformations: [
       (a) => {
         seen.set(a.name, a.opts);
+        names.set(a.resource, a.name);
         return undefined;
       },
     ],
