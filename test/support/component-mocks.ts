@@ -1,5 +1,6 @@
 // Builds one component on its own under Pulumi mocks and records what it registers (type, name, inputs), for the component tests that construct the unit they are named after.
 import * as pulumi from "@pulumi/pulumi";
+import { RecordedResource, RecordingMonitor } from "../../plan/recorder";
 
 /** A resource as the mocks' newResource sees it. */
 export interface Registered {
@@ -27,6 +28,26 @@ export interface BuildOptions<T> {
   readonly invokes?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
+function mocksFor<T>(opts: BuildOptions<T>, registered: Registered[]): pulumi.runtime.Mocks {
+  return {
+    newResource(a) {
+      const r = {
+        type: a.type,
+        name: a.name,
+        inputs: a.inputs as Record<string, unknown>,
+        provider: a.provider,
+      };
+      registered.push(r);
+      return { id: `${a.name}-id`, state: { ...a.inputs, ...opts.state?.(r) } };
+    },
+    call(a) {
+      const result = opts.invokes?.[a.token];
+      if (!result) throw new Error(`unmocked invoke ${a.token}`);
+      return result;
+    },
+  };
+}
+
 /**
  * Sets fresh mocks, runs `make` and waits for `settle`. An invoke with no result given fails the
  * test (as plan/mocks.ts does), so a component cannot lean on an answer nobody checked.
@@ -36,31 +57,45 @@ export async function buildUnderMocks<T>(
   opts: BuildOptions<T>,
 ): Promise<{ component: T; registered: Registered[] }> {
   const registered: Registered[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource(a) {
-        const r = {
-          type: a.type,
-          name: a.name,
-          inputs: a.inputs as Record<string, unknown>,
-          provider: a.provider,
-        };
-        registered.push(r);
-        return { id: `${a.name}-id`, state: { ...a.inputs, ...opts.state?.(r) } };
-      },
-      call(a) {
-        const result = opts.invokes?.[a.token];
-        if (!result) throw new Error(`unmocked invoke ${a.token}`);
-        return result;
-      },
-    },
-    "meshlift",
-    "t",
-    false,
-  );
+  await pulumi.runtime.setMocks(mocksFor(opts, registered), "meshlift", "t", false);
   const component = make();
   await Promise.all(opts.settle(component).map((o) => promiseOf(o)));
   return { component, registered };
+}
+
+/**
+ * As buildUnderMocks, inside a stack under plan/recorder's monitor, so a test also sees what only the
+ * engine is told: each resource's parent, provider and dependsOn (the mocks' newResource sees none).
+ */
+export async function recordUnderMocks<T>(
+  make: () => T,
+  opts: BuildOptions<T>,
+): Promise<{ component: T; registered: Registered[]; recorded: RecordedResource[] }> {
+  const registered: Registered[] = [];
+  const monitor = new RecordingMonitor(mocksFor(opts, registered));
+  pulumi.runtime.setMockOptions(monitor, "meshlift", "t", false);
+  pulumi.runtime.setAllConfig({}, []);
+  let component: T | undefined;
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      component = make();
+      await Promise.all(opts.settle(component).map((o) => promiseOf(o)));
+      return {};
+    });
+  } finally {
+    await pulumi.runtime.disconnect();
+  }
+  return { component: component as T, registered, recorded: monitor.recorded };
+}
+
+/** The one recorded resource named `name`; fails the test naming what there is. */
+export function recordedNamed(
+  recorded: readonly RecordedResource[],
+  name: string,
+): RecordedResource {
+  const r = recorded.find((x) => x.name === name);
+  if (!r) throw new Error(`no ${name}; have ${recorded.map((x) => x.name).join(", ")}`);
+  return r;
 }
 
 /** The resources of one type, in registration order. */
