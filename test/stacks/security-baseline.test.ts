@@ -1,4 +1,4 @@
-// SecurityBaseline in the offline plan: the PeerAuthentication on the cluster provider after istiod, STRICT at decommission, the configured policies (its manifests: test/builders/security-baseline.test.ts).
+// Whole-stack test of SecurityBaseline's part of the plan: the dev stack's PeerAuthentication on the cluster provider after istiod, STRICT at decommission, the configured policies (the component alone: test/components/security-baseline.test.ts).
 import * as assert from "node:assert/strict";
 import { PlanDocument } from "../../plan/offline";
 import { validateIstio } from "../support/istio-models";
