@@ -29,6 +29,20 @@ export class SecurityBaseline extends pulumi.ComponentResource {
     super("meshlift:istio:SecurityBaseline", name, {}, opts);
     this.mtlsMode = args.plan.mtlsMode;
     const manifests = securityManifests(args.plan, args.security, args.gatewayNamespace);
+    // Config allows two rules of one name (or an allow rule named like a JWT's require-jwt-<name>):
+    // both would map to one Kubernetes object and one Pulumi name, which the engine only rejects
+    // later as a duplicate URN, after other resources of the update exist.
+    const seen = new Set<string>();
+    for (const m of manifests) {
+      const id = `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`;
+      if (seen.has(id)) {
+        throw new pulumi.ResourceError(
+          `SecurityBaseline ${name}: meshlift:security defines ${id} twice (allow rules and JWT rules must have distinct names per namespace)`,
+          this,
+        );
+      }
+      seen.add(id);
+    }
     this.resources = manifests.map(
       (m) =>
         new k8s.apiextensions.CustomResource(
