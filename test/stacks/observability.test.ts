@@ -1,4 +1,4 @@
-// Observability in the offline plan: what each environment installs, the Container Insights add-on, Grafana and Kiali secrets (the values: test/builders/observability.test.ts).
+// Whole-stack test of Observability's part of the plan: what each environment installs, the Container Insights add-on, Grafana and Kiali secrets (the component alone: test/components/observability.test.ts; the values: test/builders/observability.test.ts).
 import * as assert from "node:assert/strict";
 import { PlanDocument } from "../../plan/offline";
 import { HELM_RELEASE } from "../../plan/metrics";
