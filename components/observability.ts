@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { helmReleaseArgs } from "../builders/helm";
-import { ObservabilityConfig } from "../config/sections/observability";
+import { ObservabilityConfig, observabilityProblems } from "../config/sections/observability";
 import { CHARTS, CLOUDWATCH_ADDON } from "../config/versions";
 import { IrsaRole } from "./irsa-role";
 import { ISTIO_NAMESPACE } from "../builders/istio-common";
@@ -56,6 +56,15 @@ export class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:observability:Observability", name, {}, opts);
     const o = args.observability;
+    // config/load.ts reports these; a caller that builds the section itself would otherwise get
+    // Kiali reading a Prometheus that does not exist, or Grafana silently left out.
+    const problems = observabilityProblems(o);
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(
+        `Observability ${name}: ${problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`,
+        this,
+      );
+    }
     const k = { parent: this };
     const after = args.dependsOn ?? {};
     const custom = (o: NamespacedObject, dependsOn: pulumi.Resource[]) =>
