@@ -9,6 +9,8 @@ export interface Registered {
   readonly inputs: Record<string, unknown>;
   /** The provider reference (`<urn>::<id>`) it was registered with, if any. */
   readonly provider?: string;
+  /** The ID a read (`Resource.get`) asked for; absent for a resource the program creates. */
+  readonly id?: string;
 }
 
 export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
@@ -31,14 +33,15 @@ export interface BuildOptions<T> {
 function mocksFor<T>(opts: BuildOptions<T>, registered: Registered[]): pulumi.runtime.Mocks {
   return {
     newResource(a) {
-      const r = {
+      const r: Registered = {
         type: a.type,
         name: a.name,
         inputs: a.inputs as Record<string, unknown>,
         provider: a.provider,
+        ...(a.id ? { id: a.id } : {}),
       };
       registered.push(r);
-      return { id: `${a.name}-id`, state: { ...a.inputs, ...opts.state?.(r) } };
+      return { id: a.id || `${a.name}-id`, state: { ...a.inputs, ...opts.state?.(r) } };
     },
     call(a) {
       const result = opts.invokes?.[a.token];
