@@ -1,4 +1,4 @@
-// Tests IstioMesh and LbController under the offline plan: releases, order, namespaces, providers, mode guard.
+// Whole-stack test of IstioMesh's (and LbController's) part of the plan: releases, order, namespaces, providers, mode guard (the component alone: test/components/istio-mesh.test.ts and istio-mesh-hooks.test.ts).
 import * as assert from "node:assert/strict";
 import { isDeepStrictEqual } from "node:util";
 import { PlanDocument, PlanResource } from "../../plan/offline";
