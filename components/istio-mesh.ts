@@ -66,6 +66,14 @@ export class IstioMesh extends pulumi.ComponentResource {
   constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("meshlift:istio:IstioMesh", name, {}, opts);
     const istio = args.istio;
+    // The config accepts any namespace name: istio-system here would make a second Namespace object
+    // of the one the caller created, which the cluster rejects only after base and cni installed.
+    if (istio.gateway.namespace === ISTIO_NAMESPACE) {
+      throw new pulumi.ResourceError(
+        `IstioMesh ${name}: meshlift:istio.gateway.namespace must be the gateway's own namespace, not ${JSON.stringify(ISTIO_NAMESPACE)} (default "istio-ingress")`,
+        this,
+      );
+    }
     this.mode = istio.mode;
     const istiodVals = deepMerge(istiodValues(istio), args.istiodValues ?? {});
     const gwVals = gatewayValues(istio, args.dedicatedGatewayNodes, {
