@@ -3,14 +3,13 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { PROJECT_DIR } from "../../../plan/offline";
 import { describeBackend, PulumiCliMissingError } from "../../../automation/prerequisites";
 import {
   AutomationRunner,
   prepareBackend,
   PulumiCliTooOldError,
 } from "../../../automation/runners/local";
-import { tempDir } from "../support";
+import { makeProject, tempDir } from "../support";
 
 describe("AutomationRunner", () => {
   const runner = new AutomationRunner({
@@ -108,17 +107,6 @@ if (args[0] === "version") process.stdout.write(${JSON.stringify(version)} + "\\
     };
   }
 
-  function project(): string {
-    const dir = tempDir("project-");
-    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.mkdirSync(path.join(dir, "stacks"));
-    fs.copyFileSync(
-      path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"),
-      path.join(dir, "stacks", "Pulumi.dev.yaml"),
-    );
-    return dir;
-  }
-
   const preview = (runner: AutomationRunner) =>
     runner.run({
       stack: "dev",
@@ -131,7 +119,7 @@ if (args[0] === "version") process.stdout.write(${JSON.stringify(version)} + "\\
 
   it("previews with its overrides in a copy of the stack file, which stays as it was", async () => {
     const cli = fakeCli("v3.230.0");
-    const dir = project();
+    const dir = makeProject(["dev"]);
     const stackFile = path.join(dir, "stacks", "Pulumi.dev.yaml");
     const before = fs.readFileSync(stackFile, "utf8");
     const home = tempDir();
@@ -169,7 +157,7 @@ if (args[0] === "version") process.stdout.write(${JSON.stringify(version)} + "\\
 
   it("forces a backend only when one is configured", async () => {
     const cli = fakeCli("v3.230.0");
-    const dir = project();
+    const dir = makeProject(["dev"]);
     const state = tempDir("state-");
     await preview(
       new AutomationRunner({
@@ -184,7 +172,7 @@ if (args[0] === "version") process.stdout.write(${JSON.stringify(version)} + "\\
   it("refuses a Pulumi CLI older than the program needs, before running anything", async () => {
     const cli = fakeCli("v3.200.0");
     await assert.rejects(
-      preview(new AutomationRunner({ projectDir: project(), env: { PATH: cli.bin } })),
+      preview(new AutomationRunner({ projectDir: makeProject(["dev"]), env: { PATH: cli.bin } })),
       (e: unknown) =>
         e instanceof PulumiCliTooOldError &&
         /is v?3\.200\.0; meshlift needs 3\.208\.0 or newer/.test(e.message),
